@@ -1,0 +1,1 @@
+"""lkjip: turns an OPD's Excel files into its annual performance report (LKjIP)."""

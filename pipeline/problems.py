@@ -1,0 +1,138 @@
+"""Problems found in the inputs: one model for every reader, rule and check.
+
+Modelled on frictionless-py's errors: every problem has a rule code with a
+message template, knows where it was found (file, sheet, cell or row, column)
+and what value was there.  Messages are Indonesian because the people who act
+on them are the staff of each bidang.
+
+``Error`` means the row or file was not used; ``Peringatan`` (warning) means it
+was used but somebody should look at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+ERROR = "Error"
+WARNING = "Peringatan"
+
+# rule code -> (default severity, Indonesian message template).
+# Templates use str.format with the keyword arguments given to ``problem``.
+RULES: dict[str, tuple[str, str]] = {
+    # files
+    "file_not_readable": (ERROR, "Berkas tidak dapat dibaca: {reason}"),
+    "file_incomplete": (ERROR, "Berkas belum lengkap (kosong atau terpotong saat disalin); kirim ulang setelah penyalinan selesai"),
+    "file_unsafe": (ERROR, "Berkas ditolak demi keamanan: {reason}"),
+    "file_format_unsupported": (ERROR, "Format berkas {value} tidak didukung; simpan ulang sebagai Excel Workbook (.xlsx)"),
+    "file_ignored": (WARNING, "Berkas diabaikan: {reason}"),
+    "sheet_not_found": (ERROR, "Lembar kerja berisi tabel {table} tidak ditemukan; diharapkan kolom: {expected}"),
+    "header_not_found": (ERROR, "Baris judul kolom tabel {table} tidak ditemukan dalam 30 baris pertama; kolom wajib yang tidak ada: {expected}"),
+    "period_missing": (ERROR, "Periode laporan tidak ditemukan: isi 'Bulan: Desember 2024' di judul atau simpan di folder bernama 2024-12"),
+    "period_conflict": (ERROR, "Periode di judul ({value}) berbeda dengan periode dari nama folder ({expected})"),
+    # cells
+    "required": (ERROR, "Kolom {column} wajib diisi"),
+    "number_invalid": (ERROR, "Nilai '{value}' pada kolom {column} bukan angka yang dikenali: {reason}"),
+    "number_negative": (ERROR, "Nilai {value} pada kolom {column} tidak boleh negatif"),
+    "integer_invalid": (ERROR, "Nilai '{value}' pada kolom {column} harus bilangan bulat"),
+    "date_invalid": (ERROR, "Nilai '{value}' pada kolom {column} bukan tanggal yang dikenali"),
+    "year_invalid": (ERROR, "Nilai '{value}' pada kolom {column} bukan tahun yang valid"),
+    "value_not_allowed": (ERROR, "Nilai '{value}' pada kolom {column} tidak dikenal; pilihan yang sah: {expected}"),
+    "code_invalid": (ERROR, "Kode '{value}' tidak sesuai format Kepmendagri 050-5889 (U.BB.PP.L.KK.SSSS): {reason}"),
+    "nik_invalid": (ERROR, "NIK '{value}' harus 16 digit angka"),
+    "nik_as_number": (WARNING, "NIK '{value}' disimpan sebagai angka; simpan sebagai teks agar digit tidak berubah"),
+    "formula_text": (WARNING, "Teks '{value}' diawali tanda rumus; ditulis sebagai teks biasa"),
+    # rows
+    "total_mismatch": (WARNING, "Baris {label} berisi {value} untuk {column}, sedangkan jumlah baris di atasnya {expected}"),
+    "subtotal_mismatch": (WARNING, "{level} {code}: {column} tertulis {value}, sedangkan jumlah sub kegiatannya {expected}"),
+    "duplicate_row": (ERROR, "{what} sudah dilaporkan di {expected}; baris ini tidak dipakai"),
+    "duplicate_superseded": (ERROR, "{what} dilaporkan ulang di berkas yang lebih baru ({expected}); baris ini tidak dipakai"),
+    "realisasi_over_pagu": (WARNING, "Realisasi anggaran {value} melebihi pagu {expected}"),
+    "realisasi_over_target": (WARNING, "Realisasi keluaran {value} melebihi target {expected}"),
+    "unknown_sub_kegiatan": (WARNING, "Sub kegiatan {value} tidak terdaftar di referensi Bidang"),
+    "missing_sub_kegiatan": (WARNING, "Sub kegiatan {value} milik {expected} tidak dilaporkan untuk periode ini"),
+    "unknown_region": (ERROR, "Kabupaten/Kota '{value}' tidak ada di referensi Statistik; yang dikenal: {expected}"),
+    "budget_mismatch": (WARNING, "Jumlah pagu per jenis belanja {value} berbeda dengan jumlah pagu sub kegiatan {expected}"),
+    "iku_override": (WARNING, "Realisasi {indicator} tahun {year} ditetapkan {value} di referensi, hasil hitung {expected}; nilai referensi yang dipakai"),
+    "expectation_failed": (ERROR, "{message}"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one place in one input file."""
+
+    severity: str
+    rule: str
+    message: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""  # "H12" for a cell, "baris 12" for a whole row, "" for the file
+    column: str = ""
+    value: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def problem(
+    rule: str,
+    *,
+    file: str = "",
+    sheet: str = "",
+    cell: str = "",
+    column: str = "",
+    value: object = "",
+    severity: str | None = None,
+    **context: object,
+) -> Problem:
+    """Build a :class:`Problem` from a rule code and the template's fields."""
+    default_severity, template = RULES[rule]
+    shown = "" if value is None else str(value)
+    fields = {"column": column, "value": shown, **{k: ("" if v is None else v) for k, v in context.items()}}
+    try:
+        message = template.format(**fields)
+    except KeyError as missing:  # a template field nobody gave: keep the message readable
+        raise ValueError(f"rule {rule!r} needs {missing} to format its message") from None
+    return Problem(
+        severity=severity or default_severity,
+        rule=rule,
+        message=message,
+        file=file,
+        sheet=sheet,
+        cell=cell,
+        column=column,
+        value=shown,
+    )
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int | None) -> str:
+    """1-based Excel row and 0-based column index -> ``H12`` (or ``baris 12``)."""
+    if col is None:
+        return f"baris {row}"
+    return f"{column_letter(col)}{row}"
+
+
+@dataclass
+class ProblemLog:
+    """Problems collected while reading, in the order they were found."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, item: Problem) -> None:
+        self.items.append(item)
+
+    def extend(self, items) -> None:
+        self.items.extend(items)
+
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == ERROR]
