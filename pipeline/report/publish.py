@@ -1,0 +1,195 @@
+"""Outputs that never break: atomic replacement of the report, a history copy
+of every version, and the small ``ringkasan.json`` the download page reads.
+
+The workbook is written to a hidden temporary file in the SAME folder as the
+final report (so ``os.replace`` is an atomic rename on one filesystem),
+flushed to disk, copied into ``riwayat/`` and only then renamed over the old
+report.  A crash, exception or ``kill -9`` during writing leaves the previous
+report untouched; the temporary file is hidden (``.tmp-...``) so neither the
+page nor the download route ever serves it, and stale ones are cleaned up by
+the next publish.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pipeline.settings import REPORT_NAME, TIMEZONE, report_path
+
+HISTORY_DIR = "riwayat"
+SUMMARY_NAME = "ringkasan.json"
+TMP_PREFIX = ".tmp-"
+STAMP_FORMAT = "%Y%m%d-%H%M%S"
+_STALE_TMP_SECONDS = 3600  # a temp file older than this is a leftover of a killed run
+
+WITA = ZoneInfo(TIMEZONE)
+
+
+def to_wita(moment: datetime) -> datetime:
+    """A naive datetime is taken as WITA; an aware one is converted to WITA."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=WITA)
+    return moment.astimezone(WITA)
+
+
+def history_dir(outputs: Path, period: str) -> Path:
+    return Path(outputs) / period / HISTORY_DIR
+
+
+def history_path(outputs: Path, period: str, made_at: datetime) -> Path:
+    """``<outputs>/<period>/riwayat/laporan-kinerja-<period>-<YYYYMMDD-HHMMSS>.xlsx`` (WITA)."""
+    stamp = to_wita(made_at).strftime(STAMP_FORMAT)
+    stem = REPORT_NAME.format(period=period).removesuffix(".xlsx")
+    return history_dir(outputs, period) / f"{stem}-{stamp}.xlsx"
+
+
+def summary_path(outputs: Path, period: str) -> Path:
+    return Path(outputs) / period / SUMMARY_NAME
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb+") as fh:
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable; not possible on every platform.
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _temp_in(folder: Path, final_name: str) -> Path:
+    """A new, hidden, empty file next to the final one (ends in the same suffix,
+    so writers that insist on ``.xlsx`` accept it)."""
+    fd, name = tempfile.mkstemp(dir=folder, prefix=TMP_PREFIX, suffix=f"-{final_name}")
+    os.close(fd)
+    return Path(name)
+
+
+def _clean_stale_temps(folder: Path) -> None:
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for leftover in folder.glob(f"{TMP_PREFIX}*"):
+            with contextlib.suppress(OSError):
+                if now - leftover.stat().st_mtime > _STALE_TMP_SECONDS:
+                    leftover.unlink()
+
+
+def _atomic_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_in(target.parent, target.name)
+    try:
+        shutil.copy2(source, tmp)
+        _fsync_file(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(target.parent)
+
+
+def publish(
+    write: Callable[[Path], None],
+    outputs: Path,
+    period: str,
+    made_at: datetime,
+) -> Path:
+    """Write the report of ``period`` safely and return its final path.
+
+    ``write(tmp)`` must write the complete workbook to ``tmp`` (an existing,
+    empty file that may be overwritten, e.g. ``wb.save(tmp)``).  If it raises,
+    or the result is not a complete .xlsx (zip) file, the previous report is
+    left as it was and the exception propagates.
+    """
+    final = report_path(outputs, period)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale_temps(final.parent)
+    _clean_stale_temps(history_dir(outputs, period))
+
+    tmp = _temp_in(final.parent, final.name)
+    try:
+        write(tmp)
+        if tmp.stat().st_size == 0:
+            raise RuntimeError(f"penulis laporan tidak menulis apa pun ke {tmp.name}")
+        if not zipfile.is_zipfile(tmp):
+            raise RuntimeError(f"berkas yang ditulis bukan .xlsx yang utuh: {tmp.name}")
+        _fsync_file(tmp)
+        # History first: if we die between the two steps the old report stays
+        # current and the new version is at least kept in riwayat/.
+        _atomic_copy(tmp, history_path(outputs, period, made_at))
+        os.replace(tmp, final)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(final.parent)
+    return final
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return to_wita(value).isoformat()
+    if isinstance(value, Path):
+        return value.name
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"tidak dapat ditulis ke JSON: {type(value).__name__}")
+
+
+def write_summary(outputs: Path, period: str, summary: dict) -> Path:
+    """Write ``<outputs>/<period>/ringkasan.json`` atomically; return its path.
+
+    Format::
+
+        {"period": "2024-12", "made_at": "2025-01-11T07:00:05+08:00",
+         "workbook": "laporan-kinerja-2024-12.xlsx",
+         "problems": {"Error": 3, "Peringatan": 7},
+         "pengumpulan": [{"bidang": "...", "status": "Tepat Waktu",
+                          "files": ["..."], "received_at": "...ISO..." | null,
+                          "errors": 0, "warnings": 1}]}
+
+    datetimes are written as ISO-8601 in WITA.
+    """
+    target = summary_path(outputs, period)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(summary, ensure_ascii=False, indent=2, default=_json_default)
+    tmp = _temp_in(target.parent, target.name)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(data)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(target.parent)
+    return target
+
+
+def read_summary(outputs: Path, period: str) -> dict | None:
+    """The summary of ``period``, or None when it is missing or unreadable."""
+    try:
+        data = json.loads(summary_path(outputs, period).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
