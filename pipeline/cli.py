@@ -1,0 +1,147 @@
+"""``lkjip``: the command line.
+
+    lkjip run [--inputs DIR] [--outputs DIR] [--period YYYY-MM]
+    lkjip validate FILE... [--inputs DIR] [--annotate] [--out DIR]
+    lkjip template --bidang NAME --period YYYY-MM [--inputs DIR] [--out DIR]
+    lkjip serve [--host 127.0.0.1] [--port 8000] [--dagster-port 3000] [--inputs DIR] [--outputs DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from pipeline import settings
+
+
+def _period_arg(text: str) -> str:
+    from pipeline.domain.periods import Period
+
+    try:
+        return str(Period.parse(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"periode harus berbentuk YYYY-MM, bukan {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lkjip", description="Laporan Kinerja Instansi Pemerintah dari berkas Excel.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="olah folder masukan dan tulis workbook laporan kinerja")
+    run.add_argument("--inputs", type=Path, default=settings.DEFAULT_INPUTS)
+    run.add_argument("--outputs", type=Path, default=settings.DEFAULT_OUTPUTS)
+    run.add_argument("--period", type=_period_arg, help="YYYY-MM; bawaan: bulan terakhir yang punya berkas realisasi")
+
+    val = sub.add_parser("validate", help="periksa satu atau beberapa berkas tanpa membuat laporan")
+    val.add_argument("files", nargs="+", type=Path)
+    val.add_argument("--inputs", type=Path, default=settings.DEFAULT_INPUTS, help="folder masukan (untuk referensi)")
+    val.add_argument("--annotate", action="store_true", help="tulis salinan berkas dengan sel bermasalah ditandai")
+    val.add_argument("--out", type=Path, default=None, help="folder salinan bertanda (bawaan: outputs/validasi)")
+
+    tpl = sub.add_parser("template", help="buat workbook realisasi kosong untuk satu bidang")
+    tpl.add_argument("--bidang", required=True)
+    tpl.add_argument("--period", required=True, type=_period_arg)
+    tpl.add_argument("--inputs", type=Path, default=settings.DEFAULT_INPUTS)
+    tpl.add_argument("--out", type=Path, default=None, help="folder tujuan (bawaan: outputs/template)")
+
+    srv = sub.add_parser("serve", help="jalankan halaman unduhan perencana, Dagster UI dan daemon")
+    srv.add_argument("--host", default="127.0.0.1")
+    srv.add_argument("--port", type=int, default=8000)
+    srv.add_argument("--dagster-port", type=int, default=3000)
+    srv.add_argument("--inputs", type=Path, default=settings.DEFAULT_INPUTS)
+    srv.add_argument("--outputs", type=Path, default=settings.DEFAULT_OUTPUTS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return cmd_run(args.inputs, args.outputs, args.period)
+        if args.command == "validate":
+            from pipeline.validate_cmd import cmd_validate
+
+            return cmd_validate(args.files, args.inputs, args.annotate, args.out)
+        if args.command == "template":
+            from pipeline.template import cmd_template
+
+            return cmd_template(args.bidang, args.period, args.inputs, args.out)
+        if args.command == "serve":
+            from pipeline.web.serve import serve
+
+            serve(host=args.host, port=args.port, dagster_port=args.dagster_port,
+                  inputs=args.inputs.resolve(), outputs=args.outputs.resolve())
+            return 0
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def cmd_run(inputs: Path, outputs: Path, period: str | None) -> int:
+    """Materialise every asset of the report for one period; exit 0 when the workbook was written."""
+    inputs, outputs = Path(inputs).resolve(), Path(outputs).resolve()
+    if not inputs.is_dir():
+        print(f"lkjip: folder masukan tidak ditemukan: {inputs}", file=sys.stderr)
+        return 2
+    from pipeline.dagster_home import ensure_dagster_home
+    from pipeline.intake.safety import assert_openpyxl_uses_defusedxml
+
+    assert_openpyxl_uses_defusedxml()
+    ensure_dagster_home(settings.PROJECT_ROOT)
+    os.environ["LKJIP_INPUTS"], os.environ["LKJIP_OUTPUTS"] = str(inputs), str(outputs)
+
+    import dagster as dg
+
+    from pipeline.defs.resources import LkjipConfig
+    from pipeline.definitions import defs as load_defs
+    from pipeline.intake.realisasi import latest_period
+
+    period = period or latest_period(inputs)
+    if period is None:
+        from pipeline.domain.periods import Period
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        now = datetime.now(ZoneInfo(settings.TIMEZONE))
+        period = str(Period(now.year, now.month).previous())
+        print(f"lkjip: tidak ada berkas realisasi; periode {period} dipakai", file=sys.stderr)
+
+    definitions = load_defs()
+    result = dg.materialize(
+        list(definitions.assets or []),
+        partition_key=period,
+        resources={"lkjip": LkjipConfig(inputs_dir=str(inputs), outputs_dir=str(outputs))},
+        instance=dg.DagsterInstance.get(),
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        raise_on_error=False,
+        tags={"lkjip/sumber": "cli"},
+    )
+    path = settings.report_path(outputs, period)
+    if result.success and path.exists():
+        print(path)
+        return 0
+    print(f"lkjip: laporan {period} tidak dapat dibuat: {_failure_reason(result)}", file=sys.stderr)
+    return 1
+
+
+def _failure_reason(result) -> str:
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            while error.cause is not None and not error.message.strip():
+                error = error.cause
+            cause = error.cause or error
+            text = (cause.message or error.message).strip().splitlines()
+            return text[-1] if text else "langkah gagal"
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            data = event.event_specific_data
+            if data and not data.passed:
+                return f"pemeriksaan {data.check_name} pada {data.asset_key.to_user_string()} gagal"
+    return "run Dagster gagal"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+"""The Dagster code location: everything under ``pipeline/defs/``.
+
+``dagster dev`` (or ``dg dev``) and ``lkjip run`` load this module.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)

@@ -1,0 +1,102 @@
+"""The figures of chapters II and III of the LKjIP, one asset per table.
+
+Each asset returns a :class:`Section`: the sheet(s) it adds to the workbook and
+the problems it found while computing (e.g. a stated IKU that differs from the
+computed one, program subtotals that do not add up).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from pipeline.defs.masukan.assets import ReferensiIntake
+from pipeline.defs.partitions import monthly_partitions
+from pipeline.defs.resources import LkjipConfig
+from pipeline.domain.periods import Period
+from pipeline.intake.odk import OdkIntake
+from pipeline.intake.realisasi import RealisasiIntake
+from pipeline.problems import Problem
+from pipeline.report import tables
+from pipeline.report.sheet import SheetTable
+
+GROUP = "kinerja"
+
+
+@dataclass
+class Section:
+    tables: list[SheetTable]
+    problems: list[Problem] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+
+def _period(context: dg.AssetExecutionContext) -> Period:
+    return Period.parse(context.partition_key)
+
+
+def _asset(**kwargs):
+    return dg.asset(partitions_def=monthly_partitions, group_name=GROUP, **kwargs)
+
+
+@_asset()
+def capaian_iku(context: dg.AssetExecutionContext, referensi: ReferensiIntake, data_koperasi: OdkIntake) -> Section:
+    """Realisasi, capaian dan kategori setiap Indikator Kinerja Utama (Tabel 3.2) dan trennya
+    antar tahun (Tabel 3.3): volume usaha koperasi dari ODK, rasio kewirausahaan dan
+    KUMKM digital dari statistik, atau nilai yang ditetapkan perencana."""
+    period = _period(context)
+    ref = referensi.referensi
+    result = tables.compute_iku(ref, data_koperasi, tables.iku_years(ref, period))
+    return Section([tables.iku_sheet(ref, result, period), tables.tren_sheet(ref, result, period)],
+                   result.problems, {"iku": result})
+
+
+@_asset()
+def kemajuan_renstra(context: dg.AssetExecutionContext, referensi: ReferensiIntake, capaian_iku: Section) -> Section:
+    """Capaian terhadap target akhir Renstra dan tingkat kemajuannya (Tabel 3.4)."""
+    return Section([tables.renstra_sheet(referensi.referensi, capaian_iku.extra["iku"], _period(context))])
+
+
+@_asset()
+def realisasi_anggaran(context: dg.AssetExecutionContext, referensi: ReferensiIntake,
+                       realisasi_bidang: RealisasiIntake) -> Section:
+    """Pohon anggaran program > kegiatan > sub kegiatan dengan pagu, realisasi dan capaian
+    (Tabel 3.8), dan anggaran per jenis belanja sebelum/sesudah pergeseran (Tabel 2.3)."""
+    period, ref = _period(context), referensi.referensi
+    problems = tables.subtotal_problems(realisasi_bidang) + tables.budget_problems(ref, realisasi_bidang)
+    return Section([tables.anggaran_sheet(ref, period), tables.realisasi_anggaran_sheet(ref, realisasi_bidang, period)],
+                   problems)
+
+
+@_asset()
+def efisiensi(context: dg.AssetExecutionContext, referensi: ReferensiIntake, capaian_iku: Section,
+              realisasi_bidang: RealisasiIntake) -> Section:
+    """Efisiensi penggunaan sumber daya per sasaran (Tabel 3.6), dari pagu, capaian keluaran
+    dan realisasi anggaran sub kegiatan program-program sasaran itu."""
+    return Section([tables.efisiensi_sheet(referensi.referensi, capaian_iku.extra["iku"], realisasi_bidang,
+                                           _period(context))])
+
+
+@_asset()
+def kinerja_program(context: dg.AssetExecutionContext, referensi: ReferensiIntake, capaian_iku: Section,
+                    realisasi_bidang: RealisasiIntake) -> Section:
+    """Program, kegiatan dan sub kegiatan yang menunjang (atau tidak) setiap sasaran (Tabel 3.7)."""
+    return Section([tables.kinerja_program_sheet(referensi.referensi, capaian_iku.extra["iku"], realisasi_bidang,
+                                                 _period(context))])
+
+
+@_asset()
+def rekap_koperasi(context: dg.AssetExecutionContext, referensi: ReferensiIntake, data_koperasi: OdkIntake) -> Section:
+    """Jumlah koperasi (semua, aktif, digital) dan volume usaha per kabupaten/kota."""
+    return Section([tables.koperasi_sheet(referensi.referensi, data_koperasi, _period(context))])
+
+
+@_asset()
+def pengumpulan(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake,
+                realisasi_bidang: RealisasiIntake) -> Section:
+    """Status pengumpulan berkas per bidang untuk periode ini: tepat waktu, terlambat, atau
+    belum mengirim, terhadap batas pengumpulan."""
+    ref, period = referensi.referensi, _period(context)
+    day = ref.batas_pengumpulan or lkjip.deadline_day
+    rows = tables.pengumpulan_rows(ref, realisasi_bidang, period, day)
+    return Section([], extra={"rows": rows})

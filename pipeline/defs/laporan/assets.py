@@ -1,0 +1,88 @@
+"""The consolidated workbook the planner downloads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+from openpyxl import load_workbook
+
+from pipeline.defs.kinerja.assets import Section
+from pipeline.defs.masukan.assets import ReferensiIntake
+from pipeline.defs.partitions import monthly_partitions
+from pipeline.defs.resources import LkjipConfig
+from pipeline.domain.periods import Period
+from pipeline.intake.odk import OdkIntake
+from pipeline.intake.realisasi import RealisasiIntake
+from pipeline.report import tables
+from pipeline.report.publish import publish, write_summary
+from pipeline.report.workbook import write_workbook
+from pipeline.settings import TIMEZONE
+
+SHEET_ORDER = ["Ringkasan", "IKU", "Tren IKU", "Renstra", "Efisiensi", "Kinerja Program", "Realisasi Anggaran",
+               "Anggaran", "Koperasi", "Pengumpulan", "Validasi"]
+
+
+@dg.asset(
+    partitions_def=monthly_partitions,
+    group_name="laporan",
+    check_specs=[dg.AssetCheckSpec("tanpa_rumus", asset="laporan_kinerja",
+                                   description="Workbook hanya berisi nilai: tidak ada sel rumus, semua lembar ada.")],
+)
+def laporan_kinerja(
+    context: dg.AssetExecutionContext,
+    lkjip: LkjipConfig,
+    referensi: ReferensiIntake,
+    realisasi_bidang: RealisasiIntake,
+    data_koperasi: OdkIntake,
+    capaian_iku: Section,
+    kemajuan_renstra: Section,
+    realisasi_anggaran: Section,
+    efisiensi: Section,
+    kinerja_program: Section,
+    rekap_koperasi: Section,
+    pengumpulan: Section,
+):
+    """Workbook laporan kinerja konsolidasi periode ini (Ringkasan, IKU, Tren IKU, Renstra,
+    Efisiensi, Kinerja Program, Realisasi Anggaran, Anggaran, Koperasi, Pengumpulan,
+    Validasi), ditulis aman (berkas lama utuh bila gagal) dan disimpan juga di riwayat."""
+    period = Period.parse(context.partition_key)
+    ref = referensi.referensi
+    made_at = datetime.now(ZoneInfo(TIMEZONE)).replace(microsecond=0)
+    sections = [capaian_iku, kemajuan_renstra, realisasi_anggaran, efisiensi, kinerja_program, rekap_koperasi]
+    problems = (referensi.problems + realisasi_bidang.problems + data_koperasi.problems
+                + [p for s in sections for p in s.problems])
+    reports = [s.report for s in referensi.sources + realisasi_bidang.sources + data_koperasi.sources]
+    rows = pengumpulan.extra["rows"]
+    sheets = {t.name: t for s in sections for t in s.tables}
+    sheets["Ringkasan"] = tables.ringkasan_sheet(ref, period, made_at, reports, problems)
+    sheets["Pengumpulan"] = tables.pengumpulan_sheet(ref, rows, problems, period)
+    sheets["Validasi"] = tables.validasi_sheet(tables.title(ref, "Hasil Validasi Berkas Masukan", period), problems)
+    ordered = [sheets[name] for name in SHEET_ORDER]
+
+    path = publish(lambda tmp: write_workbook(ordered, tmp), lkjip.outputs, str(period), made_at)
+    counts = tables.count_by_file(problems)
+    write_summary(lkjip.outputs, str(period), {
+        "period": str(period),
+        "made_at": made_at.isoformat(),
+        "workbook": path.name,
+        "problems": {"Error": sum(1 for p in problems if p.severity == "Error"),
+                     "Peringatan": sum(1 for p in problems if p.severity == "Peringatan")},
+        "pengumpulan": [
+            {**r.as_dict(), "errors": sum(counts.get(f, {}).get("Error", 0) for f in r.files),
+             "warnings": sum(counts.get(f, {}).get("Peringatan", 0) for f in r.files)}
+            for r in rows
+        ],
+    })
+    yield dg.Output(str(path), metadata={"workbook": dg.MetadataValue.path(str(path)), "masalah": len(problems)})
+    yield _no_formula_check(path)
+
+
+def _no_formula_check(path) -> dg.AssetCheckResult:
+    wb = load_workbook(path)
+    formulas = [f"{ws.title}!{c.coordinate}" for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]
+    missing = [n for n in SHEET_ORDER if n not in wb.sheetnames]
+    return dg.AssetCheckResult(check_name="tanpa_rumus", passed=not formulas and not missing,
+                               metadata={"sel_rumus": ", ".join(formulas[:20]) or "-", "lembar_hilang": ", ".join(missing) or "-"})

@@ -1,0 +1,96 @@
+"""Reading the drop folder: the referensi, the bidang's realisation files and the ODK export.
+
+Each asset reads one kind of input, cleans and validates it (expectation suites
+in ``expectations/``), and keeps an account of every file.  A blocking check
+makes sure nothing was lost: for every file, rows read = accepted + rejected,
+and every rejected row or file has an ``Error`` saying why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dagster as dg
+
+from pipeline.defs.partitions import monthly_partitions
+from pipeline.defs.resources import LkjipConfig
+from pipeline.intake.loading import SourceFile
+from pipeline.intake.odk import OdkIntake, read_odk
+from pipeline.intake.realisasi import RealisasiIntake, read_realisasi
+from pipeline.intake.referensi import Referensi, read_referensi
+from pipeline.problems import ERROR, Problem
+
+GROUP = "masukan"
+
+
+@dataclass
+class ReferensiIntake:
+    referensi: Referensi
+    sources: list[SourceFile]
+    problems: list[Problem]
+
+
+def _release(sources: list[SourceFile]) -> None:
+    """Drop the raw cells once read: only the account and the clean rows travel on."""
+    for source in sources:
+        source.sheets = []
+        source.__dict__.pop("_located", None)
+
+
+def account_check(sources: list[SourceFile]) -> dg.AssetCheckResult:
+    """Rows read = accepted + rejected for every file; every rejection has an Error."""
+    unbalanced = [s.report.file for s in sources if not s.report.balanced]
+    unexplained = [s.report.file for s in sources
+                   if (s.report.rows_rejected or s.report.status == "Ditolak")
+                   and not any(p.severity == ERROR for p in s.problems)]
+    return dg.AssetCheckResult(
+        check_name="tidak_ada_baris_hilang",
+        passed=not unbalanced and not unexplained,
+        metadata={
+            "berkas": len(sources),
+            "baris_dibaca": sum(s.report.rows_read for s in sources),
+            "baris_ditolak": sum(s.report.rows_rejected for s in sources),
+            "tidak_seimbang": ", ".join(unbalanced) or "-",
+            "ditolak_tanpa_alasan": ", ".join(unexplained) or "-",
+        },
+    )
+
+
+def _check(asset: str) -> list[dg.AssetCheckSpec]:
+    return [dg.AssetCheckSpec("tidak_ada_baris_hilang", asset=asset, blocking=True,
+                              description="Baris dibaca = diterima + ditolak untuk setiap berkas, dan setiap penolakan punya Error.")]
+
+
+@dg.asset(partitions_def=monthly_partitions, group_name=GROUP, check_specs=_check("referensi"))
+def referensi(context: dg.AssetExecutionContext, lkjip: LkjipConfig):
+    """Workbook induk perencana: IKU dan targetnya, Renstra, cascading program ke sasaran,
+    bidang penanggung jawab, statistik kabupaten/kota, dan anggaran per jenis belanja."""
+    ref, sources = read_referensi(lkjip.inputs)
+    problems = [p for s in sources for p in s.problems]
+    _release(sources)
+    yield dg.Output(ReferensiIntake(ref, sources, problems), metadata={"berkas": ref.file, "iku": ref.iku.height})
+    yield account_check(sources)
+
+
+@dg.asset(partitions_def=monthly_partitions, group_name=GROUP, check_specs=_check("realisasi_bidang"))
+def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake):
+    """Berkas realisasi bulanan setiap bidang untuk periode ini: keluaran dan anggaran per
+    sub kegiatan, dibersihkan dan diperiksa (kode, angka, jumlah, duplikat antar berkas)."""
+    intake = read_realisasi(lkjip.inputs, referensi.referensi, context.partition_key)
+    _release(intake.sources)
+    yield dg.Output(intake, metadata={"sub_kegiatan": intake.sub.height, "berkas": len(intake.sources),
+                                      "masalah": len(intake.problems)})
+    yield account_check(intake.sources)
+
+
+@dg.asset(partitions_def=monthly_partitions, group_name=GROUP, check_specs=_check("data_koperasi"))
+def data_koperasi(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake):
+    """Ekspor Online Data Koperasi (ODK): satu baris per koperasi per tahun buku, duplikat
+    (NIK, Tahun Buku) diselesaikan dengan Tanggal Update terbaru."""
+    intake = read_odk(lkjip.inputs, referensi.referensi)
+    _release(intake.sources)
+    yield dg.Output(intake, metadata={"baris": intake.rows.height, "berkas": len(intake.sources)})
+    yield account_check(intake.sources)
+
+
+__all__ = ["ReferensiIntake", "data_koperasi", "realisasi_bidang", "referensi", "RealisasiIntake", "OdkIntake"]

@@ -1,0 +1,114 @@
+"""Locate, cast and validate one table of one file, keeping the account straight.
+
+The three readers (referensi, realisasi, odk) all go through :func:`load_table`:
+find the header, cast the text cells, run the table's expectation suite, and
+split the rows into accepted and rejected, with a problem for every rejection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.intake.cast import cast_table
+from pipeline.intake.files import REJECTED, FileReport, display_name, modified_at
+from pipeline.intake.safety import inspect_file
+from pipeline.intake.sheets import ROW, Located, find_table
+from pipeline.intake.tables import Table
+from pipeline.intake.validation import validate
+from pipeline.intake.workbook import WorkbookData, read_csv_text, read_workbooks
+from pipeline.problems import ERROR, Problem
+
+
+@dataclass
+class Loaded:
+    """One table of one file: its good rows, and where they came from."""
+
+    located: Located
+    rows: pl.DataFrame  # accepted rows, typed, with ROW
+    rejected: set[int] = field(default_factory=set)
+
+
+@dataclass
+class SourceFile:
+    """An input file as read: its report line, its sheets (or CSV text), its problems."""
+
+    path: Path
+    report: FileReport
+    sheets: list = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def readable(self) -> bool:
+        return self.report.status != REJECTED
+
+    def reject(self, item: Problem) -> None:
+        self.problems.append(item)
+        self.report.status = REJECTED
+        self.report.note = item.message
+
+
+def open_sources(inputs: Path, kind: str, paths: list[Path]) -> list[SourceFile]:
+    """Check and read every file of a kind (xlsx in a sandboxed child process, CSV here)."""
+    sources: list[SourceFile] = []
+    names = {p: display_name(inputs, p) for p in paths}
+    xlsx: list[Path] = []
+    for path in paths:
+        verdict = inspect_file(path, names[path])
+        report = FileReport(file=names[path], kind=kind, sha256=verdict.sha256, size=verdict.size,
+                            modified=modified_at(path))
+        source = SourceFile(path, report)
+        source.problems.extend(p for p in verdict.problems if p.severity != ERROR)
+        errors = [p for p in verdict.problems if p.severity == ERROR]
+        if errors:
+            source.reject(errors[0])
+            source.problems.extend(errors[1:])
+        elif verdict.kind == "csv":
+            frame, problems = read_csv_text(path, names[path])
+            source.problems.extend(problems)
+            if frame is None:
+                if problems:
+                    source.report.status = REJECTED
+                    source.report.note = problems[0].message
+            else:
+                source.sheets = [_CsvSheet(Path(path).stem, frame)]
+        else:
+            xlsx.append(path)
+        sources.append(source)
+    if xlsx:
+        books: dict[Path, WorkbookData] = read_workbooks(xlsx, names)
+        for source in sources:
+            book = books.get(source.path)
+            if book is None:
+                continue
+            errors = [p for p in book.problems if p.severity == ERROR]
+            source.problems.extend(p for p in book.problems if p.severity != ERROR)
+            if errors:
+                source.reject(errors[0])
+                source.problems.extend(errors[1:])
+            source.sheets = book.sheets
+    return sources
+
+
+@dataclass
+class _CsvSheet:
+    name: str
+    cells: pl.DataFrame
+    text_cells: frozenset = frozenset()
+    percent_cells: frozenset = frozenset()
+    is_csv: bool = True
+
+
+def load_table(source: SourceFile, table: Table, sheets: list | None = None) -> Loaded | None:
+    """The table's accepted rows, or None (with a problem) when the table is not there."""
+    found = find_table(table, source.sheets if sheets is None else sheets, file=source.report.file)
+    if isinstance(found, Problem):
+        source.reject(found)
+        return None
+    frame, problems, rejected = cast_table(found)
+    rule_problems, rule_rejected = validate(found, frame)
+    source.problems.extend(problems + rule_problems)
+    rejected |= rule_rejected
+    return Loaded(found, frame.filter(~pl.col(ROW).is_in(list(rejected))) if rejected else frame, rejected)

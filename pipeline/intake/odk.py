@@ -1,0 +1,109 @@
+"""Online Data Koperasi (ODK) exports: one row per cooperative per Tahun Buku.
+
+The same (NIK, Tahun Buku) more than once, in one file or across files: the
+row with the latest Tanggal Update counts, the others are reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.intake.files import discover
+from pipeline.intake.loading import SourceFile, load_table, open_sources
+from pipeline.intake.referensi import Referensi
+from pipeline.intake.sheets import ROW
+from pipeline.intake.tables import ODK
+from pipeline.problems import Problem, problem
+
+MAX_LISTED_DUPLICATES = 10_000  # beyond this, duplicates are still counted, not each listed
+
+
+@dataclass
+class OdkIntake:
+    rows: pl.DataFrame  # accepted, deduplicated rows
+    sources: list[SourceFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def region_key(name: str | None) -> str:
+    """'Kab. Badung', 'KABUPATEN BADUNG' and 'Badung' are the same place; 'Kota Denpasar' too."""
+    text = re.sub(r"[^a-z ]+", " ", (name or "").lower())
+    text = re.sub(r"\b(kabupaten|kab|kota|kotamadya)\b", " ", text)
+    return " ".join(text.split())
+
+
+def read_odk(inputs: Path, ref: Referensi) -> OdkIntake:
+    paths = discover(inputs, "odk")
+    sources = open_sources(inputs, "odk", paths)
+    frames = []
+    located = {}
+    for order, source in enumerate(sources):
+        if not source.readable:
+            continue
+        loaded = load_table(source, ODK)
+        if loaded is None:
+            continue
+        located[source.report.file] = (source, loaded.located)
+        source.report.count(loaded.located.rows_read, len(loaded.rejected))
+        frames.append(loaded.rows.with_columns(pl.lit(source.report.file).alias("file"), pl.lit(order).alias("_order"),
+                                               pl.lit(loaded.located.sheet).alias("sheet")))
+    if not frames:
+        intake = OdkIntake(rows=pl.DataFrame(), sources=sources)
+        for s in sources:
+            intake.problems.extend(s.problems)
+        return intake
+    rows = pl.concat(frames, how="diagonal_relaxed")
+    rows = _check_regions(rows, ref, located)
+    rows = _dedupe(rows, located)
+    intake = OdkIntake(rows=rows.drop("_order"), sources=sources)
+    for s in sources:
+        intake.problems.extend(s.problems)
+    return intake
+
+
+def _reject(bad: pl.DataFrame, located, make) -> None:
+    """Report each row of ``bad`` and move it from accepted to rejected in its file's account."""
+    for record in bad.iter_rows(named=True):
+        source, loc = located[record["file"]]
+        source.problems.append(make(record, loc))
+        source.report.rows_accepted -= 1
+        source.report.rows_rejected += 1
+
+
+def _check_regions(rows: pl.DataFrame, ref: Referensi, located) -> pl.DataFrame:
+    if ref.statistik.height == 0:
+        return rows
+    known = {region_key(n): n for n in ref.statistik["kabupaten"].unique().to_list()}
+    keyed = rows.with_columns(pl.col("kabupaten").map_elements(region_key, return_dtype=pl.String).alias("_region"))
+    keyed = keyed.with_columns(pl.col("_region").replace_strict(known, default=None, return_dtype=pl.String).alias("_canon"))
+    bad = keyed.filter(pl.col("_canon").is_null() & pl.col("kabupaten").is_not_null())
+    expected = ", ".join(sorted(known.values()))
+    _reject(bad, located, lambda r, loc: problem(
+        "unknown_region", file=r["file"], sheet=r["sheet"], cell=loc.cell(r[ROW], "kabupaten"),
+        column="Kabupaten/Kota", value=r["kabupaten"], expected=expected))
+    keyed = keyed.join(bad.select("file", ROW), on=["file", ROW], how="anti")
+    return keyed.with_columns(pl.col("_canon").alias("kabupaten")).drop("_region", "_canon")
+
+
+def _dedupe(rows: pl.DataFrame, located) -> pl.DataFrame:
+    ordered = rows.sort(["nik", "tahun_buku", "tanggal_update", "_order", ROW],
+                        descending=[False, False, True, True, True], nulls_last=True)
+    winners = ordered.unique(subset=["nik", "tahun_buku"], keep="first", maintain_order=True)
+    losers = ordered.join(winners.select("file", ROW), on=["file", ROW], how="anti")
+    if losers.height == 0:
+        return winners
+    winner_at = {(r["nik"], r["tahun_buku"]): r for r in winners.join(losers.select("nik", "tahun_buku").unique(),
+                                                                     on=["nik", "tahun_buku"]).iter_rows(named=True)}
+
+    def make(record, loc):
+        w = winner_at[(record["nik"], record["tahun_buku"])]
+        return problem("duplicate_superseded", file=record["file"], sheet=record["sheet"], cell=f"baris {record[ROW]}",
+                       column="NIK", value=record["nik"], what=f"Koperasi NIK {record['nik']} tahun buku {record['tahun_buku']}",
+                       expected=f"{w['file']} baris {w[ROW]}, tanggal update {w['tanggal_update'] or '-'}")
+
+    _reject(losers, located, make)
+    return winners

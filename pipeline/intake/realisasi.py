@@ -1,0 +1,226 @@
+"""The bidang's monthly realisation workbooks.
+
+Money and outputs are facts of sub kegiatan rows; program and kegiatan rows
+are subtotals (recomputed, differences reported) and carry the program and
+kegiatan names and indicators.  The same sub kegiatan reported twice for one
+period is a conflict: the newest file wins and the other row is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.domain.codes import parse_code
+from pipeline.domain.periods import Period, PeriodError, period_from_path, period_from_title_block
+from pipeline.intake.checks import check_total_rows
+from pipeline.intake.files import OTHER_PERIOD, REJECTED, discover
+from pipeline.intake.loading import SourceFile, load_table, open_sources
+from pipeline.intake.referensi import Referensi
+from pipeline.intake.sheets import ROW
+from pipeline.intake.tables import REALISASI
+from pipeline.problems import Problem, problem
+from pipeline.report.format import number_id, rupiah
+
+LEVEL = "level"
+FACTS = ["indikator", "satuan", "target", "realisasi", "pagu", "realisasi_anggaran"]
+
+
+@dataclass
+class RealisasiIntake:
+    """Everything the bidang reported for one period."""
+
+    period: str
+    sub: pl.DataFrame  # one row per sub kegiatan (the facts)
+    parents: pl.DataFrame  # program and kegiatan rows as stated (names, indicators, subtotals)
+    sources: list[SourceFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    received: dict[str, list[SourceFile]] = field(default_factory=dict)  # bidang -> files for the period
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {r["kode"]: r["uraian"] for r in self.parents.iter_rows(named=True) if r["uraian"]}
+
+
+def file_period(source: SourceFile, title: list[list[str]]) -> Period | Problem:
+    """The period of a file: its title block, else its folder; both must agree."""
+    relative = Path(source.report.file)
+    folder = period_from_path(relative.as_posix())
+    try:
+        stated = period_from_title_block(title)
+    except PeriodError as exc:
+        return problem("period_conflict", file=source.report.file, value=str(exc), expected=str(folder or "-"))
+    if stated and folder and stated != folder:
+        return problem("period_conflict", file=source.report.file, value=str(stated), expected=str(folder))
+    if stated or folder:
+        return stated or folder
+    return problem("period_missing", file=source.report.file)
+
+
+def _with_levels(rows: pl.DataFrame) -> pl.DataFrame:
+    def level(code: str | None) -> str | None:
+        return parse_code(code).level if code else None
+
+    def program(code: str | None) -> str | None:
+        return parse_code(code).program if code else None
+
+    def kegiatan(code: str | None) -> str | None:
+        return parse_code(code).kegiatan if code else None
+
+    return rows.with_columns(
+        pl.col("kode").map_elements(level, return_dtype=pl.String).alias(LEVEL),
+        pl.col("kode").map_elements(program, return_dtype=pl.String).alias("program"),
+        pl.col("kode").map_elements(kegiatan, return_dtype=pl.String).alias("kegiatan"),
+    )
+
+
+def read_file(source: SourceFile) -> tuple[Period | None, pl.DataFrame | None]:
+    """Rows of one realisation file with their period (None when the file is rejected)."""
+    loaded = load_table(source, REALISASI)
+    if loaded is None:
+        return None, None
+    read = loaded.located.rows_read
+    period = file_period(source, loaded.located.title)
+    if isinstance(period, Problem):
+        source.reject(period)
+        source.report.count(read, read)
+        return None, None
+    rows = _with_levels(loaded.rows).with_columns(
+        pl.lit(source.report.file).alias("file"),
+        pl.lit(loaded.located.sheet).alias("sheet"),
+        pl.lit(source.report.modified.timestamp()).alias("_mtime"),
+    )
+    source.report.period = str(period)
+    source.problems.extend(check_total_rows(loaded, ("pagu", "realisasi_anggaran"),
+                                            lambda block: _with_levels(block).filter(pl.col(LEVEL) == "sub_kegiatan")))
+    source.report.count(read, len(loaded.rejected))
+    source._located = loaded.located  # for cell addresses of later findings
+    return period, rows
+
+
+def read_realisasi(inputs: Path, ref: Referensi, period: str | None = None) -> RealisasiIntake:
+    """Read every realisation file; keep the rows of ``period`` (default: the latest found)."""
+    paths = discover(inputs, "realisasi")
+    sources = open_sources(inputs, "realisasi", paths)
+    per_file: list[tuple[SourceFile, Period, pl.DataFrame]] = []
+    for source in sources:
+        if not source.readable:
+            continue
+        found_period, rows = read_file(source)
+        if found_period is not None:
+            per_file.append((source, found_period, rows))
+    chosen = period or (str(max(p for _, p, _ in per_file)) if per_file else None)
+    intake = RealisasiIntake(period=chosen or "", sub=_empty_sub(), parents=_empty_sub(), sources=sources)
+    frames = []
+    for source, found_period, rows in per_file:
+        if str(found_period) != chosen:
+            source.report.status = OTHER_PERIOD
+            source.report.note = f"periode {found_period}: tidak dipakai untuk {chosen}"
+            continue
+        frames.append(rows)
+    if frames:
+        _combine(intake, pl.concat(frames, how="diagonal_relaxed"), ref)
+    for source in sources:
+        intake.problems.extend(source.problems)
+    return intake
+
+
+def _empty_sub() -> pl.DataFrame:
+    return pl.DataFrame(schema={
+        "kode": pl.String, "uraian": pl.String, "indikator": pl.String, "satuan": pl.String,
+        "target": pl.Float64, "realisasi": pl.Float64, "pagu": pl.Float64, "realisasi_anggaran": pl.Float64,
+        LEVEL: pl.String, "program": pl.String, "kegiatan": pl.String, "file": pl.String, "sheet": pl.String,
+        ROW: pl.Int64, "bidang": pl.String,
+    })
+
+
+def _combine(intake: RealisasiIntake, rows: pl.DataFrame, ref: Referensi) -> None:
+    """Deduplicate across files (newest wins), attach bidang, run cross-checks."""
+    by_file = {s.report.file: s for s in intake.sources}
+    rows = rows.with_columns(
+        pl.col("kode").map_elements(lambda c: ref.bidang_of(c), return_dtype=pl.String).alias("bidang")
+    )
+    # newest file first; within a file, the first row wins
+    rows = rows.sort(["_mtime", "file", ROW], descending=[True, True, False])
+    winners = rows.unique(subset=["kode"], keep="first", maintain_order=True)
+    losers = rows.join(winners.select("file", ROW), on=["file", ROW], how="anti")
+    for loser in losers.iter_rows(named=True):
+        winner = winners.filter(pl.col("kode") == loser["kode"]).row(0, named=True)
+        source = by_file[loser["file"]]
+        same_file = winner["file"] == loser["file"]
+        source.problems.append(problem(
+            "duplicate_row" if same_file else "duplicate_superseded",
+            file=loser["file"], sheet=loser["sheet"], cell=f"baris {loser[ROW]}", column="Kode", value=loser["kode"],
+            what=f"{_level_label(loser[LEVEL])} {loser['kode']}",
+            expected=f"baris {winner[ROW]}" if same_file else f"{winner['file']} baris {winner[ROW]}",
+        ))
+        source.report.rows_accepted -= 1
+        source.report.rows_rejected += 1
+    winners = winners.sort(["kode"], maintain_order=True)
+    intake.sub = winners.filter(pl.col(LEVEL) == "sub_kegiatan").drop("_mtime")
+    intake.parents = winners.filter(pl.col(LEVEL) != "sub_kegiatan").drop("_mtime")
+
+    for record in winners.iter_rows(named=True):
+        source = by_file[record["file"]]
+        if record["bidang"] and record["bidang"] not in source.report.bidang:
+            source.report.bidang.append(record["bidang"])
+        _row_checks(source, record, ref)
+    for source in intake.sources:
+        if source.report.status == REJECTED or source.report.period != intake.period:
+            continue
+        for name in source.report.bidang or ["(tanpa bidang)"]:
+            intake.received.setdefault(name, []).append(source)
+    _missing_expected(intake, ref)
+
+
+def _level_label(level: str) -> str:
+    return {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub kegiatan"}.get(level, "Baris")
+
+
+def _row_checks(source: SourceFile, record: dict, ref: Referensi) -> None:
+    loc = source._located
+    where = {"file": record["file"], "sheet": record["sheet"]}
+    if record[LEVEL] != "sub_kegiatan":
+        return
+    pagu, spent = record["pagu"], record["realisasi_anggaran"]
+    if pagu is not None and spent is not None and spent > pagu + 0.5:
+        source.problems.append(problem("realisasi_over_pagu", **where, cell=loc.cell(record[ROW], "realisasi_anggaran"),
+                                       column="Realisasi Anggaran", value=rupiah(spent), expected=rupiah(pagu)))
+    target, done = record["target"], record["realisasi"]
+    if target is not None and done is not None and done > target:
+        source.problems.append(problem("realisasi_over_target", **where, cell=loc.cell(record[ROW], "realisasi"),
+                                       column="Realisasi", value=number_id(done, 2).rstrip("0").rstrip(","),
+                                       expected=number_id(target, 2).rstrip("0").rstrip(",")))
+    if ref.bidang and record["bidang"] is None:
+        source.problems.append(problem("unknown_sub_kegiatan", **where, cell=loc.cell(record[ROW], "kode"),
+                                       column="Kode", value=record["kode"]))
+
+
+def _missing_expected(intake: RealisasiIntake, ref: Referensi) -> None:
+    """Sub kegiatan that the referensi lists by their full code but nobody reported."""
+    reported = set(intake.sub["kode"].to_list())
+    for code, name in ref.bidang:
+        if code.count(".") == 5 and code not in reported:
+            intake.problems.append(problem("missing_sub_kegiatan", file=ref.file, sheet="Bidang", value=code, expected=name))
+
+
+def stated_subtotals(intake: RealisasiIntake) -> pl.DataFrame:
+    return intake.parents.select(LEVEL, "kode", "pagu", "realisasi_anggaran", "file", "sheet", ROW)
+
+
+def latest_period(inputs: Path) -> str | None:
+    """The latest month for which any realisation file exists (title block or folder)."""
+    from pipeline.intake.sheets import Located, find_table
+
+    found: list[Period] = []
+    for source in open_sources(inputs, "realisasi", discover(inputs, "realisasi")):
+        if not source.readable:
+            continue
+        located = find_table(REALISASI, source.sheets, file=source.report.file)
+        if isinstance(located, Located):
+            period = file_period(source, located.title)
+            if isinstance(period, Period):
+                found.append(period)
+    return str(max(found)) if found else None

@@ -1,0 +1,210 @@
+"""The planner's master workbook: IKU, Renstra, cascading, bidang, statistics, budget."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.domain.indicators import DEFAULT_SKALA
+from pipeline.domain.numbers import NumberError, parse_number
+from pipeline.intake import tables as t
+from pipeline.intake.files import REJECTED, discover
+from pipeline.intake.loading import SourceFile, load_table, open_sources
+from pipeline.intake.sheets import ROW
+from pipeline.intake.tables import normalize_header
+from pipeline.problems import Problem, problem
+
+DEFAULT_INSTANSI = "Perangkat Daerah"
+
+
+class NoReferensi(RuntimeError):
+    """No usable referensi workbook: nothing can be computed."""
+
+
+@dataclass
+class Referensi:
+    file: str
+    instansi: str = DEFAULT_INSTANSI
+    tahun_awal: int | None = None
+    tahun_akhir: int | None = None
+    batas_pengumpulan: int | None = None
+    iku: pl.DataFrame = field(default_factory=pl.DataFrame)  # one row per indicator
+    targets: dict[str, dict[int, float]] = field(default_factory=dict)  # kode_iku -> year -> target
+    stated: dict[tuple[str, int], float] = field(default_factory=dict)  # (kode_iku, year) -> realisasi
+    stated_at: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)  # -> (sheet, cell)
+    cascading: dict[str, str] = field(default_factory=dict)  # program code -> kode_iku
+    bidang: list[tuple[str, str]] = field(default_factory=list)  # (code prefix, bidang), longest first
+    statistik: pl.DataFrame = field(default_factory=pl.DataFrame)
+    anggaran: pl.DataFrame = field(default_factory=pl.DataFrame)
+    skala: list[tuple[str, float]] = field(default_factory=lambda: list(DEFAULT_SKALA))
+
+    def bidang_of(self, code: str) -> str | None:
+        """The bidang responsible for a code: the longest matching prefix wins."""
+        for prefix, name in self.bidang:
+            if code == prefix or code.startswith(prefix + "."):
+                return name
+        return None
+
+    @property
+    def bidang_names(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for _, name in sorted(self.bidang, key=lambda item: _code_key(item[0])):
+            seen.setdefault(name, None)
+        return list(seen)
+
+
+def _code_key(code: str) -> tuple:
+    return tuple(int(p) for p in code.split(".") if p.isdigit())
+
+
+def _label_values(sheet) -> dict[str, tuple[str, str]]:
+    """Label/value rows (``Tahun Awal | 2024``): normalized label -> (value, cell)."""
+    out: dict[str, tuple[str, str]] = {}
+    for i, row in enumerate(sheet.cells.iter_rows()):
+        filled = [(c, str(v).strip()) for c, v in zip(sheet.cells.columns, row, strict=True) if v is not None and str(v).strip()]
+        if not filled:
+            continue
+        letter, label = filled[0]
+        if ":" in label and len(filled) == 1:
+            label, _, value = label.partition(":")
+            out.setdefault(normalize_header(label), (value.strip(), f"{letter}{i + 1}"))
+        elif len(filled) > 1:
+            out.setdefault(normalize_header(label), (filled[1][1], f"{filled[1][0]}{i + 1}"))
+    return out
+
+
+def _sheet(source: SourceFile, name: str):
+    for sheet in source.sheets:
+        if normalize_header(sheet.name) == normalize_header(name):
+            return sheet
+    return None
+
+
+def read_referensi(inputs: Path) -> tuple[Referensi, list[SourceFile]]:
+    """Read the newest referensi workbook; older ones are reported and not used."""
+    paths = discover(inputs, "referensi")
+    sources = open_sources(inputs, "referensi", paths)
+    usable = sorted((s for s in sources if s.readable), key=lambda s: (s.report.modified, s.report.file))
+    if not usable:
+        reason = "; ".join(s.report.note for s in sources if s.report.note) or "folder referensi kosong"
+        raise NoReferensi(f"Tidak ada workbook referensi yang dapat dipakai di {Path(inputs) / 'referensi'} ({reason})")
+    chosen = usable[-1]
+    for older in usable[:-1]:
+        older.reject(problem("file_ignored", file=older.report.file, severity="Error",
+                             reason=f"workbook referensi yang lebih baru dipakai ({chosen.report.file})"))
+    ref = Referensi(file=chosen.report.file)
+    _read_tables(chosen, ref)
+    return ref, sources
+
+
+def _read_tables(source: SourceFile, ref: Referensi) -> None:
+    file = source.report.file
+    read = rejected = 0
+
+    def table(tbl: t.Table, optional: bool = False):
+        nonlocal read, rejected
+        sheet = _sheet(source, tbl.sheet)
+        if sheet is None:
+            if not optional:
+                source.problems.append(problem("sheet_not_found", file=file, table=f"{tbl.label} (lembar '{tbl.sheet}')",
+                                               expected=", ".join(f.label for f in tbl.required)))
+            return None
+        loaded = load_table(_NoReject(source), tbl, [sheet])
+        if loaded is None:
+            return None
+        read += loaded.located.rows_read
+        rejected += len(loaded.rejected)
+        return loaded
+
+    renstra = _sheet(source, "Renstra")
+    if renstra is not None:
+        values = _label_values(renstra)
+        for key, attr in (("tahunawal", "tahun_awal"), ("tahunakhir", "tahun_akhir"), ("bataspengumpulan", "batas_pengumpulan")):
+            if key in values:
+                text, cell = values[key]
+                number = _whole(text)
+                if number is None:
+                    source.problems.append(problem("integer_invalid", file=file, sheet=renstra.name, cell=cell, column=key, value=text))
+                else:
+                    setattr(ref, attr, number)
+        if "instansi" in values:
+            ref.instansi = values["instansi"][0]
+    else:
+        source.problems.append(problem("sheet_not_found", file=file, table="Renstra (lembar 'Renstra')", expected="Tahun Awal, Tahun Akhir"))
+
+    iku = table(t.IKU)
+    if iku is not None:
+        rows = iku.rows.with_columns(
+            pl.col("polaritas").fill_null("Positif"),
+            pl.col("akumulasi").fill_null("Tahun Berjalan"),
+            pl.col("sumber").fill_null("MANUAL"),
+        )
+        ref.iku = rows
+        years = sorted(iku.located.year_columns)
+        for record in rows.iter_rows(named=True):
+            ref.targets[record["kode_iku"]] = {y: record[f"y{y}"] for y in years if record.get(f"y{y}") is not None}
+
+    stated = table(t.REALISASI_IKU, optional=True)
+    if stated is not None:
+        for record in stated.rows.iter_rows(named=True):
+            key = (record["kode_iku"], record["tahun"])
+            ref.stated[key] = record["realisasi"]
+            ref.stated_at[key] = (stated.located.sheet, stated.located.cell(record[ROW], "realisasi"))
+
+    cascading = table(t.CASCADING)
+    if cascading is not None:
+        ref.cascading = {r["kode_program"]: r["kode_iku"] for r in cascading.rows.iter_rows(named=True)}
+
+    bidang = table(t.BIDANG)
+    if bidang is not None:
+        pairs = [(r["kode"], r["bidang"].strip()) for r in bidang.rows.iter_rows(named=True)]
+        ref.bidang = sorted(pairs, key=lambda item: -len(item[0]))
+
+    statistik = table(t.STATISTIK)
+    if statistik is not None:
+        ref.statistik = statistik.rows
+
+    anggaran = table(t.ANGGARAN)
+    if anggaran is not None:
+        ref.anggaran = anggaran.rows
+        _check_totals(source, anggaran, ("pagu_awal", "pagu_pergeseran"))
+
+    skala = table(t.SKALA, optional=True)
+    if skala is not None and skala.rows.height:
+        ref.skala = sorted(((r["kategori"], r["batas_bawah"]) for r in skala.rows.iter_rows(named=True)), key=lambda x: -x[1])
+
+    source.report.count(read, rejected)
+
+
+class _NoReject:
+    """A view of a source whose missing tables are reported without rejecting the whole workbook."""
+
+    def __init__(self, source: SourceFile):
+        self._source = source
+        self.report = source.report
+        self.problems = source.problems
+        self.sheets = source.sheets
+
+    def reject(self, item: Problem) -> None:
+        self.problems.append(item)
+
+
+def _whole(text: str) -> int | None:
+    match = re.search(r"\d+", text or "")
+    try:
+        value = parse_number(text)
+    except NumberError:
+        value = int(match.group()) if match and match.group() == (text or "").strip() else None
+    if value is None or value != int(value):
+        return None
+    return int(value)
+
+
+def _check_totals(source: SourceFile, loaded, columns: tuple[str, ...]) -> None:
+    """A JUMLAH row must equal the sum of the rows above it."""
+    from pipeline.intake.checks import check_total_rows
+
+    source.problems.extend(check_total_rows(loaded, columns))

@@ -1,0 +1,25 @@
+"""Indonesian renderings of numbers, for messages (the workbook uses number formats)."""
+
+from __future__ import annotations
+
+
+def number_id(value: float | None, decimals: int = 0) -> str:
+    """12345.5 -> '12.345,50' with ``decimals=2``: dots for thousands, comma for decimals."""
+    if value is None:
+        return "N/A"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def rupiah(value: float | None) -> str:
+    """250000000 -> 'Rp 250.000.000'."""
+    if value is None:
+        return "N/A"
+    return f"Rp {number_id(round(value))}"
+
+
+def percent_id(value: float | None, decimals: int = 2) -> str:
+    """19.6123 (percent points) -> '19,61 %'."""
+    if value is None:
+        return "N/A"
+    return f"{number_id(value, decimals)} %"

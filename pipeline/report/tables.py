@@ -1,0 +1,374 @@
+"""The sheets of the consolidated workbook, computed from what was read.
+
+Each function builds one :class:`SheetTable` (one table of the report) from the
+intake results and the pure domain functions; Dagster assets call them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipeline.domain import budget, indicators
+from pipeline.domain.periods import Period
+from pipeline.intake.odk import OdkIntake
+from pipeline.intake.realisasi import LEVEL, RealisasiIntake
+from pipeline.intake.referensi import Referensi
+from pipeline.problems import Problem, problem
+from pipeline.report.format import percent_id
+from pipeline.report.sheet import SheetTable, percent, rupiah
+
+LEVEL_LABEL = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub Kegiatan"}
+PERCENT_UNITS = {"%", "persen", "persentase", "prosentase"}
+STATED_TOLERANCE = 0.005  # percent points: a stated IKU value this close to the computed one agrees
+
+
+def title(ref: Referensi, heading: str, period: Period) -> list[str]:
+    return [heading, ref.instansi, f"Periode: {period.label_id()}"]
+
+
+def is_percent_unit(satuan: str | None) -> bool:
+    return (satuan or "").strip().lower() in PERCENT_UNITS
+
+
+def _value(v: float | None, satuan: str | None):
+    """An indicator value shown in its unit: percent units as percentages."""
+    if v is None:
+        return "N/A"
+    return percent(v) if is_percent_unit(satuan) else float(v)
+
+
+# --- IKU -----------------------------------------------------------------------------
+
+
+@dataclass
+class IkuResult:
+    """Realisasi per indicator and year, where it came from, and the problems found."""
+
+    realisasi: dict[str, dict[int, float]]
+    source: dict[tuple[str, int], str]
+    problems: list[Problem]
+
+
+def compute_iku(ref: Referensi, odk: OdkIntake, years: list[int]) -> IkuResult:
+    """Realisasi of every IKU for the given years: stated in the referensi, else computed."""
+    volume = indicators.volume_usaha_by_year(odk.rows) if odk.rows.height else {}
+    realisasi: dict[str, dict[int, float]] = {}
+    source: dict[tuple[str, int], str] = {}
+    problems: list[Problem] = []
+    for record in ref.iku.iter_rows(named=True):
+        kode, sumber = record["kode_iku"], (record["sumber"] or "MANUAL").upper()
+        values: dict[int, float] = {}
+        for year in years:
+            computed = None
+            if sumber == "VOLUME_USAHA_KOPERASI":
+                computed = indicators.volume_usaha_growth(volume, year)
+            elif sumber == "RASIO_KEWIRAUSAHAAN" and ref.statistik.height:
+                computed = indicators.rasio_kewirausahaan(ref.statistik, year)
+            elif sumber == "KUMKM_DIGITAL" and ref.statistik.height and odk.rows.height:
+                computed = indicators.kumkm_digital(odk.rows, ref.statistik, year)
+            stated = ref.stated.get((kode, year))
+            if stated is not None:
+                values[year] = stated
+                source[(kode, year)] = "Ditetapkan (referensi)"
+                if computed is not None and abs(computed - stated) > STATED_TOLERANCE:
+                    sheet, cell = ref.stated_at[(kode, year)]
+                    problems.append(problem("iku_override", file=ref.file, sheet=sheet, cell=cell, column="Realisasi",
+                                            value=percent_id(stated), expected=percent_id(computed),
+                                            indicator=record["indikator"], year=year))
+            elif computed is not None:
+                values[year] = computed
+                source[(kode, year)] = {"VOLUME_USAHA_KOPERASI": "Dihitung dari ODK",
+                                        "RASIO_KEWIRAUSAHAAN": "Dihitung dari Statistik",
+                                        "KUMKM_DIGITAL": "Dihitung dari ODK dan Statistik"}[sumber]
+        realisasi[kode] = values
+    return IkuResult(realisasi, source, problems)
+
+
+def iku_years(ref: Referensi, period: Period) -> list[int]:
+    """Years shown in trend tables: the IKU's year columns, and up to the period's year."""
+    years = {y for targets in ref.targets.values() for y in targets} | {period.year - 1, period.year}
+    if ref.tahun_awal:
+        years |= set(range(ref.tahun_awal, (ref.tahun_akhir or ref.tahun_awal) + 1))
+    years |= {y for (_, y) in ref.stated}
+    return sorted(y for y in years if y <= max(period.year, ref.tahun_akhir or period.year))
+
+
+def iku_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
+    """Tabel 3.2: target, realisasi, capaian and kategori per key indicator, this year and last."""
+    table = SheetTable("IKU", title(ref, "Capaian Indikator Kinerja Utama (IKU)", period),
+                       ["Kode IKU", "Level", "Tujuan/Sasaran", "Indikator", "Satuan", "Tahun", "Target",
+                        "Realisasi", "Capaian", "Kategori", "Sumber Realisasi"])
+    for record in ref.iku.iter_rows(named=True):
+        kode, satuan = record["kode_iku"], record["satuan"]
+        for year in (period.year - 1, period.year):
+            target = ref.targets.get(kode, {}).get(year)
+            real = result.realisasi.get(kode, {}).get(year)
+            cap = indicators.capaian(real, target, record["polaritas"])
+            table.add(kode, record["level"], record["pernyataan"], record["indikator"], satuan, year,
+                      _value(target, satuan), _value(real, satuan), percent(cap),
+                      indicators.kategori(cap, ref.skala) or "N/A", result.source.get((kode, year), "N/A"))
+    return table
+
+
+def tren_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
+    """Tabel 3.3: target and realisasi of each key indicator over the Renstra and earlier years."""
+    table = SheetTable("Tren IKU", title(ref, "Perbandingan Realisasi IKU Antar Tahun", period),
+                       ["Kode IKU", "Tujuan/Sasaran", "Indikator", "Satuan", "Tahun", "Target", "Realisasi", "Capaian"])
+    for record in ref.iku.iter_rows(named=True):
+        kode, satuan = record["kode_iku"], record["satuan"]
+        for year in iku_years(ref, period):
+            target = ref.targets.get(kode, {}).get(year)
+            real = result.realisasi.get(kode, {}).get(year) if year <= period.year else None
+            table.add(kode, record["pernyataan"], record["indikator"], satuan, year, _value(target, satuan),
+                      _value(real, satuan), percent(indicators.capaian(real, target, record["polaritas"])))
+    return table
+
+
+def renstra_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
+    """Tabel 3.4: realisasi up to the period against the Renstra's final target."""
+    akhir = ref.tahun_akhir or period.year
+    table = SheetTable("Renstra", title(ref, f"Capaian terhadap Target Akhir Renstra {ref.tahun_awal or ''}-{akhir}", period),
+                       ["Kode IKU", "Tujuan/Sasaran", "Indikator", "Satuan", "Akumulasi", f"Realisasi s.d. {period.year}",
+                        f"Target Akhir Renstra {akhir}", "Capaian", "Tingkat Kemajuan"])
+    for record in ref.iku.iter_rows(named=True):
+        kode, satuan = record["kode_iku"], record["satuan"]
+        by_year = result.realisasi.get(kode, {})
+        akumulasi = record["akumulasi"] or "Tahun Berjalan"
+        tahun_awal = ref.tahun_awal or period.year
+        if akumulasi.lower() == "kumulatif":
+            years = [y for y in by_year if tahun_awal <= y <= period.year]
+            shown = sum(by_year[y] for y in years) if years else None
+        else:
+            shown = by_year.get(period.year)
+        cap = indicators.renstra_capaian(by_year, period.year, record["target_akhir"], akumulasi, tahun_awal)
+        table.add(kode, record["pernyataan"], record["indikator"], satuan, akumulasi, _value(shown, satuan),
+                  _value(record["target_akhir"], satuan), percent(cap), indicators.tingkat_kemajuan(cap) or "N/A")
+    return table
+
+
+# --- budget ----------------------------------------------------------------------------
+
+
+def realisasi_anggaran_sheet(ref: Referensi, intake: RealisasiIntake, period: Period) -> SheetTable:
+    """Tabel 3.8: pagu, realisasi and capaian per program, kegiatan, sub kegiatan and in total."""
+    table = SheetTable("Realisasi Anggaran", title(ref, "Realisasi Anggaran", period),
+                       ["Level", "Kode", "Uraian", "Bidang", "Pagu (Rp)", "Realisasi (Rp)", "Capaian"])
+    if intake.sub.height == 0:
+        return table
+    tree = budget.budget_tree(intake.sub, intake.names)
+    bidang = {r["kode"]: r["bidang"] for r in pl.concat([intake.sub, intake.parents], how="diagonal_relaxed").iter_rows(named=True)}
+    for r in tree.iter_rows(named=True):
+        table.add(LEVEL_LABEL[r["level"]], r["kode"], r["uraian"], bidang.get(r["kode"]) or ref.bidang_of(r["kode"]) or "",
+                  rupiah(r["pagu"]), rupiah(r["realisasi_anggaran"]), percent(r["capaian"]))
+    pagu, spent, cap = budget.budget_total(intake.sub)
+    table.add("Jumlah", "", "JUMLAH", "", rupiah(pagu), rupiah(spent), percent(cap))
+    return table
+
+
+def subtotal_problems(intake: RealisasiIntake) -> list[Problem]:
+    """Program and kegiatan rows whose stated money differs from the sum of their sub kegiatan."""
+    if intake.sub.height == 0 or intake.parents.height == 0:
+        return []
+    tree = budget.budget_tree(intake.sub, intake.names)
+    stated = intake.parents.select(LEVEL, "kode", "pagu", "realisasi_anggaran", "file", "sheet", "_row")
+    found = []
+    labels = {"pagu": "Pagu", "realisasi_anggaran": "Realisasi Anggaran"}
+    for d in budget.subtotal_differences(stated, tree):
+        found.append(problem("subtotal_mismatch", file=d["file"], sheet=d["sheet"], cell=f"baris {d['_row']}",
+                             column=labels.get(d["column"], d["column"]), value=f"Rp {d['stated']:,.0f}".replace(",", "."),
+                             expected=f"Rp {d['computed']:,.0f}".replace(",", "."), level=LEVEL_LABEL[d["level"]], code=d["kode"]))
+    return found
+
+
+def anggaran_sheet(ref: Referensi, period: Period) -> SheetTable:
+    """Tabel 2.3: the budget by type of spending, before and after the shift."""
+    table = SheetTable("Anggaran", title(ref, "Target Belanja Sebelum dan Sesudah Pergeseran Anggaran", period),
+                       ["Jenis Belanja", "Pagu Awal (Rp)", "Pagu Pergeseran (Rp)", "Selisih (Rp)"])
+    if ref.anggaran.height == 0:
+        return table
+    for r in ref.anggaran.iter_rows(named=True):
+        table.add(r["jenis_belanja"], rupiah(r["pagu_awal"]), rupiah(r["pagu_pergeseran"]),
+                  rupiah((r["pagu_pergeseran"] or 0) - (r["pagu_awal"] or 0)))
+    awal, geser = ref.anggaran["pagu_awal"].sum(), ref.anggaran["pagu_pergeseran"].sum()
+    table.add(f"Alokasi Anggaran Tahun {period.year} (Jumlah)", rupiah(awal), rupiah(geser), rupiah(geser - awal))
+    return table
+
+
+def budget_problems(ref: Referensi, intake: RealisasiIntake) -> list[Problem]:
+    """The budget by jenis belanja must add up to the pagu of all sub kegiatan."""
+    if ref.anggaran.height == 0 or intake.sub.height == 0:
+        return []
+    by_type = float(ref.anggaran["pagu_pergeseran"].sum())
+    by_sub = float(intake.sub["pagu"].sum())
+    if abs(by_type - by_sub) > 0.5:
+        return [problem("budget_mismatch", file=ref.file, sheet="Anggaran", column="Pagu Pergeseran",
+                        value=f"Rp {by_type:,.0f}".replace(",", "."), expected=f"Rp {by_sub:,.0f}".replace(",", "."))]
+    return []
+
+
+# --- performance of programs -------------------------------------------------------------
+
+
+def _sasaran(ref: Referensi) -> list[dict]:
+    served = set(ref.cascading.values())
+    return [r for r in ref.iku.iter_rows(named=True) if r["kode_iku"] in served]
+
+
+def efisiensi_sheet(ref: Referensi, result: IkuResult, intake: RealisasiIntake, period: Period) -> SheetTable:
+    """Tabel 3.6: outcome achievement beside budget use and efficiency, per sasaran."""
+    table = SheetTable("Efisiensi", title(ref, "Analisis Efisiensi Penggunaan Sumber Daya", period),
+                       ["Kode IKU", "Sasaran", "Indikator", "Satuan", "Target", "Realisasi", "Capaian", "Anggaran (Rp)",
+                        "Realisasi Anggaran (Rp)", "Capaian Anggaran", "Tingkat Efisiensi"])
+    eff = budget.efficiency(intake.sub, ref.cascading) if intake.sub.height else pl.DataFrame()
+    by_sasaran = {r["sasaran"]: r for r in eff.iter_rows(named=True)} if eff.height else {}
+    for record in _sasaran(ref):
+        kode, satuan = record["kode_iku"], record["satuan"]
+        target = ref.targets.get(kode, {}).get(period.year)
+        real = result.realisasi.get(kode, {}).get(period.year)
+        e = by_sasaran.get(kode, {})
+        table.add(kode, record["pernyataan"], record["indikator"], satuan, _value(target, satuan), _value(real, satuan),
+                  percent(indicators.capaian(real, target, record["polaritas"])), rupiah(e.get("anggaran")),
+                  rupiah(e.get("realisasi_anggaran")), percent(e.get("capaian_anggaran")), percent(e.get("efisiensi")))
+    return table
+
+
+def menunjang(cap: float | None, ref: Referensi) -> str:
+    """An output supports its sasaran when its achievement is in the top category of the scale."""
+    if cap is None:
+        return "N/A"
+    return "Menunjang" if indicators.kategori(cap, ref.skala) == ref.skala[0][0] else "Tidak Menunjang"
+
+
+def kinerja_program_sheet(ref: Referensi, result: IkuResult, intake: RealisasiIntake, period: Period) -> SheetTable:
+    """Tabel 3.7: each program, kegiatan and sub kegiatan serving a sasaran, with its output."""
+    table = SheetTable("Kinerja Program", title(ref, "Analisis Program/Kegiatan yang Menunjang Pencapaian Kinerja", period),
+                       ["Kode IKU", "Sasaran", "Indikator Sasaran", "Capaian Sasaran", "Level", "Kode",
+                        "Program/Kegiatan/Sub Kegiatan", "Indikator", "Target", "Realisasi", "Satuan", "Capaian",
+                        "Menunjang/Tidak Menunjang"])
+    rows = pl.concat([intake.parents, intake.sub], how="diagonal_relaxed") if intake.sub.height else intake.parents
+    if rows.height == 0:
+        return table
+    rows = rows.with_columns(pl.col("kode").map_elements(_natural, return_dtype=pl.List(pl.Int64)).alias("_key")).sort("_key")
+    for record in _sasaran(ref):
+        kode = record["kode_iku"]
+        target = ref.targets.get(kode, {}).get(period.year)
+        real = result.realisasi.get(kode, {}).get(period.year)
+        cap_sasaran = percent(indicators.capaian(real, target, record["polaritas"]))
+        programs = sorted(p for p, k in ref.cascading.items() if k == kode)
+        for r in rows.filter(pl.col("program").is_in(programs)).iter_rows(named=True):
+            cap = indicators.capaian(r["realisasi"], r["target"])
+            table.add(kode, record["pernyataan"], record["indikator"], cap_sasaran, LEVEL_LABEL[r[LEVEL]], r["kode"],
+                      r["uraian"], r["indikator"] or "", _value(r["target"], r["satuan"]),
+                      _value(r["realisasi"], r["satuan"]), r["satuan"] or "", percent(cap), menunjang(cap, ref))
+    return table
+
+
+def _natural(code: str) -> list[int]:
+    return [int(p) for p in code.split(".")]
+
+
+# --- cooperatives ---------------------------------------------------------------------------
+
+
+def koperasi_sheet(ref: Referensi, odk: OdkIntake, period: Period) -> SheetTable:
+    """Cooperatives per kabupaten/kota: all, active, digital, and active volume usaha growth."""
+    n, prev = period.year, period.year - 1
+    table = SheetTable("Koperasi", title(ref, "Rekapitulasi Koperasi per Kabupaten/Kota (ODK)", period),
+                       ["Kabupaten/Kota", f"Koperasi {n}", f"Koperasi Aktif {n}", f"Koperasi Aktif Digital {n}",
+                        f"Volume Usaha Aktif {prev} (Rp)", f"Volume Usaha Aktif {n} (Rp)", "Pertumbuhan Volume Usaha"])
+    if odk.rows.height == 0:
+        return table
+    rows = odk.rows.with_columns(
+        (pl.col("status").str.strip_chars().str.to_lowercase() == "aktif").alias("_aktif"),
+        (pl.col("digital").str.strip_chars().str.to_lowercase() == "ya").fill_null(False).alias("_digital"),
+    )
+    year_n = rows.filter(pl.col("tahun_buku") == n)
+    counts = year_n.group_by("kabupaten").agg(
+        pl.len().alias("semua"), pl.col("_aktif").sum().alias("aktif"),
+        (pl.col("_aktif") & pl.col("_digital")).sum().alias("digital"),
+    )
+    volume = (rows.filter(pl.col("_aktif") & pl.col("tahun_buku").is_in([prev, n]))
+              .group_by("kabupaten", "tahun_buku").agg(pl.col("volume_usaha").sum()))
+    vol = {(r["kabupaten"], r["tahun_buku"]): r["volume_usaha"] for r in volume.iter_rows(named=True)}
+    count = {r["kabupaten"]: r for r in counts.iter_rows(named=True)}
+    regions = sorted({r for r, _ in vol} | set(count))
+    totals = [0, 0, 0, 0.0, 0.0]
+    for region in regions:
+        c = count.get(region, {})
+        a, b = vol.get((region, prev)), vol.get((region, n))
+        values = [c.get("semua", 0), c.get("aktif", 0), c.get("digital", 0), a or 0.0, b or 0.0]
+        totals = [x + y for x, y in zip(totals, values, strict=True)]
+        table.add(region, *values[:3], rupiah(a), rupiah(b), percent(indicators.volume_usaha_growth({prev: a, n: b}, n) if a and b is not None else None))
+    table.add("Provinsi (Jumlah)", *totals[:3], rupiah(totals[3]), rupiah(totals[4]),
+              percent(indicators.volume_usaha_growth({prev: totals[3], n: totals[4]}, n) if totals[3] else None))
+    return table
+
+
+# --- the account of the inputs ----------------------------------------------------------------
+
+VALIDASI_COLUMNS = ["Tingkat", "Berkas", "Lembar", "Sel/Baris", "Kolom", "Nilai", "Aturan", "Pesan"]
+
+
+def validasi_sheet(ref_title: list[str], problems: list[Problem]) -> SheetTable:
+    """One row per problem: Error rows and files were not used; Peringatan were used but need a look."""
+    table = SheetTable("Validasi", ref_title, VALIDASI_COLUMNS, widths={"Pesan": 90})
+    order = {"Error": 0, "Peringatan": 1}
+    for p in sorted(problems, key=lambda p: (order.get(p.severity, 2), p.file, p.sheet, _cell_order(p.cell))):
+        table.add(p.severity, p.file, p.sheet, p.cell, p.column, p.value, p.rule, p.message)
+    return table
+
+
+def _cell_order(cell: str) -> tuple:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return (int(digits) if digits else 0, cell)
+
+
+def pengumpulan_rows(ref: Referensi, intake: RealisasiIntake, period: Period, deadline_day: int):
+    """Submission status per bidang for the period (a bidang that sent nothing is shown)."""
+    from pipeline.domain.submissions import Received, deadline_for, submission_status
+
+    received = [Received(bidang, s.report.file, s.report.modified, s.report.period)
+                for bidang, files in intake.received.items() for s in files]
+    return submission_status(str(period), ref.bidang_names, received, deadline_for(str(period), deadline_day))
+
+
+def count_by_file(problems: list[Problem]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for p in problems:
+        slot = counts.setdefault(p.file, {"Error": 0, "Peringatan": 0})
+        slot[p.severity] = slot.get(p.severity, 0) + 1
+    return counts
+
+
+def pengumpulan_sheet(ref: Referensi, rows, problems: list[Problem], period: Period) -> SheetTable:
+    table = SheetTable("Pengumpulan", title(ref, "Status Pengumpulan Berkas Realisasi per Bidang", period),
+                       ["Bidang", "Periode", "Status", "Berkas", "Diterima (WITA)", "Batas Pengumpulan (WITA)",
+                        "Jumlah Error", "Jumlah Peringatan"])
+    counts = count_by_file(problems)
+    for r in rows:
+        errors = sum(counts.get(f, {}).get("Error", 0) for f in r.files)
+        warnings = sum(counts.get(f, {}).get("Peringatan", 0) for f in r.files)
+        table.add(r.bidang, str(period), r.status, "; ".join(r.files), r.received_at, r.deadline, errors, warnings)
+    return table
+
+
+def ringkasan_sheet(ref: Referensi, period: Period, made_at, reports: list, problems: list[Problem]) -> SheetTable:
+    """Period, when made, every input file with its SHA-256 and its row account, problem counts."""
+    errors = sum(1 for p in problems if p.severity == "Error")
+    warnings = sum(1 for p in problems if p.severity == "Peringatan")
+    head = [
+        "Laporan Kinerja Instansi Pemerintah: Ringkasan Pengolahan",
+        ref.instansi,
+        f"Periode: {period.label_id()} ({period})",
+        f"Dibuat: {made_at:%d/%m/%Y %H:%M} WITA",
+        f"Masalah: {errors} Error, {warnings} Peringatan (rincian di lembar Validasi)",
+    ]
+    table = SheetTable("Ringkasan", head, ["Berkas", "Jenis", "Status", "Periode", "Bidang", "Baris Dibaca",
+                                           "Baris Diterima", "Baris Ditolak", "Ukuran (byte)", "Diubah (WITA)",
+                                           "SHA-256", "Catatan"], widths={"SHA-256": 66})
+    for r in reports:
+        table.add(r.file, r.kind, r.status, r.period, ", ".join(r.bidang), r.rows_read, r.rows_accepted,
+                  r.rows_rejected, r.size, r.modified, r.sha256, r.note)
+    return table

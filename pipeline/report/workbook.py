@@ -1,0 +1,117 @@
+"""Write the consolidated workbook with openpyxl: values only, formatted for a planner.
+
+Each sheet: title lines (instansi, period), one header row (bold, frozen, with a
+filter), one record per row.  Money has thousands separators, percentages are
+fractions with a percent format, column widths fit the text.  No formulas:
+any text that Excel would take for a formula (``=``, ``+``, ``-``, ``@``) is
+written as a string cell, and control characters Excel refuses are removed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from pipeline.report.sheet import Percent, Rupiah, SheetTable
+
+MONEY_FORMAT = "#,##0"
+NUMBER_FORMAT = "#,##0.00"
+INTEGER_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.00%"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+DATE_FORMAT = "dd/mm/yyyy"
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+MAX_WIDTH = 60
+
+
+def clean_text(text: str) -> str:
+    """Remove the control characters that Excel refuses in a cell."""
+    return _ILLEGAL.sub("", text)
+
+
+def _put(ws, row: int, col: int, value) -> int:
+    """Write one value with its format; returns the width it needs."""
+    cell = ws.cell(row=row, column=col)
+    if value is None:
+        return 0
+    if isinstance(value, Percent):
+        cell.value = round(float(value) / 100, 10)
+        cell.number_format = PERCENT_FORMAT
+        return 10
+    if isinstance(value, Rupiah):
+        cell.value = int(round(float(value)))
+        cell.number_format = MONEY_FORMAT
+        return len(f"{int(round(float(value))):,}") + 2
+    if isinstance(value, bool):
+        value = "Ya" if value else "Tidak"
+    if isinstance(value, int):
+        cell.value = value
+        cell.number_format = INTEGER_FORMAT
+        return len(f"{value:,}") + 2
+    if isinstance(value, float):
+        cell.value = value
+        cell.number_format = NUMBER_FORMAT
+        return len(f"{value:,.2f}") + 2
+    if isinstance(value, datetime):
+        cell.value = value.replace(tzinfo=None)
+        cell.number_format = DATETIME_FORMAT
+        return 17
+    if isinstance(value, date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+        return 12
+    text = clean_text(str(value))
+    cell.value = text
+    cell.data_type = TYPE_STRING  # never a formula, whatever the text starts with
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    if longest > MAX_WIDTH:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return longest + 2
+
+
+def _sheet(wb: Workbook, table: SheetTable) -> None:
+    ws = wb.create_sheet(title=table.name[:31])
+    row = 1
+    for line in table.title:
+        _put(ws, row, 1, line)
+        ws.cell(row=row, column=1).font = Font(bold=row == 1, size=12 if row == 1 else 11)
+        row += 1
+    if table.title:
+        row += 1  # one empty line between title block and header
+    header_row = row
+    widths = [len(c) + 2 for c in table.columns]
+    for col, name in enumerate(table.columns, start=1):
+        cell = ws.cell(row=header_row, column=col)
+        cell.value = clean_text(name)
+        cell.data_type = TYPE_STRING
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for record in table.rows:
+        row += 1
+        for col, value in enumerate(record, start=1):
+            widths[col - 1] = max(widths[col - 1], _put(ws, row, col, value))
+    for col, name in enumerate(table.columns, start=1):
+        width = table.widths.get(name, min(max(widths[col - 1], 8), MAX_WIDTH))
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    if table.rows:
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{row}"
+    ws.sheet_view.zoomScale = 90
+
+
+def write_workbook(tables: list[SheetTable], path: Path) -> None:
+    """Write the sheets, in order, to ``path`` (xlsx)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for table in tables:
+        _sheet(wb, table)
+    wb.properties.creator = "lkjip"
+    wb.save(path)
