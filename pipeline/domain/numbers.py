@@ -60,6 +60,7 @@ def parse_number(raw: object, *, text_cell: bool | None = None) -> float | None:
 
     ``text_cell``: True if the cell was typed as text, False if it was a numeric
     cell rendered as text, None if unknown.  Only ``1.234`` depends on it.
+    Python numbers pass through (NaN gives None); raises :class:`NumberError`.
     """
     if raw is None:
         return None
