@@ -19,7 +19,8 @@ from pipeline.samples.writer import ODK_FIELDS, ODK_HEADERS, odk_rows, rupiah_te
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ROOT / "inputs"
-GOLDEN = Path(os.environ.get("LKJIP_GOLDEN", "/work/shared/golden/lkjip-2024.json"))
+GOLDEN = next((p for p in (Path(os.environ.get("LKJIP_GOLDEN", "")), ROOT.parent / "shared" / "golden" / "lkjip-2024.json",
+                            ROOT / "tests" / "data" / "lkjip-2024.json") if p.is_file()), ROOT / "tests" / "data" / "lkjip-2024.json")
 
 
 def golden() -> dict:
