@@ -15,7 +15,7 @@ sample, not copied from the Dinas's DPA.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 YEAR = 2024

@@ -428,7 +428,7 @@ _PREFIX_SHORT = {"Simpan Pinjam": ("KSP", "Koperasi Simpan Pinjam"), "Konsumen":
                  "Pemasaran": ("Koperasi Pemasaran", "Koperasi Serba Usaha")}
 
 
-def _update_window(year: int, last_year: int, downloaded: date) -> tuple[date, int]:
+def _update_window(year: int, downloaded: date) -> tuple[date, int]:
     """(first day, number of days) in which a Tahun Buku ``year`` row is last updated."""
     end = min(date(year + 1, 6, 30), downloaded - timedelta(days=1))
     start = min(date(year + 1, 1, 2), end - timedelta(days=30))
@@ -498,7 +498,7 @@ def odk_records(
             modal_luar = int(vol * rng.uniform(0.0, 0.3)) if rng.random() < 0.7 else 0
             margin = rng.uniform(-0.02, 0.07) if aktif else rng.uniform(-0.05, 0.01)
             shu = int(vol * margin)
-            start, days = _update_window(year, years[-1], downloaded)
+            start, days = _update_window(year, downloaded)
             yield {
                 "nik": nik, "nama": nama, "kabupaten": kab, "jenis": jenis, "status": status,
                 "tahun_buku": year, "anggota": anggota if aktif else int(anggota * 0.6),
