@@ -36,8 +36,9 @@ def region_key(name: str | None) -> str:
     return " ".join(text.split())
 
 
-def read_odk(inputs: Path, ref: Referensi) -> OdkIntake:
-    paths = discover(inputs, "odk")
+def read_odk(inputs: Path, ref: Referensi, paths: list[Path] | None = None) -> OdkIntake:
+    """Read every ODK export (or just ``paths``), keep the latest row per (NIK, Tahun Buku)."""
+    paths = discover(inputs, "odk") if paths is None else paths
     sources = open_sources(inputs, "odk", paths)
     frames = []
     located = {}

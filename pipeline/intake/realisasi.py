@@ -100,9 +100,10 @@ def read_file(source: SourceFile) -> tuple[Period | None, pl.DataFrame | None]:
     return period, rows
 
 
-def read_realisasi(inputs: Path, ref: Referensi, period: str | None = None) -> RealisasiIntake:
-    """Read every realisation file; keep the rows of ``period`` (default: the latest found)."""
-    paths = discover(inputs, "realisasi")
+def read_realisasi(inputs: Path, ref: Referensi, period: str | None = None,
+                   paths: list[Path] | None = None) -> RealisasiIntake:
+    """Read every realisation file (or just ``paths``); keep the rows of ``period`` (default: the latest found)."""
+    paths = discover(inputs, "realisasi") if paths is None else paths
     sources = open_sources(inputs, "realisasi", paths)
     per_file: list[tuple[SourceFile, Period, pl.DataFrame]] = []
     for source in sources:

@@ -83,9 +83,9 @@ def _sheet(source: SourceFile, name: str):
     return None
 
 
-def read_referensi(inputs: Path) -> tuple[Referensi, list[SourceFile]]:
+def read_referensi(inputs: Path, paths: list[Path] | None = None) -> tuple[Referensi, list[SourceFile]]:
     """Read the newest referensi workbook; older ones are reported and not used."""
-    paths = discover(inputs, "referensi")
+    paths = discover(inputs, "referensi") if paths is None else paths
     sources = open_sources(inputs, "referensi", paths)
     usable = sorted((s for s in sources if s.readable), key=lambda s: (s.report.modified, s.report.file))
     if not usable:

@@ -81,7 +81,7 @@ REALISASI = Table(
         Field("satuan", "Satuan", TEXT, False, ("Sat", "Unit Satuan")),
         Field("target", "Target", NUMBER, False, ("Target Kinerja", "Target Fisik", "Target Keluaran", "Target Kinerja Keluaran"), True),
         Field("realisasi", "Realisasi", NUMBER, False, ("Realisasi Kinerja", "Realisasi Fisik", "Realisasi Keluaran", "Realisasi Kinerja Keluaran"), True),
-        Field("pagu", "Pagu", MONEY, True, ("Pagu Anggaran", "Anggaran", "Anggaran (Rp)", "Pagu (Rp)", "Pagu Anggaran (Rp)", "Target (Rp)", "Anggaran Target (Rp)", "Target Anggaran (Rp)", "Target Anggaran", "Target Keuangan (Rp)", "Target Keuangan", "Pagu Anggaran Tahun Ini"), True),
+        Field("pagu", "Pagu", MONEY, True, ("Pagu Anggaran", "Anggaran", "Anggaran (Rp)", "Pagu (Rp)", "Pagu Anggaran (Rp)", "Target (Rp)", "Anggaran Target (Rp)", "Target Anggaran (Rp)", "Target Anggaran", "Target Keuangan (Rp)", "Target Keuangan", "Pagu Anggaran Tahun Ini", "Anggaran Pagu (Rp)", "Anggaran Pagu"), True),
         Field("realisasi_anggaran", "Realisasi Anggaran", MONEY, True, ("Realisasi Keuangan", "Realisasi (Rp)", "Realisasi Keuangan (Rp)", "Realisasi Anggaran (Rp)", "Anggaran Realisasi (Rp)", "Anggaran Realisasi"), True),
     ),
     key_fields=("kode", "pagu"),

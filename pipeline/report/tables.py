@@ -137,11 +137,9 @@ def renstra_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTab
         by_year = result.realisasi.get(kode, {})
         akumulasi = record["akumulasi"] or "Tahun Berjalan"
         tahun_awal = ref.tahun_awal or period.year
-        if akumulasi.lower() == "kumulatif":
-            years = [y for y in by_year if tahun_awal <= y <= period.year]
-            shown = sum(by_year[y] for y in years) if years else None
-        else:
-            shown = by_year.get(period.year)
+        years = range(tahun_awal, period.year + 1) if akumulasi.lower() == "kumulatif" else [period.year]
+        # a cumulative figure is shown only when no year of the Renstra so far is missing
+        shown = sum(by_year[y] for y in years) if years and all(y in by_year for y in years) else None
         cap = indicators.renstra_capaian(by_year, period.year, record["target_akhir"], akumulasi, tahun_awal)
         table.add(kode, record["pernyataan"], record["indikator"], satuan, akumulasi, _value(shown, satuan),
                   _value(record["target_akhir"], satuan), percent(cap), indicators.tingkat_kemajuan(cap) or "N/A")
