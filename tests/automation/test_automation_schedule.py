@@ -5,7 +5,13 @@ import dagster as dg
 import pytest
 from openpyxl import Workbook
 
-from pipeline.defs.automation.schedules import laporan_bulanan_terjadwal, period_due
+from pipeline.defs.automation.schedules import (
+    laporan_bulanan_terjadwal,
+    partition_key_for,
+    period_due,
+    period_of,
+)
+from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -34,13 +40,16 @@ def test_schedule_definition():
 def test_tick_on_the_11th_asks_for_previous_month(tmp_path):
     result = tick(datetime(2026, 10, 11, 7, 0, tzinfo=WITA), tmp_path)
     assert isinstance(result, dg.RunRequest)
-    assert result.partition_key == "2026-09"
+    assert period_of(result.partition_key) == "2026-09"
+    assert result.partition_key == partition_key_for("2026-09")
+    assert result.tags["lkjip/periode"] == "2026-09"
+    assert monthly_partitions.has_partition_key(result.partition_key)
 
 
 def test_tick_in_utc_is_read_in_wita(tmp_path):
     # 2026-10-10 23:00 UTC is 2026-10-11 07:00 WITA
     result = tick(datetime(2026, 10, 10, 23, 0, tzinfo=ZoneInfo("UTC")), tmp_path)
-    assert isinstance(result, dg.RunRequest) and result.partition_key == "2026-09"
+    assert isinstance(result, dg.RunRequest) and result.partition_key == partition_key_for("2026-09")
 
 
 @pytest.mark.parametrize("day", [1, 9, 10, 12, 28, 31])
@@ -51,13 +60,13 @@ def test_no_request_on_other_days(tmp_path, day):
 
 def test_january_run_is_for_december(tmp_path):
     result = tick(datetime(2027, 1, 11, 7, 0, tzinfo=WITA), tmp_path)
-    assert result.partition_key == "2026-12"
+    assert result.partition_key == partition_key_for("2026-12")
 
 
 def test_env_deadline_day(tmp_path, monkeypatch):
     monkeypatch.setenv("LKJIP_DEADLINE_DAY", "15")
     assert isinstance(tick(datetime(2026, 10, 11, 7, tzinfo=WITA), tmp_path), dg.SkipReason)
-    assert tick(datetime(2026, 10, 16, 7, tzinfo=WITA), tmp_path).partition_key == "2026-09"
+    assert tick(datetime(2026, 10, 16, 7, tzinfo=WITA), tmp_path).partition_key == partition_key_for("2026-09")
 
 
 def test_referensi_deadline_day_wins(tmp_path, monkeypatch):
@@ -70,7 +79,7 @@ def test_referensi_deadline_day_wins(tmp_path, monkeypatch):
     ws["A3"] = "Batas Pengumpulan"
     ws["B3"] = "tanggal 5"
     wb.save(tmp_path / "referensi" / "master.xlsx")
-    assert tick(datetime(2026, 10, 6, 7, tzinfo=WITA), tmp_path).partition_key == "2026-09"
+    assert tick(datetime(2026, 10, 6, 7, tzinfo=WITA), tmp_path).partition_key == partition_key_for("2026-09")
     assert isinstance(tick(datetime(2026, 10, 16, 7, tzinfo=WITA), tmp_path), dg.SkipReason)
 
 
@@ -80,3 +89,10 @@ def test_clamped_deadline_rolls_over():
     assert period_due(datetime(2026, 2, 1).date(), 31) == "2025-12"  # due 2026-01-31
     assert period_due(datetime(2026, 3, 31).date(), 31) is None
     assert period_due(datetime(2026, 4, 1).date(), 31) == "2026-02"  # due 2026-03-31
+
+
+def test_partition_key_conversion():
+    key = partition_key_for("2024-12")
+    assert key in ("2024-12", "2024-12-01")  # depends on monthly_partitions' fmt
+    assert period_of(key) == "2024-12"
+    assert monthly_partitions.has_partition_key(key)

@@ -8,6 +8,7 @@ import dagster as dg
 import pytest
 
 from pipeline.defs.automation import sensors
+from pipeline.defs.automation.schedules import period_of
 from pipeline.defs.automation.sensors import berkas_masuk, period_from_path, reporting_period
 from pipeline.defs.resources import LkjipConfig
 
@@ -66,7 +67,8 @@ def test_partial_copy_then_stable_then_unchanged_then_changed(drop):
     requests = tick()  # same size and mtime twice: stable
     assert len(requests) == 1
     first = requests[0]
-    assert first.partition_key == "2024-12"
+    assert period_of(first.partition_key) == "2024-12"
+    assert first.tags["lkjip/periode"] == "2024-12"
     assert first.run_key.startswith("2024-12-")
 
     assert tick() == []  # nothing changed
@@ -77,7 +79,7 @@ def test_partial_copy_then_stable_then_unchanged_then_changed(drop):
     assert tick() == []  # changed: wait for it to be stable
     requests = tick()
     assert len(requests) == 1
-    assert requests[0].partition_key == "2024-12"
+    assert period_of(requests[0].partition_key) == "2024-12"
     assert requests[0].run_key != first.run_key
 
 
@@ -124,11 +126,11 @@ def test_only_the_affected_period_runs(tmp_path):
     (dec / "a.xlsx").write_bytes(b"dec")
     tick = Ticker(inputs)
     tick()
-    assert sorted(r.partition_key for r in tick()) == ["2024-11", "2024-12"]
+    assert sorted(period_of(r.partition_key) for r in tick()) == ["2024-11", "2024-12"]
 
     (dec / "b.xlsx").write_bytes(b"dec 2")
     tick()
-    assert [r.partition_key for r in tick()] == ["2024-12"]
+    assert [period_of(r.partition_key) for r in tick()] == ["2024-12"]
 
     # a partial file in one month does not hold back another month
     (nov / "c.xlsx").write_bytes(b"partial")
@@ -137,8 +139,8 @@ def test_only_the_affected_period_runs(tmp_path):
     tick()
     with open(nov / "c.xlsx", "ab") as fh:
         fh.write(b" more")
-    assert [r.partition_key for r in tick()] == ["2024-12"]
-    assert [r.partition_key for r in tick()] == ["2024-11"]
+    assert [period_of(r.partition_key) for r in tick()] == ["2024-12"]
+    assert [period_of(r.partition_key) for r in tick()] == ["2024-11"]
 
 
 def test_file_without_month_in_path_is_the_reporting_period(tmp_path):
@@ -148,7 +150,7 @@ def test_file_without_month_in_path_is_the_reporting_period(tmp_path):
     tick = Ticker(inputs)
     tick()
     [request] = tick()
-    assert request.partition_key == reporting_period()
+    assert period_of(request.partition_key) == reporting_period()
 
 
 def test_big_files_are_hashed_once(drop, monkeypatch):
@@ -210,3 +212,32 @@ def test_definitions_load_with_schedule_and_sensor():
     defs.resolve_all_job_defs()
     assert defs.resolve_schedule_def("laporan_bulanan_terjadwal")
     assert defs.resolve_sensor_def("berkas_masuk")
+
+
+def test_run_requests_resolve_against_the_job(drop):
+    """What the daemon does with a request: validate its partition against the job."""
+    from pipeline.defs.jobs import laporan_job
+    from pipeline.defs.partitions import monthly_partitions
+
+    inputs, folder = drop
+    (folder / "a.xlsx").write_bytes(b"a")
+    @dg.asset(partitions_def=monthly_partitions)
+    def placeholder() -> None:
+        return None
+
+    defs = dg.Definitions(
+        assets=[placeholder],
+        jobs=[laporan_job],
+        sensors=[berkas_masuk],
+        resources={"lkjip": LkjipConfig(inputs_dir=str(inputs))},
+    )
+    cursor = None
+    for _ in range(2):
+        context = dg.build_sensor_context(
+            cursor=cursor, definitions=defs, resources={"lkjip": LkjipConfig(inputs_dir=str(inputs))}
+        )
+        data = berkas_masuk.evaluate_tick(context)
+        cursor = data.cursor
+    [request] = data.run_requests
+    assert monthly_partitions.has_partition_key(request.partition_key)
+    assert period_of(request.partition_key) == "2024-12"

@@ -19,11 +19,26 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from pipeline.defs.jobs import laporan_job
+from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
 from pipeline.domain.submissions import configured_deadline_day, deadline_date
 from pipeline.settings import DEFAULT_RUN_HOUR, TIMEZONE
 
 WITA = ZoneInfo(TIMEZONE)
+
+
+def partition_key_for(period: str) -> str:
+    """The ``monthly_partitions`` key of a ``YYYY-MM`` period, in whatever
+    format the partitions use (``2024-12-01`` by default, ``2024-12`` with
+    ``fmt="%Y-%m"``)."""
+    year, month = (int(x) for x in period.split("-"))
+    return datetime(year, month, 1).strftime(monthly_partitions.fmt)
+
+
+def period_of(partition_key: str) -> str:
+    """The ``YYYY-MM`` period of a partition key (inverse of :func:`partition_key_for`)."""
+    moment = datetime.strptime(partition_key, monthly_partitions.fmt)
+    return f"{moment.year:04d}-{moment.month:02d}"
 
 
 def _month_before(year: int, month: int, n: int = 1) -> str:
@@ -63,6 +78,6 @@ def laporan_bulanan_terjadwal(context: dg.ScheduleEvaluationContext, lkjip: Lkji
         )
     return dg.RunRequest(
         run_key=f"jadwal-{period}",
-        partition_key=period,
-        tags={"lkjip/pemicu": "jadwal", "lkjip/batas-pengumpulan": str(day)},
+        partition_key=partition_key_for(period),
+        tags={"lkjip/pemicu": "jadwal", "lkjip/periode": period, "lkjip/batas-pengumpulan": str(day)},
     )

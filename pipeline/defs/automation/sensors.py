@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from pipeline.defs.automation.schedules import partition_key_for
 from pipeline.defs.jobs import laporan_job
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
@@ -123,11 +124,9 @@ def _load_cursor(raw: str | None) -> dict:
     }
 
 
-def _valid_partition(period: str, now: datetime) -> bool:
+def _valid_partition(period: str) -> bool:
     # monthly_partitions: from its start up to and including the current month.
-    start = monthly_partitions.start.astimezone(WITA)
-    current = f"{now.year:04d}-{now.month:02d}"
-    return f"{start.year:04d}-{start.month:02d}" <= period <= current
+    return monthly_partitions.has_partition_key(partition_key_for(period))
 
 
 def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None):
@@ -160,7 +159,7 @@ def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None):
         if unstable:
             waiting.append(period)
             continue
-        if not _valid_partition(period, now):
+        if not _valid_partition(period):
             continue
         digest = hashlib.sha256()
         changed: list[str] = []
@@ -211,8 +210,8 @@ def berkas_masuk(context: dg.SensorEvaluationContext, lkjip: LkjipConfig) -> dg.
         run_requests.append(
             dg.RunRequest(
                 run_key=run_key,
-                partition_key=period,
-                tags={"lkjip/pemicu": "sensor", "lkjip/berkas": shown[:200]},
+                partition_key=partition_key_for(period),
+                tags={"lkjip/pemicu": "sensor", "lkjip/periode": period, "lkjip/berkas": shown[:200]},
             )
         )
     if run_requests:
