@@ -415,7 +415,7 @@ def _ambiguous_shared_strings(zf: zipfile.ZipFile) -> set[int]:
                 start = segment.rfind(si_open, 0, pos + 1)
                 if start == -1:
                     continue
-                index += segment.count(si_open, last_pos, start + 1)
+                index += segment.count(si_open, last_pos, start + len(si_open))
                 last_pos = start + 1
                 stop = segment.find(si_close, pos)
                 if index in found or stop == -1:
