@@ -135,6 +135,7 @@ def _run_child(batch: list[Path], timeout: float, memory_bytes: int) -> tuple[di
             POLARS_MAX_THREADS="2",
             RAYON_NUM_THREADS="2",
             MALLOC_ARENA_MAX="2",
+            RUST_BACKTRACE="0",
             PYTHONPATH=os.pathsep.join(filter(None, [str(_PROJECT_ROOT), env.get("PYTHONPATH")])),
         )
         failure: str | None = None
@@ -166,7 +167,8 @@ def _run_child(batch: list[Path], timeout: float, memory_bytes: int) -> tuple[di
                     failure = R_TIMEOUT.format(seconds=timeout)
                     break
         if failure is None and proc.returncode != 0:
-            stderr = (out / "stderr.txt").read_bytes()[-4000:].decode("utf-8", "replace")
+            with (out / "stderr.txt").open("rb") as fh:
+                stderr = fh.read(1 << 16).decode("utf-8", "replace")
             if "memory allocation" in stderr or "MemoryError" in stderr or "Cannot allocate" in stderr:
                 failure = R_MEMORY.format(size=_human(memory_bytes))
             else:
@@ -222,7 +224,7 @@ def _child_main(request_path: str) -> int:
         except BaseException as exc:  # a calamine panic arrives as pyo3's PanicException
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
-            outcome = {"ok": False, "kind": "exception", "error": f"{type(exc).__name__}: {exc}"[:300]}
+            outcome = {"ok": False, "kind": "exception", "error": " ".join(f"{type(exc).__name__}: {exc}".split())[:300]}
         tmp = out / f"{index}.json.part"
         tmp.write_text(json.dumps(outcome))
         tmp.rename(out / f"{index}.json")
@@ -255,10 +257,15 @@ def _read_one(fastexcel, path: Path, out: Path, index: int) -> dict:
             frame = frame.with_columns(pl.all().cast(pl.String)) if frame.width else frame
             text_cells: set[tuple[int, str]] = set()
             percent_cells: set[tuple[int, str]] = set()
-            if part:
-                if shared is None:
+            # only scan the sheet XML when there is something to find: a value that
+            # reads like "1.234" (text or number), or a percent style in the workbook
+            ambiguous = frame.width > 0 and bool(
+                frame.select(pl.any_horizontal(pl.all().str.contains(AMBIGUOUS_TEXT.pattern))).to_series().any()
+            )
+            if part and (ambiguous or styles):
+                if ambiguous and shared is None:
                     shared = _ambiguous_shared_strings(zf)
-                text_cells, percent_cells = _scan_cells(zf, part, shared, styles)
+                text_cells, percent_cells = _scan_cells(zf, part, shared or set(), styles, want_text=ambiguous)
             ipc = f"{index}_{number}.arrow"
             frame.write_ipc(out / ipc)
             sheets.append(
@@ -513,8 +520,9 @@ def _cell_tag(window: bytes, pos: int) -> tuple[dict[str, str], int] | None:
 
 
 def _scan_cells(
-    zf: zipfile.ZipFile, part: str, shared: set[int], percent_styles: set[str]
+    zf: zipfile.ZipFile, part: str, shared: set[int], percent_styles: set[str], want_text: bool = True
 ) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
+    """One streaming pass over a sheet: ambiguous text cells, numeric cells with a percent style."""
     text_cells: set[tuple[int, str]] = set()
     percent_cells: set[tuple[int, str]] = set()
     shared_rx = None
@@ -545,7 +553,7 @@ def _scan_cells(
                     found = _cell_tag(window, m.start())
                     if found and found[0].get("t") == "s" and (ref := ref_of(found[0])):
                         text_cells.add(ref)
-            if b'tr"' in window or b"tr'" in window:  # t="str" or t="inlineStr"
+            if want_text and (b'tr"' in window or b"tr'" in window):  # t="str" or t="inlineStr"
                 for m in _TEXT_CELL.finditer(window):
                     if m.end() <= new:
                         continue
