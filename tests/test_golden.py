@@ -61,7 +61,7 @@ def test_tabel_3_8_realisasi_anggaran(wb, golden):
     total = next(r for r in rows if r["Level"] == "Jumlah")
     assert total["Pagu (Rp)"] == golden["tabel_3_8_total"]["pagu"]
     assert total["Realisasi (Rp)"] == golden["tabel_3_8_total"]["realisasi"]
-    money_format = wb["Realisasi Anggaran"].cell(row=5, column=5).number_format
+    money_format = wb["Realisasi Anggaran"].cell(row=6, column=5).number_format
     assert "#,##0" in money_format
 
 
@@ -138,10 +138,11 @@ def test_tabel_3_6_efisiensi(wb, golden):
 
 def test_tabel_3_7_kinerja_program(wb, golden):
     rows = records(wb["Kinerja Program"], "Kode IKU")
-    by_indicator = {" ".join(str(r["Indikator"]).split()).lower(): r for r in rows}
+    by_indicator = {(r["Level"], " ".join(str(r["Indikator"]).split()).lower()): r for r in rows}
     targets = {k.lower(): v for k, v in golden["program_indicator_targets_2024"].items()}
+    level_of_ref = {1: "Program", 2: "Kegiatan", 3: "Sub Kegiatan"}  # "1", "1a", "1a1"
     for item in golden["tabel_3_7_keluaran"]:
-        row = by_indicator[" ".join(item["indikator"].split()).lower()]
+        row = by_indicator[(level_of_ref[len(item["ref"])], " ".join(item["indikator"].split()).lower())]
         assert row["Satuan"] == item["satuan"], item["ref"]
         assert row["Menunjang/Tidak Menunjang"] == "Menunjang", item["ref"]
         assert pct(row["Capaian"]) == pytest.approx(100.0), item["ref"]

@@ -8,7 +8,8 @@ from pipeline.settings import TIMEZONE
 # and any earlier month can be re-run (backfilled).  end_offset=1 includes the
 # current month, so a bidang's early file can be checked before the month ends.
 monthly_partitions = dg.MonthlyPartitionsDefinition(
-    start_date="2020-01-01",
+    start_date="2020-01",
+    fmt="%Y-%m",  # partition keys are periods: "2024-12"
     timezone=TIMEZONE,
     end_offset=1,
 )

@@ -33,6 +33,7 @@ class Referensi:
     batas_pengumpulan: int | None = None
     iku: pl.DataFrame = field(default_factory=pl.DataFrame)  # one row per indicator
     targets: dict[str, dict[int, float]] = field(default_factory=dict)  # kode_iku -> year -> target
+    years: list[int] = field(default_factory=list)  # the year columns of the IKU sheet
     stated: dict[tuple[str, int], float] = field(default_factory=dict)  # (kode_iku, year) -> realisasi
     stated_at: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)  # -> (sheet, cell)
     cascading: dict[str, str] = field(default_factory=dict)  # program code -> kode_iku
@@ -143,7 +144,7 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
             pl.col("sumber").fill_null("MANUAL"),
         )
         ref.iku = rows
-        years = sorted(iku.located.year_columns)
+        years = ref.years = sorted(iku.located.year_columns)
         for record in rows.iter_rows(named=True):
             ref.targets[record["kode_iku"]] = {y: record[f"y{y}"] for y in years if record.get(f"y{y}") is not None}
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from functools import cache
 from pathlib import Path
 
@@ -32,10 +33,12 @@ def load_suite_json(name: str, directory: Path = EXPECTATIONS_DIR) -> dict:
 
 @cache
 def _batch_definition():
+    os.environ.setdefault("TQDM_DISABLE", "1")  # no progress bars in a batch job's log
     import great_expectations as gx  # slow import: only when something is validated
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
     source = context.data_sources.add_pandas("lkjip")
     return source.add_dataframe_asset("tabel").add_batch_definition_whole_dataframe("semua")
 

@@ -88,7 +88,7 @@ def compute_iku(ref: Referensi, odk: OdkIntake, years: list[int]) -> IkuResult:
 
 def iku_years(ref: Referensi, period: Period) -> list[int]:
     """Years shown in trend tables: the IKU's year columns, and up to the period's year."""
-    years = {y for targets in ref.targets.values() for y in targets} | {period.year - 1, period.year}
+    years = set(ref.years) | {y for targets in ref.targets.values() for y in targets} | {period.year - 1, period.year}
     if ref.tahun_awal:
         years |= set(range(ref.tahun_awal, (ref.tahun_akhir or ref.tahun_awal) + 1))
     years |= {y for (_, y) in ref.stated}

@@ -5,8 +5,6 @@ the problems it found while computing (e.g. a stated IKU that differs from the
 computed one, program subtotals that do not add up).
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 
 import dagster as dg

@@ -1,7 +1,5 @@
 """The consolidated workbook the planner downloads."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from zoneinfo import ZoneInfo
 

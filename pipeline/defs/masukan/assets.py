@@ -6,8 +6,6 @@ makes sure nothing was lost: for every file, rows read = accepted + rejected,
 and every rejected row or file has an ``Error`` saying why.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 
 import dagster as dg
