@@ -11,7 +11,7 @@ import polars as pl
 from pipeline.domain.indicators import DEFAULT_SKALA
 from pipeline.domain.numbers import NumberError, parse_number
 from pipeline.intake import tables as t
-from pipeline.intake.files import REJECTED, discover
+from pipeline.intake.files import discover
 from pipeline.intake.loading import SourceFile, load_table, open_sources
 from pipeline.intake.sheets import ROW
 from pipeline.intake.tables import normalize_header

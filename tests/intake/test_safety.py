@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import struct
-import time
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -445,12 +444,8 @@ def big_odk_xlsx(path: Path, n_rows: int) -> Path:
     return write_xlsx(path, [("Data Koperasi", "".join(parts))], shared=shared, dimension={"Data Koperasi": f"A1:M{n_rows + 1}"})
 
 
-def test_inspection_is_fast(tmp_path):
+def test_a_large_legitimate_export_passes(tmp_path):
+    # speed is measured by benchmarks/, never asserted in tests
     path = big_odk_xlsx(tmp_path / "odk_besar.xlsx", 40_000)
-    import polars  # noqa: F401  (imported by the pipeline anyway)
-
-    start = time.perf_counter()
     verdict = inspect_file(path, "odk_besar.xlsx")
-    elapsed = time.perf_counter() - start
     assert verdict.ok, reasons(verdict)
-    assert elapsed < 1.5, f"inspect_file took {elapsed:.2f}s for {path.stat().st_size / 1e6:.1f} MB"
