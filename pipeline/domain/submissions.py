@@ -93,9 +93,43 @@ def deadline_for(period: str, day: int, tz: str = TIMEZONE) -> datetime:
     return datetime.combine(deadline_date(period, day), time(23, 59, 59), tzinfo=ZoneInfo(tz))
 
 
+_SAVED = re.compile(rb"<dcterms:modified[^>]*>\s*([0-9T:\-.]+Z?)\s*</dcterms:modified>")
+
+
+def saved_at(path: Path, tz: str = TIMEZONE) -> datetime | None:
+    """When the bidang last saved the workbook (docProps/core.xml ``dcterms:modified``), in ``tz``."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/core.xml")
+            if info.file_size > 64_000:
+                return None
+            match = _SAVED.search(zf.read(info))
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    if not match:
+        return None
+    try:
+        moment = datetime.fromisoformat(match.group(1).decode().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(ZoneInfo(tz))
+
+
 def received_at(path: Path, tz: str = TIMEZONE) -> datetime:
-    """When a file arrived: its modification time, in WITA."""
-    return datetime.fromtimestamp(Path(path).stat().st_mtime, tz=ZoneInfo(tz))
+    """When a file arrived, in WITA.
+
+    Its modification time, unless the workbook says it was saved earlier: a
+    copy (a backup restore, a git checkout, a USB stick) gives a file a new
+    modification time, but the time Excel saved it stays in the file.  A saved
+    time later than the modification time is not believed.
+    """
+    modified = datetime.fromtimestamp(Path(path).stat().st_mtime, tz=ZoneInfo(tz))
+    saved = saved_at(path, tz)
+    return saved if saved is not None and saved <= modified else modified
 
 
 def _key(name: str) -> str:

@@ -1,3 +1,4 @@
+import re
 import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -135,3 +136,35 @@ def test_configured_deadline_day_order(tmp_path, monkeypatch):
     _referensi(tmp_path / "referensi" / "master.xlsx", ["Batas Pengumpulan", 5])
     (tmp_path / "referensi" / "~$master.xlsx").write_bytes(b"lock")
     assert configured_deadline_day(tmp_path, default=8) == 5
+
+
+def test_received_at_prefers_the_time_the_workbook_was_saved(tmp_path):
+    """A copied file has a new mtime; the time Excel saved it stays inside the file."""
+    from openpyxl import Workbook
+
+    from pipeline.domain.submissions import saved_at
+
+    path = tmp_path / "copied.xlsx"
+    Workbook().save(path)
+    core = "docProps/core.xml"
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    entries[core] = re.sub(rb"<dcterms:modified([^>]*)>[^<]*<", rb"<dcterms:modified\1>2025-01-08T02:00:00Z<", entries[core])
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    assert saved_at(path) == datetime(2025, 1, 8, 10, 0, tzinfo=WITA)
+    assert received_at(path) == datetime(2025, 1, 8, 10, 0, tzinfo=WITA)  # mtime is today: the saved time wins
+
+
+def test_a_saved_time_after_the_mtime_is_not_believed(tmp_path):
+    import os
+
+    from openpyxl import Workbook
+
+    path = tmp_path / "x.xlsx"
+    Workbook().save(path)  # saved now
+    os.utime(path, (1_700_000_000, 1_700_000_000))  # mtime in 2023, before the saved time
+    assert received_at(path) == datetime.fromtimestamp(1_700_000_000, tz=WITA)
