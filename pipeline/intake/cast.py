@@ -148,7 +148,15 @@ _DTYPES = {
 
 
 def cast_table(loc: Located) -> tuple[pl.DataFrame, list[Problem], set[int]]:
-    """Typed frame (with ``_row``), the problems found, and the rejected Excel rows."""
+    """Typed frame (with ``_row``), the problems found, and the rejected Excel rows.
+
+    Rows rejected here (a cell that could not be read) are left out of the
+    frame: the expectation suites run on what was read, so an unreadable code
+    or number is reported once, as what it is, and not a second time as an
+    empty required cell.
+    """
     caster = Caster(loc)
     frame = caster.cast()
+    if caster.rejected:
+        frame = frame.filter(~pl.col(ROW).is_in(sorted(caster.rejected)))
     return frame, caster.problems, caster.rejected
