@@ -28,7 +28,8 @@ RULES: dict[str, tuple[str, str]] = {
     "sheet_not_found": (ERROR, "Lembar kerja berisi tabel {table} tidak ditemukan; diharapkan kolom: {expected}"),
     "header_not_found": (ERROR, "Baris judul kolom tabel {table} tidak ditemukan dalam 30 baris pertama; kolom wajib yang tidak ada: {expected}"),
     "period_missing": (ERROR, "Periode laporan tidak ditemukan: isi 'Bulan: Desember 2024' di judul atau simpan di folder bernama 2024-12"),
-    "period_conflict": (ERROR, "Periode di judul ({value}) berbeda dengan periode dari nama folder ({expected})"),
+    "period_conflict": (ERROR, "Periode di judul ({value}) berbeda dengan periode dari nama folder ({expected}); perbaiki judul atau pindahkan berkas ke folder periode yang benar"),
+    "period_ambiguous": (ERROR, "Periode laporan tidak jelas: {reason}; tulis satu periode saja, misalnya 'Bulan: Desember 2024'"),
     # cells
     "required": (ERROR, "Kolom {column} wajib diisi"),
     "number_invalid": (ERROR, "Nilai '{value}' pada kolom {column} bukan angka yang dikenali: {reason}"),

@@ -51,9 +51,9 @@ def file_period(source: SourceFile, title: list[list[str]]) -> Period | Problem:
     try:
         stated = period_from_title_block(title)
     except PeriodError as exc:
-        return problem("period_conflict", file=source.report.file, value=str(exc), expected=str(folder or "-"))
+        return problem("period_ambiguous", file=source.report.file, reason=str(exc))
     if stated and folder and stated != folder:
-        return problem("period_conflict", file=source.report.file, value=str(stated), expected=str(folder))
+        return problem("period_conflict", file=source.report.file, value=stated.label_id(), expected=folder.label_id())
     if stated or folder:
         return stated or folder
     return problem("period_missing", file=source.report.file)
