@@ -34,6 +34,7 @@ class SheetTable:
     columns: list[str]
     rows: list[list] = field(default_factory=list)
     widths: dict[str, int] = field(default_factory=dict)  # column -> width, when the default guess is wrong
+    formats: dict[str, str] = field(default_factory=dict)  # column -> number format, e.g. years as "0"
 
     def add(self, *values) -> None:
         if len(values) != len(self.columns):

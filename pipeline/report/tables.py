@@ -21,6 +21,7 @@ from pipeline.report.sheet import SheetTable, percent, rupiah
 
 LEVEL_LABEL = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub Kegiatan"}
 PERCENT_UNITS = {"%", "persen", "persentase", "prosentase"}
+YEAR = {"Tahun": "0"}  # years without thousands separators
 STATED_TOLERANCE = 0.005  # percent points: a stated IKU value this close to the computed one agrees
 
 
@@ -36,7 +37,9 @@ def _value(v: float | None, satuan: str | None):
     """An indicator value shown in its unit: percent units as percentages."""
     if v is None:
         return "N/A"
-    return percent(v) if is_percent_unit(satuan) else float(v)
+    if is_percent_unit(satuan):
+        return percent(v)
+    return int(v) if float(v).is_integer() else float(v)
 
 
 # --- IKU -----------------------------------------------------------------------------
@@ -99,7 +102,7 @@ def iku_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
     """Tabel 3.2: target, realisasi, capaian and kategori per key indicator, this year and last."""
     table = SheetTable("IKU", title(ref, "Capaian Indikator Kinerja Utama (IKU)", period),
                        ["Kode IKU", "Level", "Tujuan/Sasaran", "Indikator", "Satuan", "Tahun", "Target",
-                        "Realisasi", "Capaian", "Kategori", "Sumber Realisasi"])
+                        "Realisasi", "Capaian", "Kategori", "Sumber Realisasi"], formats=YEAR)
     for record in ref.iku.iter_rows(named=True):
         kode, satuan = record["kode_iku"], record["satuan"]
         for year in (period.year - 1, period.year):
@@ -115,7 +118,8 @@ def iku_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
 def tren_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
     """Tabel 3.3: target and realisasi of each key indicator over the Renstra and earlier years."""
     table = SheetTable("Tren IKU", title(ref, "Perbandingan Realisasi IKU Antar Tahun", period),
-                       ["Kode IKU", "Tujuan/Sasaran", "Indikator", "Satuan", "Tahun", "Target", "Realisasi", "Capaian"])
+                       ["Kode IKU", "Tujuan/Sasaran", "Indikator", "Satuan", "Tahun", "Target", "Realisasi", "Capaian"],
+                       formats=YEAR)
     for record in ref.iku.iter_rows(named=True):
         kode, satuan = record["kode_iku"], record["satuan"]
         for year in iku_years(ref, period):

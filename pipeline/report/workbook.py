@@ -70,10 +70,19 @@ def _put(ws, row: int, col: int, value) -> int:
     text = clean_text(str(value))
     cell.value = text
     cell.data_type = TYPE_STRING  # never a formula, whatever the text starts with
+    if text == "N/A":
+        cell.alignment = Alignment(horizontal="right")
     longest = max((len(line) for line in text.splitlines()), default=0)
     if longest > MAX_WIDTH:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     return longest + 2
+
+
+def _lines(value, width: float) -> int:
+    """How many lines a wrapped text needs in a column of ``width`` characters."""
+    if not isinstance(value, str):
+        return 1
+    return sum(max(1, -(-len(line) // max(int(width) - 2, 1))) for line in value.splitlines() or [""])
 
 
 def _sheet(wb: Workbook, table: SheetTable) -> None:
@@ -98,13 +107,32 @@ def _sheet(wb: Workbook, table: SheetTable) -> None:
         row += 1
         for col, value in enumerate(record, start=1):
             widths[col - 1] = max(widths[col - 1], _put(ws, row, col, value))
-    for col, name in enumerate(table.columns, start=1):
-        width = table.widths.get(name, min(max(widths[col - 1], 8), MAX_WIDTH))
+            fmt = table.formats.get(table.columns[col - 1])
+            if fmt and not isinstance(value, str):
+                ws.cell(row=row, column=col).number_format = fmt
+    final = [table.widths.get(name, min(max(widths[i], 8), MAX_WIDTH)) for i, name in enumerate(table.columns)]
+    for col, width in enumerate(final, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
+    # rows whose long texts wrap get the height they need (openpyxl does not measure text)
+    for offset, record in enumerate(table.rows, start=1):
+        lines = max((_lines(v, final[i]) for i, v in enumerate(record)), default=1)
+        if lines > 1:
+            ws.row_dimensions[header_row + offset].height = 15 * min(lines, 10)
+            for col in range(1, len(record) + 1):
+                cell = ws.cell(row=header_row + offset, column=col)
+                cell.alignment = Alignment(wrap_text=True, vertical="top",
+                                           horizontal=cell.alignment.horizontal)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     if table.rows:
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{row}"
     ws.sheet_view.zoomScale = 90
+    # printable as the planner would print it: A4 landscape, all columns on one page width
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"{header_row}:{header_row}"
 
 
 def write_workbook(tables: list[SheetTable], path: Path) -> None:
