@@ -33,8 +33,10 @@ def test_a_month_nobody_reported_still_gives_a_workbook(tmp_path):
     out = tmp_path / "out"
     assert main(["run", "--inputs", str(SAMPLE_INPUTS), "--outputs", str(out), "--period", "2025-01"]) == 0
     wb = load_workbook(out / "2025-01" / "laporan-kinerja-2025-01.xlsx")
-    rows = [r for r in wb["Pengumpulan"].iter_rows(min_row=6, values_only=True) if r[0]]
-    assert len(rows) == 6 and {r[2] for r in rows} == {"Belum Mengirim"}
+    header, *rows = [r for r in wb["Pengumpulan"].iter_rows(min_row=5, values_only=True) if r[0]]
+    rows = [dict(zip(header, r, strict=True)) for r in rows]
+    assert len(rows) == 6 and {r["Status"] for r in rows} == {"Belum Mengirim"}
+    assert {r["Wajib Lapor"] for r in rows} == {"Ya"}
     ringkasan = {r[0]: r for r in wb["Ringkasan"].iter_rows(values_only=True) if r[0]}
     december = ringkasan["realisasi/Realisasi Des 2024 Sekretariat.xlsx"]
     assert december[2] == "Periode lain"  # the December file is not reused for January

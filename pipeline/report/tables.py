@@ -345,14 +345,17 @@ def count_by_file(problems: list[Problem]) -> dict[str, dict[str, int]]:
 
 
 def pengumpulan_sheet(ref: Referensi, rows, problems: list[Problem], period: Period) -> SheetTable:
+    """Per bidang: expected or not, received files and when, on time / late / missing, problem counts."""
     table = SheetTable("Pengumpulan", title(ref, "Status Pengumpulan Berkas Realisasi per Bidang", period),
-                       ["Bidang", "Periode", "Status", "Berkas", "Diterima (WITA)", "Batas Pengumpulan (WITA)",
-                        "Jumlah Error", "Jumlah Peringatan"])
+                       ["Bidang", "Periode", "Wajib Lapor", "Status", "Berkas", "Diterima (WITA)",
+                        "Batas Pengumpulan (WITA)", "Jumlah Error", "Jumlah Peringatan"])
     counts = count_by_file(problems)
+    expected = {" ".join(n.split()).casefold() for n in ref.bidang_names}
     for r in rows:
         errors = sum(counts.get(f, {}).get("Error", 0) for f in r.files)
         warnings = sum(counts.get(f, {}).get("Peringatan", 0) for f in r.files)
-        table.add(r.bidang, str(period), r.status, "; ".join(r.files), r.received_at, r.deadline, errors, warnings)
+        wajib = "Ya" if " ".join(r.bidang.split()).casefold() in expected else "Tidak"
+        table.add(r.bidang, str(period), wajib, r.status, "; ".join(r.files), r.received_at, r.deadline, errors, warnings)
     return table
 
 
@@ -368,9 +371,11 @@ def ringkasan_sheet(ref: Referensi, period: Period, made_at, reports: list, prob
         f"Masalah: {errors} Error, {warnings} Peringatan (rincian di lembar Validasi)",
     ]
     table = SheetTable("Ringkasan", head, ["Berkas", "Jenis", "Status", "Periode", "Bidang", "Baris Dibaca",
-                                           "Baris Diterima", "Baris Ditolak", "Ukuran (byte)", "Diubah (WITA)",
-                                           "SHA-256", "Catatan"], widths={"SHA-256": 66})
+                                           "Baris Diterima", "Baris Ditolak", "Error", "Peringatan", "Ukuran (byte)",
+                                           "Diubah (WITA)", "SHA-256", "Catatan"], widths={"SHA-256": 66})
+    counts = count_by_file(problems)
     for r in reports:
+        found = counts.get(r.file, {})
         table.add(r.file, r.kind, r.status, r.period, ", ".join(r.bidang), r.rows_read, r.rows_accepted,
-                  r.rows_rejected, r.size, r.modified, r.sha256, r.note)
+                  r.rows_rejected, found.get("Error", 0), found.get("Peringatan", 0), r.size, r.modified, r.sha256, r.note)
     return table
