@@ -76,6 +76,27 @@ def _with_levels(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+SUB_REQUIRED = ("pagu", "realisasi_anggaran")
+
+
+def _missing_facts(source: SourceFile, loc, rows: pl.DataFrame) -> set[int]:
+    """Sub kegiatan rows without their money: an Error each, and the rows are rejected.
+
+    Money is a fact of the sub kegiatan; program and kegiatan rows are subtotals
+    the pipeline recomputes, so an empty subtotal there is fine (a blank
+    template leaves them empty).
+    """
+    missing: set[int] = set()
+    subs = rows.filter(pl.col(LEVEL) == "sub_kegiatan")
+    for name in SUB_REQUIRED:
+        for row in subs.filter(pl.col(name).is_null())[ROW].to_list():
+            label = REALISASI.field(name).label
+            source.problems.append(problem("required", file=source.report.file, sheet=loc.sheet,
+                                           cell=loc.cell(row, name), column=label))
+            missing.add(row)
+    return missing
+
+
 def read_file(source: SourceFile) -> tuple[Period | None, pl.DataFrame | None]:
     """Rows of one realisation file with their period (None when the file is rejected)."""
     loaded = load_table(source, REALISASI)
@@ -87,7 +108,11 @@ def read_file(source: SourceFile) -> tuple[Period | None, pl.DataFrame | None]:
         source.reject(period)
         source.report.count(read, read)
         return None, None
-    rows = _with_levels(loaded.rows).with_columns(
+    rows = _with_levels(loaded.rows)
+    missing = _missing_facts(source, loaded.located, rows)
+    if missing:
+        rows = rows.filter(~pl.col(ROW).is_in(sorted(missing)))
+    rows = rows.with_columns(
         pl.lit(source.report.file).alias("file"),
         pl.lit(loaded.located.sheet).alias("sheet"),
         pl.lit(source.report.modified.timestamp()).alias("_mtime"),
@@ -95,7 +120,7 @@ def read_file(source: SourceFile) -> tuple[Period | None, pl.DataFrame | None]:
     source.report.period = str(period)
     source.problems.extend(check_total_rows(loaded, ("pagu", "realisasi_anggaran"),
                                             lambda block: _with_levels(block).filter(pl.col(LEVEL) == "sub_kegiatan")))
-    source.report.count(read, len(loaded.rejected))
+    source.report.count(read, len(loaded.rejected) + len(missing))
     source._located = loaded.located  # for cell addresses of later findings
     return period, rows
 
