@@ -71,8 +71,20 @@ def check_files(files: list[Path], inputs: Path):
             results.append((intake.sources[0].report, intake.problems))
         else:
             intake = read_realisasi(root, ref, None, [path])
-            results.append((intake.sources[0].report, intake.problems))
+            report = intake.sources[0].report
+            results.append((report, [p for p in intake.problems if _concerns(p, report, ref)]))
     return results
+
+
+def _concerns(p: Problem, report, ref) -> bool:
+    """A problem about this file, or an expected sub kegiatan of one of its bidang that it lacks.
+
+    A run checks that every bidang reported all its sub kegiatan; checking one
+    file, only the bidang that file reports for are concerned.
+    """
+    if p.file == report.file:
+        return True
+    return p.rule == "missing_sub_kegiatan" and ref.bidang_of(p.value) in report.bidang
 
 
 def _root_for(path: Path, kind: str) -> Path:
