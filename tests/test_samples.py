@@ -353,3 +353,52 @@ def test_write_odk_is_deterministic_and_streams(tmp_path):
     assert len(keys) - len(set(keys)) == 2
     c = _all_values(write_odk(tmp_path / "c.xlsx", 80, (2022, 2023, 2024), seed=8))
     assert c != va
+
+
+# --- inputs of any size (benchmarks) ----------------------------------------
+
+def test_sized_generator_is_deterministic_with_n_cooperatives_and_bad_rows(tmp_path):
+    from pipeline.samples.sized import BAD_KINDS, messy_odk_rows, odk_path, write_odk_xlsx
+
+    n = 400
+    a = write_odk_xlsx(tmp_path / "a.xlsx", messy_odk_rows(n, seed=3, bad_rows=len(BAD_KINDS), duplicates=4))
+    b = write_odk_xlsx(tmp_path / "b.xlsx", messy_odk_rows(n, seed=3, bad_rows=len(BAD_KINDS), duplicates=4))
+    assert a.read_bytes() == b.read_bytes()  # byte for byte
+    other = write_odk_xlsx(tmp_path / "c.xlsx", messy_odk_rows(n, seed=4))
+    assert other.read_bytes() != a.read_bytes()
+
+    table = _all_values(a)["Data Koperasi"]
+    assert "ODK" in str(table[0][0]) and "Diunduh" in str(table[1][0])
+    header = find_header(table, "No")
+    assert tuple(table[header]) == ODK_HEADERS
+    rows = [dict(zip(ODK_HEADERS, r)) for r in table[header + 1:]]
+    expected = list(messy_odk_rows(n, seed=3, bad_rows=len(BAD_KINDS), duplicates=4))
+    assert len(rows) == len(expected)
+    good_niks = {r["NIK"] for r in rows if isinstance(r["NIK"], str) and len(r["NIK"]) == 16}
+    assert len(good_niks) == n  # N cooperatives (the short-NIK row's cooperative has another year)
+    assert {r["Tahun Buku"] for r in rows} == {2023, 2024}
+    keys = [(r["NIK"], r["Tahun Buku"]) for r in rows]
+    assert len(keys) - len(set(keys)) >= 3  # duplicates
+    assert any(isinstance(r["Volume Usaha"], str) and r["Volume Usaha"].startswith(("Rp ", "1", "2", "3", "4", "5", "6",
+                                                                                      "7", "8", "9"))
+               for r in rows)  # text numbers
+    bad = [e["_bad"] for e in expected if "_bad" in e]
+    assert sorted(bad) == sorted(BAD_KINDS)  # one bad row of each kind
+    assert any(r["Kabupaten/Kota"] == "Kabupaten Atlantis" for r in rows)
+    assert any(r["Status"] == "Bubar" for r in rows)
+    assert any(r["Nama Koperasi"] is None for r in rows)
+    assert odk_path(n).as_posix() == "odk/ODK 400 koperasi.xlsx"
+
+
+def test_sized_export_is_read_by_the_pipeline_with_its_bad_rows_rejected(tmp_path):
+    from pipeline.intake.odk import read_odk
+    from pipeline.intake.referensi import read_referensi
+    from pipeline.samples.sized import BAD_KINDS, generate_sized
+
+    generate_sized(tmp_path, 300, seed=5, bad_rows=len(BAD_KINDS), duplicates=3)
+    ref, _ = read_referensi(tmp_path)
+    intake = read_odk(tmp_path, ref)
+    report = intake.sources[0].report
+    assert report.rows_read == report.rows_accepted + report.rows_rejected
+    assert report.rows_rejected == len(BAD_KINDS) + 3
+    assert intake.rows["nik"].n_unique() == 300

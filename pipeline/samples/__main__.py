@@ -1,5 +1,9 @@
 """Regenerate the bundled sample inputs: ``python -m pipeline.samples --out inputs``.
 
+``python -m pipeline.samples --koperasi 100000 --seed 7 --out DIR`` writes the same
+referensi and bidang files with an ODK export of that size instead (for benchmarks,
+see :mod:`pipeline.samples.sized`).
+
 The files reproduce the published LKjIP 2024 of the Dinas Koperasi, UKM
 Provinsi Bali (figures in :mod:`pipeline.samples.calibrated`); every run gives
 the same cell values.  ``inputs/README.md`` is written by hand and left alone.
@@ -87,8 +91,20 @@ def odk_arguments() -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m pipeline.samples", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="inputs", help="folder to write into (default: inputs)")
+    parser.add_argument("--koperasi", type=int, default=None, metavar="N",
+                        help="write an ODK export of N cooperatives (2 Tahun Buku, text numbers, duplicates, "
+                             "bad rows) instead of the calibrated sample; see pipeline/samples/sized.py")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the sized ODK export (default: 7)")
     args = parser.parse_args(argv)
-    for path in generate(args.out):
+    if args.koperasi is not None:
+        from pipeline.samples.sized import generate_sized
+
+        if not 1 <= args.koperasi <= 999_999:
+            parser.error("--koperasi must be between 1 and 999999")
+        written = generate_sized(args.out, args.koperasi, args.seed)
+    else:
+        written = generate(args.out)
+    for path in written:
         print(path)
 
 
