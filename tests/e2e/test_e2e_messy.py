@@ -134,7 +134,7 @@ def build_inputs(build, root):
     # the referensi: a stated realisasi that differs from the computed one, and an expected sub kegiatan
     ref_path = inputs / REFERENSI
     wb = load_workbook(ref_path)
-    wb["Realisasi IKU"].append(["S1", 2024, 20, "LKjIP 2024 (ditetapkan)"])
+    wb["Realisasi IKU"].append(["S1", 2024, "20,00%", "LKjIP 2024 (ditetapkan)"])  # Indonesian percent text
     wb["Bidang"].append(["2.17.03.1.01.0009", "Bidang Pengawasan Koperasi"])
     wb.save(ref_path)
 
