@@ -96,3 +96,30 @@ def test_odk_csv_is_validated(build, tmp_path, capsys):
     code, out = run(capsys, path)
     assert code == 1
     assert "2 baris dibaca, 1 diterima, 1 ditolak" in out and "510101000000002" in out
+
+
+def test_odd_headers_offset_table_and_period_label(tmp_path, capsys):
+    """Header names in any case and punctuation, the table starting at C4, the period in the next cell."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Lembar1"
+    ws["C1"] = "Periode"
+    ws["D1"] = "2024-12"
+    header = ["KODE  REKENING", "nama program/kegiatan/sub kegiatan", "Indikator-Kinerja", "Sat.", "TARGET FISIK",
+              "Realisasi  Fisik", "Pagu Anggaran (Rp.)", "REALISASI KEUANGAN (RP)"]
+    data = [["2.17.03", "PROGRAM", "x", "%", 7, 7, 1_000, 900],
+            ["2.17.03.1.01", "Kegiatan", "x", "Unit", 1, 1, 1_000, 900],
+            ["2.17.03.1.01.03", "Sub", "x", "Unit", 1, 1, "Rp. 1.000,00", "(900)"]]
+    for j, name in enumerate(header):
+        ws.cell(row=4, column=3 + j, value=name)
+    for i, values in enumerate(data):
+        for j, value in enumerate(values):
+            ws.cell(row=5 + i, column=3 + j, value=value)
+    path = tmp_path / "odd.xlsx"
+    wb.save(path)
+    code, out = run(capsys, path)
+    assert code == 1  # the negative realisasi anggaran "(900)"
+    assert "3 baris dibaca, 2 diterima, 1 ditolak" in out and "periode 2024-12" in out
+    assert "Lembar1!J7 [Realisasi Anggaran]" in out and "negatif" in out
