@@ -41,7 +41,6 @@ RULES: dict[str, tuple[str, str]] = {
     "code_invalid": (ERROR, "Kode '{value}' tidak sesuai format Kepmendagri 050-5889 (U.BB.PP.L.KK.SSSS): {reason}"),
     "nik_invalid": (ERROR, "NIK '{value}' harus 16 digit angka"),
     "nik_as_number": (WARNING, "NIK '{value}' disimpan sebagai angka; simpan sebagai teks agar digit tidak berubah"),
-    "formula_text": (WARNING, "Teks '{value}' diawali tanda rumus; ditulis sebagai teks biasa"),
     # rows
     "total_mismatch": (WARNING, "Baris {label} berisi {value} untuk {column}, sedangkan jumlah baris di atasnya {expected}"),
     "subtotal_mismatch": (WARNING, "{level} {code}: {column} tertulis {value}, sedangkan jumlah sub kegiatannya {expected}"),

@@ -26,6 +26,7 @@ from pipeline.report.format import number_id, rupiah
 
 LEVEL = "level"
 FACTS = ["indikator", "satuan", "target", "realisasi", "pagu", "realisasi_anggaran"]
+MONEY = ("pagu", "realisasi_anggaran")
 
 
 @dataclass
@@ -116,6 +117,8 @@ def read_file(source: SourceFile) -> tuple[Period | None, pl.DataFrame | None]:
         pl.lit(source.report.file).alias("file"),
         pl.lit(loaded.located.sheet).alias("sheet"),
         pl.lit(source.report.modified.timestamp()).alias("_mtime"),
+        # column letters, so findings made after the files are closed still name a cell
+        *(pl.lit(loaded.located.columns.get(name), dtype=pl.String).alias(f"_col_{name}") for name in MONEY),
     )
     source.report.period = str(period)
     source.problems.extend(check_total_rows(loaded, ("pagu", "realisasi_anggaran"),

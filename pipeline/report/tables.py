@@ -174,11 +174,14 @@ def subtotal_problems(intake: RealisasiIntake) -> list[Problem]:
     if intake.sub.height == 0 or intake.parents.height == 0:
         return []
     tree = budget.budget_tree(intake.sub, intake.names)
-    stated = intake.parents.select(LEVEL, "kode", "pagu", "realisasi_anggaran", "file", "sheet", "_row")
+    stated = intake.parents.select(LEVEL, "kode", "pagu", "realisasi_anggaran", "file", "sheet", "_row",
+                                   "_col_pagu", "_col_realisasi_anggaran")
     found = []
     labels = {"pagu": "Pagu", "realisasi_anggaran": "Realisasi Anggaran"}
     for d in budget.subtotal_differences(stated, tree):
-        found.append(problem("subtotal_mismatch", file=d["file"], sheet=d["sheet"], cell=f"baris {d['_row']}",
+        letter = d.get(f"_col_{d['column']}")
+        cell = f"{letter}{d['_row']}" if letter else f"baris {d['_row']}"
+        found.append(problem("subtotal_mismatch", file=d["file"], sheet=d["sheet"], cell=cell,
                              column=labels.get(d["column"], d["column"]), value=f"Rp {d['stated']:,.0f}".replace(",", "."),
                              expected=f"Rp {d['computed']:,.0f}".replace(",", "."), level=LEVEL_LABEL[d["level"]], code=d["kode"]))
     return found
