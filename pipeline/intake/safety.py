@@ -22,6 +22,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,9 +117,50 @@ def assert_openpyxl_uses_defusedxml() -> None:
 # --- public entry point -------------------------------------------------------
 
 
+_remembered: dict[tuple, Verdict] | None = None  # see remembered_verdicts()
+
+
+@contextmanager
+def remembered_verdicts() -> Iterator[None]:
+    """Within this block, a file inspected again unchanged is not read again.
+
+    A run inspects each file more than once (before reading it, and again in the
+    reader; the realisation files once more to choose the period).  A file is
+    "unchanged" when its size, modification time, change time and inode are the
+    same; a file replaced in between is inspected afresh.
+    """
+    global _remembered
+    previous = _remembered
+    _remembered = {} if previous is None else previous
+    try:
+        yield
+    finally:
+        _remembered = previous
+
+
+def _stat_key(path: Path, display_name: str) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (str(path.resolve()), display_name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
 def inspect_file(path: Path, display_name: str) -> Verdict:
     """Check one dropped file before any parser reads it."""
     path = Path(path)
+    memo = _remembered
+    key = _stat_key(path, display_name) if memo is not None else None
+    if key is not None and key in memo:
+        known = memo[key]
+        return Verdict(known.kind, known.sha256, known.size, list(known.problems))
+    verdict = _inspect_file(path, display_name)
+    if key is not None and key == _stat_key(path, display_name):  # unchanged while it was read
+        memo[key] = Verdict(verdict.kind, verdict.sha256, verdict.size, list(verdict.problems))
+    return verdict
+
+
+def _inspect_file(path: Path, display_name: str) -> Verdict:
     ext = path.suffix.lower()
     try:
         size = path.stat().st_size

@@ -29,8 +29,10 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,12 +72,89 @@ class WorkbookData:
 # =============================================================================
 
 
+@dataclass
+class _Prefetched:
+    key: tuple | None  # the file's stat when the read started
+    name: str  # the display name its problems carry
+    future: Future  # -> dict[Path, WorkbookData] of the whole prefetched batch
+    uses: int  # reads still expected; the entry is dropped after the last
+
+
+_prefetch_lock = threading.Lock()
+_prefetched: dict[Path, _Prefetched] = {}
+
+
+def _file_key(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def prefetch(paths: list[Path], display_names: dict[Path, str], uses: dict[Path, int] | None = None) -> None:
+    """Start reading ``paths`` in one sandboxed child, in a background thread.
+
+    A later :func:`read_workbooks` of one of these files (same display name,
+    file unchanged) takes the result instead of starting a child of its own;
+    ``uses`` says how many times each file will be asked for (default once),
+    after which the entry and its cells are let go.  ``lkjip run`` reads the
+    whole drop folder this way while Dagster starts up.
+    """
+    paths = [Path(p) for p in paths]
+    if not paths:
+        return
+    future: Future = Future()
+    with _prefetch_lock:
+        for p in paths:
+            _prefetched[p.resolve()] = _Prefetched(_file_key(p), display_names.get(p) or p.name, future,
+                                                   (uses or {}).get(p, 1))
+
+    def work() -> None:
+        try:
+            future.set_result(read_workbooks(paths, display_names, _prefetched_ok=False))
+        except BaseException as exc:  # noqa: BLE001 - handed to the reader, which reads afresh
+            future.set_exception(exc)
+
+    threading.Thread(target=work, name="lkjip-prefetch", daemon=True).start()
+
+
+def clear_prefetched() -> None:
+    """Forget every prefetched file (its cells are freed once nobody holds them)."""
+    with _prefetch_lock:
+        _prefetched.clear()
+
+
+def _take_prefetched(path: Path, name: str) -> WorkbookData | None:
+    resolved = path.resolve()
+    with _prefetch_lock:
+        entry = _prefetched.get(resolved)
+    if entry is None or entry.name != name:
+        return None
+    try:
+        books = entry.future.result()
+    except BaseException:  # noqa: BLE001 - read it afresh
+        books = {}
+    with _prefetch_lock:
+        entry.uses -= 1
+        last = entry.uses <= 0 or resolved not in _prefetched
+        if last:
+            _prefetched.pop(resolved, None)
+        book = books.get(path) or next((b for p, b in books.items() if p.resolve() == resolved), None)
+        if last and book is not None:
+            books.pop(book.path, None)
+    if book is None or entry.key is None or entry.key != _file_key(path):
+        return None  # changed since: read it again
+    return book
+
+
 def read_workbooks(
     paths: list[Path],
     display_names: dict[Path, str] | None = None,
     *,
     timeout: float = 60,
     memory_bytes: int = 1_500_000_000,
+    _prefetched_ok: bool = True,
 ) -> dict[Path, WorkbookData]:
     """Inspect then read each workbook; hostile or broken files get problems, never a crash."""
     names = {Path(p): (display_names or {}).get(p) or Path(p).name for p in paths}
@@ -84,6 +163,11 @@ def read_workbooks(
     for path in map(Path, paths):
         if path in results or path in to_read:
             continue
+        if _prefetched_ok and _prefetched:
+            book = _take_prefetched(path, names[path])
+            if book is not None:
+                results[path] = book
+                continue
         verdict = inspect_file(path, names[path])
         book = WorkbookData(path, problems=list(verdict.problems))
         results[path] = book
