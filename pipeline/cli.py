@@ -61,9 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             return cmd_run(args.inputs, args.outputs, args.period)
         if args.command == "validate":
+            from pipeline.intake.safety import remembered_verdicts
             from pipeline.validate_cmd import cmd_validate
 
-            return cmd_validate(args.files, args.inputs, args.annotate, args.out)
+            with remembered_verdicts():  # each file inspected once
+                return cmd_validate(args.files, args.inputs, args.annotate, args.out)
         if args.command == "template":
             from pipeline.template import cmd_template
 

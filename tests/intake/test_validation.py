@@ -31,7 +31,7 @@ def _both(monkeypatch, table, frame, directory=validation.EXPECTATIONS_DIR):
 def _odk_frame() -> pl.DataFrame:
     return pl.DataFrame({
         ROW: [5, 6, 7, 8, 9, 10],
-        "nik": ["5101012000000001", "51010120000001", None, "510101200000000X", "5101012000000005", "\u0665" * 16],
+        "nik": ["5101012000000001", "51010120000001", None, "510101200000000X", "5101012000000005\n", "\u0665" * 16],
         "nama": ["KSP A", None, "KSP C", "KSP D", "KSP E", "KSP F"],
         "kabupaten": ["Kabupaten Badung"] * 5 + [None],
         "jenis": ["Simpan Pinjam"] * 6,
