@@ -107,14 +107,22 @@ class Caster:
         return raw.str.replace_all(r"[\s\u00a0'’.-]", "")
 
     def date(self, name: str) -> pl.Series:
-        out = []
-        for row, value in zip(self.loc.data[ROW].to_list(), self.loc.data[name].to_list(), strict=True):
+        raw = self.loc.data[name]
+        parsed: dict = {}
+        failed: list = []
+        for value in raw.drop_nulls().unique().to_list():  # each distinct text parsed once
             try:
-                out.append(parse_date(value))
+                parsed[value] = parse_date(value)
             except DateError:
+                parsed[value] = None
+                failed.append(value)
+        if failed:
+            bad = raw.is_in(failed).fill_null(False)
+            for row, value in zip(self.loc.data[ROW].filter(bad).to_list(), raw.filter(bad).to_list(), strict=True):
                 self.error("date_invalid", row, name, value)
-                out.append(None)
-        return pl.Series(name, out, dtype=pl.Date)
+        if not parsed:
+            return pl.Series(name, [None] * len(raw), dtype=pl.Date)
+        return raw.replace_strict(parsed, default=None, return_dtype=pl.Date).alias(name)
 
     def text(self, name: str) -> pl.Series:
         f = self.loc.table.field(name)
@@ -122,7 +130,10 @@ class Caster:
         if not f.allowed:
             return raw
         canon = {t.normalize_header(a): a for a in f.allowed}
-        return raw.map_elements(lambda v: canon.get(t.normalize_header(v), v), return_dtype=pl.String)
+        mapping = {v: canon.get(t.normalize_header(v), v) for v in raw.drop_nulls().unique().to_list()}
+        if not mapping:
+            return raw
+        return raw.replace_strict(mapping, default=None, return_dtype=pl.String)  # each distinct text once
 
     def cast(self) -> pl.DataFrame:
         kinds = {
