@@ -79,7 +79,9 @@ def _check_regions(rows: pl.DataFrame, ref: Referensi, located) -> pl.DataFrame:
     if ref.statistik.height == 0:
         return rows
     known = {region_key(n): n for n in ref.statistik["kabupaten"].unique().to_list()}
-    keyed = rows.with_columns(pl.col("kabupaten").map_elements(region_key, return_dtype=pl.String).alias("_region"))
+    regions = {v: region_key(v) for v in rows["kabupaten"].drop_nulls().unique().to_list()}  # each name once
+    keyed = rows.with_columns(pl.col("kabupaten").replace_strict(regions, default=None, return_dtype=pl.String)
+                              .alias("_region"))
     keyed = keyed.with_columns(pl.col("_region").replace_strict(known, default=None, return_dtype=pl.String).alias("_canon"))
     bad = keyed.filter(pl.col("_canon").is_null() & pl.col("kabupaten").is_not_null())
     expected = ", ".join(sorted(known.values()))
