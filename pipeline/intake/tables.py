@@ -70,6 +70,8 @@ def normalize_header(text: object) -> str:
     return re.sub(r"[^0-9a-z%]+", "", s)
 
 
+KABUPATEN = Field("kabupaten", "Kabupaten/Kota", TEXT, True, ("Kab/Kota", "Kabupaten", "Kota/Kabupaten", "Kab./Kota"))
+
 REALISASI = Table(
     name="realisasi",
     label="Realisasi bidang",
@@ -94,7 +96,7 @@ ODK = Table(
     fields=(
         Field("nik", "NIK", NIK, True, ("Nomor Induk Koperasi", "No Induk Koperasi", "No. Induk Koperasi")),
         Field("nama", "Nama Koperasi", TEXT, True, ("Nama",)),
-        Field("kabupaten", "Kabupaten/Kota", TEXT, True, ("Kab/Kota", "Kabupaten", "Kota/Kabupaten", "Kab./Kota")),
+        KABUPATEN,
         Field("jenis", "Jenis Koperasi", TEXT, False, ("Jenis",)),
         Field("status", "Status", TEXT, True, ("Status Koperasi",), allowed=("Aktif", "Tidak Aktif")),
         Field("tahun_buku", "Tahun Buku", YEAR, True, ("Tahun",)),
@@ -180,7 +182,7 @@ STATISTIK = Table(
     sheet="Statistik",
     fields=(
         Field("tahun", "Tahun", YEAR, True),
-        Field("kabupaten", "Kabupaten/Kota", TEXT, True, ("Kab/Kota", "Kabupaten", "Kota/Kabupaten", "Kab./Kota")),
+        KABUPATEN,
         Field("penduduk_usia_produktif", "Penduduk Usia Produktif", INTEGER, True, ("Jumlah Penduduk Usia Produktif",), True),
         Field("jumlah_umkm", "Jumlah UMKM", INTEGER, True, ("UMKM",), True),
         Field("umkm_digital", "UMKM On Board Digital", INTEGER, False, ("UMKM Digital", "Jumlah UMKM On Board Digital"), True),
