@@ -26,6 +26,7 @@ import io
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 import tempfile
@@ -153,7 +154,7 @@ def read_workbooks(
     display_names: dict[Path, str] | None = None,
     *,
     timeout: float = 60,
-    memory_bytes: int = 1_500_000_000,
+    memory_bytes: int | None = None,
     _prefetched_ok: bool = True,
 ) -> dict[Path, WorkbookData]:
     """Inspect then read each workbook; hostile or broken files get problems, never a crash."""
@@ -180,7 +181,7 @@ def read_workbooks(
 
     for start in range(0, len(to_read), BATCH_SIZE):
         batch = to_read[start : start + BATCH_SIZE]
-        done, failure = _run_child(batch, timeout, memory_bytes)
+        done, failure = _run_child(batch, timeout, memory_bytes or memory_limit(batch))
         for path in batch:
             if path in done:
                 _merge(results[path], done[path], names[path])
@@ -188,12 +189,39 @@ def read_workbooks(
                 results[path].problems.append(problem("file_not_readable", file=names[path], reason=R_CRASHED))
             else:
                 # isolate: this file alone in its own child
-                single, single_failure = _run_child([path], timeout, memory_bytes)
+                single, single_failure = _run_child([path], timeout, memory_bytes or memory_limit([path]))
                 if path in single:
                     _merge(results[path], single[path], names[path])
                 else:
                     results[path].problems.append(problem("file_unsafe", file=names[path], reason=single_failure or R_CRASHED))
     return {Path(p): results[Path(p)] for p in paths}
+
+
+MEMORY_BASE = 1_500_000_000  # the child's address-space limit for ordinary workbooks
+MEMORY_PER_XML_BYTE = 2  # ... plus this much per byte of the largest workbook's XML, above 1 GB
+
+
+def memory_limit(paths: list[Path]) -> int:
+    """The address-space limit of a child reading ``paths`` (already inspected, so their sizes are true).
+
+    1.5 GB covers every office workbook; calamine holds a whole sheet in memory
+    (about 1.6 GB of address space for a national ODK export of a million rows,
+    500 MB of sheet XML), so a large workbook gets 1 GB plus twice its XML.  The
+    safety inspection caps that XML at 1 GiB (and the central directory's sizes are
+    capped here too), so the limit never exceeds ~3.2 GB.
+    """
+    from pipeline.intake.safety import MAX_TOTAL_UNCOMPRESSED
+
+    largest = 0
+    for path in paths:
+        try:
+            if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or device would block the open
+                continue
+            with zipfile.ZipFile(path) as zf:
+                largest = max(largest, sum(info.file_size for info in zf.infolist()))
+        except (OSError, zipfile.BadZipFile, ValueError):
+            continue
+    return max(MEMORY_BASE, 1_000_000_000 + MEMORY_PER_XML_BYTE * min(largest, MAX_TOTAL_UNCOMPRESSED))
 
 
 def _merge(book: WorkbookData, outcome: dict, name: str) -> None:
