@@ -17,7 +17,7 @@ other:
 
 Wall time, and peak memory of the whole process tree (the sum of the resident
 sizes of the process and its descendants, sampled every 20 ms from /proc; the
-largest single process's ``ru_maxrss`` is printed too).  Both contenders'
+largest single process is kept too).  Both contenders'
 volume usaha growth figures are printed to show they agree.  Then ``lkjip run``
 on the bundled sample inputs and ``lkjip validate`` on one bidang file.
 
@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -51,16 +50,16 @@ SAMPLE_BIDANG_FILE = ROOT / "inputs" / "realisasi" / "Realisasi Des 2024 Sekreta
 class Measure:
     seconds: float
     peak_tree_mb: float  # sampled sum of RSS over the process tree
-    max_process_mb: float  # largest single process (ru_maxrss)
+    max_process_mb: float  # largest single process (sampled)
     returncode: int
     stdout: str = ""
     stderr: str = ""
     extra: dict = field(default_factory=dict)
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants (Linux /proc)."""
-    total, stack, seen = 0, [pid], set()
+def _tree_rss(pid: int) -> tuple[int, int]:
+    """Resident bytes of ``pid`` and all its descendants (Linux /proc), and of the largest one."""
+    total, largest, stack, seen = 0, 0, [pid], set()
     page = os.sysconf("SC_PAGE_SIZE")
     while stack:
         p = stack.pop()
@@ -69,27 +68,28 @@ def _tree_rss(pid: int) -> int:
         seen.add(p)
         try:
             with open(f"/proc/{p}/statm") as fh:
-                total += int(fh.read().split()[1]) * page
+                rss = int(fh.read().split()[1]) * page
+            total, largest = total + rss, max(largest, rss)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as fh:
                     stack.extend(int(c) for c in fh.read().split())
         except (OSError, ValueError):
             continue
-    return total
+    return total, largest
 
 
 def measure(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> Measure:
     """Run ``cmd`` to the end; its wall time and peak memory (whole tree)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak = single = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, single
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            total, largest = _tree_rss(proc.pid)
+            peak, single = max(peak, total), max(single, largest)
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -98,9 +98,7 @@ def measure(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> Measur
     seconds = time.perf_counter() - start
     done.set()
     sampler.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux; a high-water mark
-    single = max(after, 0) / 1024 if after > before else float("nan")
-    return Measure(seconds, peak / (1 << 20), single, proc.returncode, out, err)
+    return Measure(seconds, peak / (1 << 20), single / (1 << 20), proc.returncode, out, err)
 
 
 def dataset(n: int) -> Path:
