@@ -163,5 +163,9 @@ def test_account_of_every_input_file(wb):
     for r in rows:
         assert r["Baris Dibaca"] == r["Baris Diterima"] + r["Baris Ditolak"], r["Berkas"]
         assert len(r["SHA-256"]) == 64
-    pengumpulan = records(wb["Pengumpulan"], "Bidang")
+    pengumpulan = {r["Bidang"]: r for r in records(wb["Pengumpulan"], "Bidang")}
     assert len(pengumpulan) == 6
+    # received = when each bidang saved its file; due 10 January 2025 (WITA)
+    late = {b for b, r in pengumpulan.items() if r["Status"] == "Terlambat"}
+    assert late == {"Bidang Pemberdayaan Usaha Kecil dan Menengah"}
+    assert {r["Status"] for b, r in pengumpulan.items() if b not in late} == {"Tepat Waktu"}

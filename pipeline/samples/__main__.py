@@ -12,6 +12,7 @@ the same cell values.  ``inputs/README.md`` is written by hand and left alone.
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 
 from pipeline.samples import calibrated as cal
@@ -21,6 +22,17 @@ REFERENSI = Path("referensi") / "Referensi LKjIP Diskop UKM Bali 2024.xlsx"
 ODK = Path("odk") / "ODK Bali 2023-2024.xlsx"
 
 _HEAD = ("PEMERINTAH PROVINSI BALI", "DINAS KOPERASI, USAHA KECIL DAN MENENGAH")
+
+# When each bidang saved its December file (UTC; WITA is UTC+8).  December files were due on
+# 10 January 2025: the Bidang UKM file came on the 13th, so Pengumpulan shows it "Terlambat".
+SAVED = {
+    cal.SEKRETARIAT: datetime(2025, 1, 9, 6, 20),
+    cal.KELEMBAGAAN: datetime(2025, 1, 8, 2, 5),
+    cal.PENGAWASAN: datetime(2025, 1, 10, 8, 45),
+    cal.KEWIRAUSAHAAN: datetime(2025, 1, 7, 1, 30),
+    cal.PEMBERDAYAAN_UKM: datetime(2025, 1, 13, 3, 15),
+    cal.UPTD_DIKLAT: datetime(2025, 1, 10, 0, 50),
+}
 
 # bidang -> (file under realisasi/, write_realisasi options); each exercises other reading rules
 REALISASI_FILES = {
@@ -76,7 +88,7 @@ def generate(out: Path | str, *, odk: bool = True) -> list[Path]:
         year=cal.YEAR,
     )]
     for bidang, (name, options) in REALISASI_FILES.items():
-        written.append(write_realisasi(out / "realisasi" / name, cal.programs_of(bidang), **options))
+        written.append(write_realisasi(out / "realisasi" / name, cal.programs_of(bidang), saved=SAVED[bidang], **options))
     if odk:
         written.append(write_odk(out / ODK, **odk_arguments()))
     return written

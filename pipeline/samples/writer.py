@@ -70,12 +70,32 @@ def _new_workbook() -> Workbook:
     return wb
 
 
-def _save(wb: Workbook, path: Path) -> Path:
+def _save(wb: Workbook, path: Path, saved: datetime = FIXED_TIME) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.properties.modified = FIXED_TIME
     wb.save(path)
+    set_saved_time(path, saved)
     return path
+
+
+def set_saved_time(path: Path, saved: datetime) -> None:
+    """Stamp the time the workbook was "last saved" (docProps/core.xml, UTC).
+
+    openpyxl always writes the current time there; a bidang's real file carries
+    the time its staff saved it, which the pipeline takes as the time it was
+    received (a copy changes the file's mtime, not this).  ``saved`` is naive UTC.
+    """
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        entries = [(info, zf.read(info.filename)) for info in zf.infolist()]
+    stamp = saved.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", data)
+            zf.writestr(info, data)
 
 
 def _title_block(ws, lines: Sequence, width: int) -> int:
@@ -131,6 +151,7 @@ def write_realisasi(
     capaian_column: bool = False,
     front_sheet: str | None = None,
     sheet: str = "Realisasi",
+    saved: datetime = FIXED_TIME,
 ) -> Path:
     """A bidang's realisation workbook.
 
@@ -269,7 +290,7 @@ def write_realisasi(
         ws.column_dimensions[get_column_letter(width)].width = 12
     ws.freeze_panes = ws.cell(first_data, 3)
     ws.sheet_view.zoomScale = 85
-    return _save(wb, path)
+    return _save(wb, path, saved)
 
 
 # --- referensi ------------------------------------------------------------
@@ -635,6 +656,7 @@ def write_odk(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+    set_saved_time(path, FIXED_TIME)
     return path
 
 
