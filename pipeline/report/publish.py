@@ -91,11 +91,18 @@ def _clean_stale_temps(folder: Path) -> None:
                     leftover.unlink()
 
 
-def _atomic_copy(source: Path, target: Path) -> None:
+def _atomic_write(target: Path, write: Callable[[Path], None], check: Callable[[Path], None] | None = None) -> Path:
+    """Write ``target`` through a temporary file in its own folder, flushed, then renamed over it.
+
+    A crash or a kill at any point leaves the previous ``target`` as it was; the
+    temporary file is removed when ``write`` or ``check`` raises.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = _temp_in(target.parent, target.name)
     try:
-        shutil.copy2(source, tmp)
+        write(tmp)
+        if check is not None:
+            check(tmp)
         _fsync_file(tmp)
         os.replace(tmp, target)
     except BaseException:
@@ -103,6 +110,14 @@ def _atomic_copy(source: Path, target: Path) -> None:
             tmp.unlink()
         raise
     _fsync_dir(target.parent)
+    return target
+
+
+def _complete_xlsx(path: Path) -> None:
+    if path.stat().st_size == 0:
+        raise RuntimeError(f"penulis laporan tidak menulis apa pun ke {path.name}")
+    if not zipfile.is_zipfile(path):
+        raise RuntimeError(f"berkas yang ditulis bukan .xlsx yang utuh: {path.name}")
 
 
 def publish(
@@ -123,24 +138,14 @@ def publish(
     _clean_stale_temps(final.parent)
     _clean_stale_temps(history_dir(outputs, period))
 
-    tmp = _temp_in(final.parent, final.name)
-    try:
+    def write_and_keep_history(tmp: Path) -> None:
         write(tmp)
-        if tmp.stat().st_size == 0:
-            raise RuntimeError(f"penulis laporan tidak menulis apa pun ke {tmp.name}")
-        if not zipfile.is_zipfile(tmp):
-            raise RuntimeError(f"berkas yang ditulis bukan .xlsx yang utuh: {tmp.name}")
-        _fsync_file(tmp)
-        # History first: if we die between the two steps the old report stays
+        _complete_xlsx(tmp)
+        # History first: if we die before the rename the old report stays
         # current and the new version is at least kept in riwayat/.
-        _atomic_copy(tmp, history_path(outputs, period, made_at))
-        os.replace(tmp, final)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(final.parent)
-    return final
+        _atomic_write(history_path(outputs, period, made_at), lambda copy: shutil.copy2(tmp, copy))
+
+    return _atomic_write(final, write_and_keep_history)
 
 
 def _json_default(value: Any) -> Any:
@@ -167,23 +172,8 @@ def write_summary(outputs: Path, period: str, summary: dict) -> Path:
 
     datetimes are written as ISO-8601 in WITA.
     """
-    target = summary_path(outputs, period)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    data = json.dumps(summary, ensure_ascii=False, indent=2, default=_json_default)
-    tmp = _temp_in(target.parent, target.name)
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(data)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(target.parent)
-    return target
+    data = json.dumps(summary, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    return _atomic_write(summary_path(outputs, period), lambda tmp: tmp.write_text(data, encoding="utf-8"))
 
 
 def read_summary(outputs: Path, period: str) -> dict | None:
