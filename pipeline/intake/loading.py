@@ -39,6 +39,7 @@ class SourceFile:
     report: FileReport
     sheets: list = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    located: Located | None = None  # the table found in it, for the cell addresses of later findings
 
     @property
     def readable(self) -> bool:
@@ -101,11 +102,19 @@ class _CsvSheet:
     is_csv: bool = True
 
 
-def load_table(source: SourceFile, table: Table, sheets: list | None = None) -> Loaded | None:
-    """The table's accepted rows, or None (with a problem) when the table is not there."""
+def load_table(source: SourceFile, table: Table, sheets: list | None = None, *,
+               reject_file: bool = True) -> Loaded | None:
+    """The table's accepted rows, or None (with a problem) when the table is not there.
+
+    A missing table rejects the whole file, unless ``reject_file`` is False (a
+    workbook of several tables, like the referensi, keeps its other tables).
+    """
     found = find_table(table, source.sheets if sheets is None else sheets, file=source.report.file)
     if isinstance(found, Problem):
-        source.reject(found)
+        if reject_file:
+            source.reject(found)
+        else:
+            source.problems.append(found)
         return None
     frame, problems, rejected = cast_table(found)
     rule_problems, rule_rejected = validate(found, frame)

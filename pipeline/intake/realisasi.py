@@ -124,7 +124,7 @@ def read_file(source: SourceFile) -> tuple[Period | None, pl.DataFrame | None]:
     source.problems.extend(check_total_rows(loaded, ("pagu", "realisasi_anggaran"),
                                             lambda block: _with_levels(block).filter(pl.col(LEVEL) == "sub_kegiatan")))
     source.report.count(read, len(loaded.rejected) + len(missing))
-    source._located = loaded.located  # for cell addresses of later findings
+    source.located = loaded.located
     return period, rows
 
 
@@ -209,7 +209,7 @@ def _level_label(level: str) -> str:
 
 
 def _row_checks(source: SourceFile, record: dict, ref: Referensi) -> None:
-    loc = source._located
+    loc = source.located
     where = {"file": record["file"], "sheet": record["sheet"]}
     if record[LEVEL] != "sub_kegiatan":
         return

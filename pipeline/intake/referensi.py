@@ -15,7 +15,7 @@ from pipeline.intake.files import discover
 from pipeline.intake.loading import SourceFile, load_table, open_sources
 from pipeline.intake.sheets import ROW
 from pipeline.intake.tables import normalize_header
-from pipeline.problems import Problem, problem
+from pipeline.problems import problem
 
 DEFAULT_INSTANSI = "Perangkat Daerah"
 
@@ -113,7 +113,7 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
                 source.problems.append(problem("sheet_not_found", file=file, table=f"{tbl.label} (lembar '{tbl.sheet}')",
                                                expected=", ".join(f.label for f in tbl.required)))
             return None
-        loaded = load_table(_NoReject(source), tbl, [sheet])
+        loaded = load_table(source, tbl, [sheet], reject_file=False)
         if loaded is None:
             return None
         read += loaded.located.rows_read
@@ -178,19 +178,6 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
         ref.skala = sorted(((r["kategori"], r["batas_bawah"]) for r in skala.rows.iter_rows(named=True)), key=lambda x: -x[1])
 
     source.report.count(read, rejected)
-
-
-class _NoReject:
-    """A view of a source whose missing tables are reported without rejecting the whole workbook."""
-
-    def __init__(self, source: SourceFile):
-        self._source = source
-        self.report = source.report
-        self.problems = source.problems
-        self.sheets = source.sheets
-
-    def reject(self, item: Problem) -> None:
-        self.problems.append(item)
 
 
 def _whole(text: str) -> int | None:

@@ -32,7 +32,7 @@ def _release(sources: list[SourceFile]) -> None:
     """Drop the raw cells once read: only the account and the clean rows travel on."""
     for source in sources:
         source.sheets = []
-        source.__dict__.pop("_located", None)
+        source.located = None
 
 
 def account_check(sources: list[SourceFile]) -> dg.AssetCheckResult:
