@@ -13,7 +13,6 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.domain.codes import parse_code
 from pipeline.domain.periods import Period, PeriodError, period_from_path, period_from_title_block
 from pipeline.intake.checks import check_total_rows
 from pipeline.intake.files import OTHER_PERIOD, REJECTED, discover
@@ -61,19 +60,14 @@ def file_period(source: SourceFile, title: list[list[str]]) -> Period | Problem:
 
 
 def _with_levels(rows: pl.DataFrame) -> pl.DataFrame:
-    def level(code: str | None) -> str | None:
-        return parse_code(code).level if code else None
-
-    def program(code: str | None) -> str | None:
-        return parse_code(code).program if code else None
-
-    def kegiatan(code: str | None) -> str | None:
-        return parse_code(code).kegiatan if code else None
-
+    """Level, program and kegiatan of each row, from its (already normalised) code."""
+    parts = pl.col("kode").str.split(".")
+    n = parts.list.len()
     return rows.with_columns(
-        pl.col("kode").map_elements(level, return_dtype=pl.String).alias(LEVEL),
-        pl.col("kode").map_elements(program, return_dtype=pl.String).alias("program"),
-        pl.col("kode").map_elements(kegiatan, return_dtype=pl.String).alias("kegiatan"),
+        pl.when(n == 3).then(pl.lit("program")).when(n == 5).then(pl.lit("kegiatan"))
+        .when(n == 6).then(pl.lit("sub_kegiatan")).alias(LEVEL),
+        parts.list.head(3).list.join(".").alias("program"),
+        pl.when(n >= 5).then(parts.list.head(5).list.join(".")).alias("kegiatan"),
     )
 
 
