@@ -40,7 +40,7 @@ RULES: dict[str, tuple[str, str]] = {
     "value_not_allowed": (ERROR, "Nilai '{value}' pada kolom {column} tidak dikenal; pilihan yang sah: {expected}"),
     "code_invalid": (ERROR, "Kode '{value}' tidak sesuai format Kepmendagri 050-5889 (U.BB.PP.L.KK.SSSS): {reason}"),
     "nik_invalid": (ERROR, "NIK '{value}' harus 16 digit angka"),
-    "nik_as_number": (WARNING, "NIK '{value}' disimpan sebagai angka; simpan sebagai teks agar digit tidak berubah"),
+    "nik_as_number": (WARNING, "NIK '{value}' disimpan sebagai angka: Excel hanya menyimpan 15 digit angka, jadi digit terakhirnya mungkin sudah berubah; ketik ulang NIK sebagai teks (format sel Text)"),
     # rows
     "total_mismatch": (WARNING, "Baris {label} berisi {value} untuk {column}, sedangkan jumlah baris di atasnya {expected}"),
     "subtotal_mismatch": (WARNING, "{level} {code}: {column} tertulis {value}, sedangkan jumlah sub kegiatannya {expected}"),

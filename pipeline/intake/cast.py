@@ -33,6 +33,7 @@ class Caster:
         sheet = loc.sheet_data
         self.text_cells = getattr(sheet, "text_cells", frozenset()) or frozenset()
         self.percent_cells = getattr(sheet, "percent_cells", frozenset()) or frozenset()
+        self.long_number_cells = getattr(sheet, "long_number_cells", frozenset()) or frozenset()
         self.is_csv = sheet is None or getattr(sheet, "is_csv", False)
         self.problems: list[Problem] = []
         self.rejected: set[int] = set()
@@ -103,7 +104,16 @@ class Caster:
         return pl.Series(name, out, dtype=pl.String)
 
     def nik(self, name: str) -> pl.Series:
+        """NIK stays text.  One typed as a number has lost digits in Excel (it keeps 15): warn."""
         raw = self.loc.data[name]
+        if self.long_number_cells:
+            letter = self._letter(name)
+            rows = self.loc.data[ROW]
+            for row, value in zip(rows.filter(_flags(self.long_number_cells, letter, rows)).to_list(),
+                                  raw.filter(_flags(self.long_number_cells, letter, rows)).to_list(), strict=True):
+                self.problems.append(problem("nik_as_number", file=self.loc.file, sheet=self.loc.sheet,
+                                             cell=self.loc.cell(row, name), column=self.loc.table.field(name).label,
+                                             value=value))
         return raw.str.replace_all(r"[\s\u00a0'’.-]", "")
 
     def date(self, name: str) -> pl.Series:

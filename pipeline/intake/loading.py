@@ -99,6 +99,7 @@ class _CsvSheet:
     cells: pl.DataFrame
     text_cells: frozenset = frozenset()
     percent_cells: frozenset = frozenset()
+    long_number_cells: frozenset = frozenset()
     is_csv: bool = True
 
 

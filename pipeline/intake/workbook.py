@@ -43,6 +43,11 @@ from pipeline.intake.safety import attributes, inspect_file, workbook_sheets
 from pipeline.problems import Problem, column_letter, problem
 
 AMBIGUOUS_TEXT = re.compile(r"^-?\d{1,3}\.\d{3}$")
+LONG_DIGITS = re.compile(r"^\d{15,}$")  # how calamine renders a 15+ digit number (or its text)
+
+
+def _any_match(frame: pl.DataFrame, pattern: str) -> bool:
+    return frame.width > 0 and bool(frame.select(pl.any_horizontal(pl.all().str.contains(pattern))).to_series().any())
 BATCH_SIZE = 32  # files per child process
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,6 +63,7 @@ class SheetData:
     cells: pl.DataFrame  # all columns pl.String, named by their true Excel letters; row i is Excel row i+1
     text_cells: frozenset[tuple[int, str]] = frozenset()  # (excel_row, letter) of TEXT cells like "1.234"
     percent_cells: frozenset[tuple[int, str]] = frozenset()  # (excel_row, letter) of numeric cells with a % format
+    long_number_cells: frozenset[tuple[int, str]] = frozenset()  # numeric cells of 15+ digits (a NIK typed as a number)
 
 
 @dataclass
@@ -297,6 +303,7 @@ def _run_child(batch: list[Path], timeout: float, memory_bytes: int) -> tuple[di
                         cells=pl.read_ipc((out / s["ipc"]).read_bytes()),
                         text_cells=frozenset((r, c) for r, c in s["text_cells"]),
                         percent_cells=frozenset((r, c) for r, c in s["percent_cells"]),
+                        long_number_cells=frozenset((r, c) for r, c in s["long_number_cells"]),
                     )
                     for s in outcome["sheets"]
                 ]
@@ -369,15 +376,17 @@ def _read_one(fastexcel, path: Path, out: Path, index: int) -> dict:
             frame = frame.with_columns(pl.all().cast(pl.String)) if frame.width else frame
             text_cells: set[tuple[int, str]] = set()
             percent_cells: set[tuple[int, str]] = set()
+            long_cells: set[tuple[int, str]] = set()
             # only scan the sheet XML when there is something to find: a value that
-            # reads like "1.234" (text or number), or a percent style in the workbook
-            ambiguous = frame.width > 0 and bool(
-                frame.select(pl.any_horizontal(pl.all().str.contains(AMBIGUOUS_TEXT.pattern))).to_series().any()
-            )
-            if part and (ambiguous or styles):
+            # reads like "1.234" (text or number), a value of 15+ digits (text or
+            # number: Excel keeps only 15 digits of a number), or a percent style
+            ambiguous = _any_match(frame, AMBIGUOUS_TEXT.pattern)
+            long_digits = _any_match(frame, LONG_DIGITS.pattern)
+            if part and (ambiguous or styles or long_digits):
                 if ambiguous and shared is None:
                     shared = _ambiguous_shared_strings(zf)
-                text_cells, percent_cells = _scan_cells(zf, part, shared or set(), styles, want_text=ambiguous)
+                text_cells, percent_cells, long_cells = _scan_cells(
+                    zf, part, shared or set(), styles, want_text=ambiguous, want_long=long_digits)
             ipc = f"{index}_{number}.arrow"
             frame.write_ipc(out / ipc)
             sheets.append(
@@ -386,6 +395,7 @@ def _read_one(fastexcel, path: Path, out: Path, index: int) -> dict:
                     "ipc": ipc,
                     "text_cells": sorted(text_cells),
                     "percent_cells": sorted(percent_cells),
+                    "long_number_cells": sorted(long_cells),
                 }
             )
     return {"ok": True, "sheets": sheets, "hidden": hidden}
@@ -631,12 +641,20 @@ def _cell_tag(window: bytes, pos: int) -> tuple[dict[str, str], int] | None:
     return None
 
 
+# numbers of 15+ digits as Excel writes them: plain digits, or E notation for the very large.
+# Two simple patterns: an alternation makes Python's regex engine several times slower.
+_LONG_NUMBERS = (re.compile(rb"<v>\d{15}"), re.compile(rb"[eE]\+(?:1[4-9]|[2-9]\d)<"))
+
+
 def _scan_cells(
-    zf: zipfile.ZipFile, part: str, shared: set[int], percent_styles: set[str], want_text: bool = True
-) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
-    """One streaming pass over a sheet: ambiguous text cells, numeric cells with a percent style."""
+    zf: zipfile.ZipFile, part: str, shared: set[int], percent_styles: set[str], want_text: bool = True,
+    want_long: bool = False,
+) -> tuple[set[tuple[int, str]], set[tuple[int, str]], set[tuple[int, str]]]:
+    """One streaming pass over a sheet: ambiguous text cells, numeric cells with a percent style,
+    numeric cells of 15 or more digits."""
     text_cells: set[tuple[int, str]] = set()
     percent_cells: set[tuple[int, str]] = set()
+    long_cells: set[tuple[int, str]] = set()
     shared_rx = None
     if shared:
         alternatives = b"|".join(str(i).encode() for i in sorted(shared)) if len(shared) <= 500 else rb"\d+"
@@ -693,8 +711,16 @@ def _scan_cells(
                     value = _V_TEXT.search(window, tag_end, close.end() if close else len(window))
                     if value and value.group(1).strip() and (ref := ref_of(attrs)):
                         percent_cells.add(ref)
+            if want_long:
+                for pattern in _LONG_NUMBERS:
+                    for m in pattern.finditer(window):
+                        if m.end() <= new:
+                            continue
+                        found = _cell_tag(window, m.start())
+                        if found and found[0].get("t", "n") == "n" and (ref := ref_of(found[0])):
+                            long_cells.add(ref)
             tail = window[-_OVERLAP:]
-    return text_cells, percent_cells
+    return text_cells, percent_cells, long_cells
 
 
 # =============================================================================

@@ -123,3 +123,14 @@ def test_odd_headers_offset_table_and_period_label(tmp_path, capsys):
     assert code == 1  # the negative realisasi anggaran "(900)"
     assert "3 baris dibaca, 2 diterima, 1 ditolak" in out and "periode 2024-12" in out
     assert "Lembar1!J7 [Realisasi Anggaran]" in out and "negatif" in out
+
+
+def test_a_nik_typed_as_a_number_is_flagged_at_its_cell(build, tmp_path, capsys):
+    """Excel keeps 15 digits of a number: a NIK typed as one may have lost its last digit."""
+    rows = [["5101010000000001", "Koperasi Teks", "Badung", "KSP", "Aktif", 2024, 9, 1000, 0, 900000, 0, "Ya", "2025-01-02"],
+            [5101010000000020, "Koperasi Angka", "Badung", "KSP", "Aktif", 2024, 9, 1000, 0, 900000, 0, "Ya", "2025-01-02"]]
+    path = build.odk_xlsx(tmp_path / "odk" / "ekspor.xlsx", rows)
+    code, out = run(capsys, path)
+    flagged = [line for line in out.splitlines() if "disimpan sebagai angka" in line]
+    assert len(flagged) == 1 and "5101010000000020" in flagged[0] and "Peringatan" in flagged[0]
+    assert code == 0  # a warning: the row is used

@@ -271,3 +271,17 @@ def test_csv_rejected(tmp_path):
     path.write_bytes(b"a,b\n\x00\x01")
     frame, problems = read_csv_text(path, "biner.csv")
     assert frame is None and [p.rule for p in problems] == ["file_not_readable"]
+
+
+def test_numbers_of_15_or_more_digits_are_told_apart_from_text(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"] = "NIK", "Volume"
+    ws["A2"], ws["B2"] = "5101010000000001", 123456789012345678  # text NIK; a huge but legitimate number
+    ws["A3"], ws["B3"] = 5101010000000020, 5
+    path = tmp_path / "nik.xlsx"
+    wb.save(path)
+    sheet = read_workbooks([path])[path].sheets[0]
+    assert sheet.long_number_cells == {(3, "A"), (2, "B")}
