@@ -17,6 +17,7 @@ from pipeline.intake.realisasi import LEVEL, RealisasiIntake
 from pipeline.intake.referensi import Referensi
 from pipeline.problems import Problem, problem
 from pipeline.report.format import percent_id
+from pipeline.report.format import rupiah as rupiah_text
 from pipeline.report.sheet import SheetTable, percent, rupiah
 
 LEVEL_LABEL = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub Kegiatan"}
@@ -182,8 +183,8 @@ def subtotal_problems(intake: RealisasiIntake) -> list[Problem]:
         letter = d.get(f"_col_{d['column']}")
         cell = f"{letter}{d['_row']}" if letter else f"baris {d['_row']}"
         found.append(problem("subtotal_mismatch", file=d["file"], sheet=d["sheet"], cell=cell,
-                             column=labels.get(d["column"], d["column"]), value=f"Rp {d['stated']:,.0f}".replace(",", "."),
-                             expected=f"Rp {d['computed']:,.0f}".replace(",", "."), level=LEVEL_LABEL[d["level"]], code=d["kode"]))
+                             column=labels.get(d["column"], d["column"]), value=rupiah_text(d["stated"]),
+                             expected=rupiah_text(d["computed"]), level=LEVEL_LABEL[d["level"]], code=d["kode"]))
     return found
 
 
@@ -209,7 +210,7 @@ def budget_problems(ref: Referensi, intake: RealisasiIntake) -> list[Problem]:
     by_sub = float(intake.sub["pagu"].sum())
     if abs(by_type - by_sub) > 0.5:
         return [problem("budget_mismatch", file=ref.file, sheet="Anggaran", column="Pagu Pergeseran",
-                        value=f"Rp {by_type:,.0f}".replace(",", "."), expected=f"Rp {by_sub:,.0f}".replace(",", "."))]
+                        value=rupiah_text(by_type), expected=rupiah_text(by_sub))]
     return []
 
 
