@@ -285,12 +285,15 @@ class MonthLine:
 
 
 def _plan_series(ref: Referensi, subs: list[CodeSeries], month: int) -> dict[int, float]:
+    """Month -> the planned cumulative realisasi of ``subs``, only for months every one of them has a plan
+    for (a partial sum would compare the whole pagu with part of a plan)."""
     out: dict[int, float] = {}
+    if not subs:
+        return out
     for m in range(1, month + 1):
-        known = [ref.rencana_penarikan[s.kode][m] for s in subs
-                 if m in ref.rencana_penarikan.get(s.kode, {})]
-        if known:
-            out[m] = float(sum(known))
+        plans = [ref.rencana_penarikan.get(s.kode, {}).get(m) for s in subs]
+        if all(p is not None for p in plans):
+            out[m] = float(sum(plans))
     return out
 
 
