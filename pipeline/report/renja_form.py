@@ -26,12 +26,16 @@ _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _SASARAN_FILL = PatternFill("solid", fgColor="FFF2CC")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _WRAP = Alignment(vertical="top", wrap_text=True)
-WIDTHS = {1: 8, 2: 24, 3: 10, 4: 18, 5: 40, 6: 34, 7: 10, 31: 24}  # sheet column -> width; others 14
+WIDTHS = {1: 8, 2: 30, 3: 13, 4: 18, 5: 42, 6: 36, 7: 11, 31: 30}  # sheet column -> width; others 14
+
+
+_TOP = Alignment(vertical="top")
 
 
 def _put(ws, row: int, col: int, value) -> None:
     cell = ws.cell(row=row, column=col)
     cell.border = _BORDER
+    cell.alignment = _TOP
     if value is None:
         return
     if isinstance(value, Percent):
@@ -51,6 +55,13 @@ def _put(ws, row: int, col: int, value) -> None:
 
 
 SUB_HEADINGS = {"Program/Kegiatan/Sub Kegiatan": "Uraian", "Indikator Kinerja": "Indikator"}
+
+
+def _lines(value, width: int) -> int:
+    """Lines a wrapped text needs in a column of ``width`` characters (openpyxl does not measure)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    return sum(max(1, -(-len(line) // max(width - 3, 1))) for line in value.splitlines())
 
 
 def header_rows(e81: E81) -> tuple[list[tuple[int, int, str, int]], dict[int, str]]:
@@ -85,7 +96,7 @@ def write_evaluasi_workbook(e81: E81, instansi: str, path: Path) -> None:
     quarter = tw.TRIWULAN_LABELS[tw.quarter_of(period.month) - 1]
     lines = [
         "EVALUASI TERHADAP HASIL RENJA PERANGKAT DAERAH LINGKUP PROVINSI",
-        f"Renja Perangkat Daerah {instansi} Provinsi",
+        f"Perangkat Daerah: {instansi}",
         f"Periode Pelaksanaan: Triwulan {quarter} Tahun {period.year}"
         + ("" if tw.is_quarter_end(period.month) else f" (s.d. {period.label_id()})"),
         f"Renstra {e81.tahun_awal}-{e81.tahun_akhir}",
@@ -107,6 +118,7 @@ def write_evaluasi_workbook(e81: E81, instansi: str, path: Path) -> None:
             ws.merge_cells(start_row=head + 2, start_column=first, end_row=head + 2, end_column=last)
     for col, sub in second.items():
         ws.cell(head + 1, col, sub)
+    ws.row_dimensions[head].height = 42
     for r in (head, head + 1, head + 2):
         for c in range(1, width + 1):
             cell = ws.cell(r, c)
@@ -117,7 +129,13 @@ def write_evaluasi_workbook(e81: E81, instansi: str, path: Path) -> None:
     row = head + 2
     for record in e81.rows:
         row += 1
-        for c, value in enumerate(row_values(e81, record), start=1):
+        values = row_values(e81, record)
+        if record.level != "sasaran":
+            values[1] = None  # as on the form: the sasaran is named once, on its own row
+        lines = max(_lines(v, WIDTHS.get(c, 14)) for c, v in enumerate(values, start=1))
+        if lines > 1:
+            ws.row_dimensions[row].height = 13 * min(lines, 12)
+        for c, value in enumerate(values, start=1):
             _put(ws, row, c, value)
             if record.level == "sasaran":
                 ws.cell(row, c).fill = _SASARAN_FILL
