@@ -111,28 +111,28 @@ def _code_row(ref: Referensi, figures: YearFigures, series: CodeSeries, no: str,
     subs = [series] if series.level == "sub_kegiatan" else _subs_of(figures, series.kode)
     rp_series = _money_series(subs, "realisasi_anggaran", month)
     pagu = _money_series(subs, "pagu", month).get(month)
-    plan = targets.get(series.kode, {})
+    renstra = targets.get(series.kode, {})  # the code's row of the referensi's Target Renstra
     years = _renstra_years(ref, figures.period)
 
-    k6 = plan.get("realisasi_lalu_k")
+    k6 = renstra.get("realisasi_lalu_k")
     if k6 is None:
         k6 = tw.renstra_before({y: _december_value(figures, y, series.kode, "realisasi", series.level) for y in years},
                                years, level=level)
-    rp6 = plan.get("realisasi_lalu_rp")
+    rp6 = renstra.get("realisasi_lalu_rp")
     if rp6 is None:
         rp6 = tw.renstra_before({y: _december_value(figures, y, series.kode, "realisasi_anggaran", series.level)
                                  for y in years}, years)
     k12, rp12 = _filled(series.realisasi, month), rp_series.get(month)
     k13, rp13 = tw.renstra_to_date(k6, k12, level=level), tw.renstra_to_date(rp6, rp12)
-    k5, rp5 = plan.get("target_akhir_k"), plan.get("target_akhir_rp")
+    k5, rp5 = renstra.get("target_akhir_k"), renstra.get("target_akhir_rp")
     k = {5: k5, 6: k6, 7: series.target, 12: k12, 13: k13, 14: tw.ratio_percent(k13, k5)}
     rp = {5: rp5, 6: rp6, 7: pagu, 12: rp12, 13: rp13, 14: tw.ratio_percent(rp13, rp5)}
     for col, value in zip((8, 9, 10, 11), tw.triwulan(series.realisasi, month, level=level), strict=True):
         k[col] = value
     for col, value in zip((8, 9, 10, 11), tw.triwulan(rp_series, month), strict=True):
         rp[col] = value
-    return E81Row(no, sasaran, series.level, series.kode, series.uraian, series.indikator or plan.get("indikator") or "",
-                  series.satuan or plan.get("satuan") or "", k, rp, series.bidang or ref.bidang_of(series.kode) or "",
+    return E81Row(no, sasaran, series.level, series.kode, series.uraian,
+                  series.indikator or renstra.get("indikator") or "", series.satuan or renstra.get("satuan") or "", k, rp, series.bidang or ref.bidang_of(series.kode) or "",
                   level)
 
 
@@ -187,8 +187,10 @@ def evaluasi_renja(ref: Referensi, figures: YearFigures) -> E81:
             head.k[7] = ref.targets.get(kode_iku, {}).get(period.year)
         for col in range(5, 14):
             values = [r.rp.get(col) for r in program_rows]
-            head.rp[col] = (None if all(v is None for v in values) else float(sum(v for v in values if v is not None))) \
-                if col in (8, 9, 10, 11) else _sum_known(values)
+            if col in (8, 9, 10, 11):  # a quarter: the programs with a value (a program may start later)
+                head.rp[col] = None if all(v is None for v in values) else float(sum(v for v in values if v is not None))
+            else:  # a total over the programs, only when every program has one
+                head.rp[col] = _sum_known(values)
         head.rp[14] = tw.ratio_percent(head.rp[13], head.rp[5])
 
     average = tw.average(r.k.get(14) for r in rows if r.level != "sasaran")
@@ -227,7 +229,7 @@ def _k_value(value: float | None, row: E81Row, col: int):
         return "N/A" if col in (5, 6, 7, 12, 13, 14) and row.level != "sasaran" else None
     if col == 14:
         return percent(value)
-    if row.is_level and tw.is_percent_unit(row.satuan):
+    if tw.is_percent_unit(row.satuan):
         return percent(value)
     return int(value) if float(value).is_integer() else float(value)
 

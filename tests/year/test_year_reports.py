@@ -97,9 +97,8 @@ def expected_row(kode: str, month: int) -> dict:
     elif code.december_before is not None:  # from the December 2024 files
         k6 = code.december_before[0]
         rp6 = sum(DECEMBER_BEFORE_RP[s] for s in subs_of(kode))
-    else:  # Sekretariat sent no December 2024 file
-        k6 = None if is_level(kode) else None
-        rp6 = None
+    else:  # Sekretariat sent no December 2024 file: unknown
+        k6 = rp6 = None
     k12, rp12 = at(K[kode], kode, month), rp_at(kode, month)
     k13 = k12 if is_level(kode) else (None if k6 is None else k6 + k12)
     rp13 = None if rp6 is None else rp6 + rp12

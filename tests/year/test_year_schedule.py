@@ -31,7 +31,7 @@ def test_every_month_of_a_year_is_run_once_and_quarter_ends_are_tagged(tmp_path)
         if day.year == 2026 and day.month == 2:
             break
     periods = [period_of(r.partition_key) for r in requests]
-    assert periods == [f"2024-12"] + [f"2025-{m:02d}" for m in range(1, 13)]
+    assert periods == ["2024-12"] + [f"2025-{m:02d}" for m in range(1, 13)]
     tagged = {period_of(r.partition_key): r.tags.get("lkjip/triwulan") for r in requests}
     assert {p: t for p, t in tagged.items() if t} == {"2024-12": "IV", "2025-03": "I", "2025-06": "II",
                                                       "2025-09": "III", "2025-12": "IV"}

@@ -40,10 +40,6 @@ class Code:
     december_before: tuple[float, float] | None = None  # (K, pagu) of December 2024; Rp from the subs
 
 
-def k(months: dict[int, float]) -> dict[int, float]:
-    return months
-
-
 CODES = [
     Code("2.17.01", SEK, "PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH PROVINSI", "Persentase layanan penunjang", "%", 100),
     Code("2.17.01.1.01", SEK, "Perencanaan, Penganggaran, dan Evaluasi Kinerja", "Jumlah dokumen", "Dokumen", 12),
