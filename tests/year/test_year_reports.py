@@ -11,7 +11,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from year_data import BY_KODE, CODES, DECEMBER_BEFORE_RP, K, MISSING, PLAN, RP, TARGET_RENSTRA, YEAR
+from year_data import ANALISIS, BAD_PLAN_CODE, BY_KODE, CODES, DECEMBER_BEFORE_RP, K, MISSING, PLAN, RP, TARGET_RENSTRA, YEAR
 from pipeline.samples import calibrated as cal
 
 LEVELS = {2: "Program", 4: "Kegiatan", 5: "Sub Kegiatan"}
@@ -187,8 +187,11 @@ def test_e81_sasaran_rows_and_footer(books, period):
     assert text == f"{average:.2f}".replace(".", ",") + " %"
     bounds = [(b, name) for name, b in cal.SKALA]
     assert footer["Predikat kinerja"] == next(name for b, name in sorted(bounds, reverse=True) if average >= b)
-    assert {"Faktor pendorong keberhasilan pencapaian", "Faktor penghambat pencapaian kinerja",
-            "Tindak lanjut yang diperlukan"} <= set(footer)
+    # the planner's sentences from the referensi's Analisis, per sasaran
+    assert footer["Faktor pendorong keberhasilan pencapaian"] == "\n".join(
+        f"{k}: {v[0]}" for k, v in ANALISIS.items())
+    assert footer["Faktor penghambat pencapaian kinerja"] == f"S1: {ANALISIS['S1'][1]}"
+    assert footer["Tindak lanjut yang diperlukan"] == "\n".join(f"{k}: {v[2]}" for k, v in ANALISIS.items())
 
 
 def test_e81_quarter_arithmetic_spelled_out(books):
@@ -334,6 +337,13 @@ def test_the_page_summary_has_the_warning_count(year_runs):
     assert counts["2025-03"]["peringatan_dini"] == 0
     assert counts["2025-06"]["peringatan_dini"] == 3
     assert counts["2025-06"]["evaluasi_renja"] == "evaluasi-renja-2025-06.xlsx"
+
+
+def test_a_plan_row_for_a_kegiatan_is_rejected_with_its_reason(books):
+    _, problems = records(books["2025-03"]["Validasi"], "Tingkat")
+    bad = [p for p in problems if p["Lembar"] == "Rencana Penarikan"]
+    assert [(p["Tingkat"], p["Aturan"], p["Nilai"]) for p in bad] == [("Error", "code_invalid", BAD_PLAN_CODE)]
+    assert "sub kegiatan" in bad[0]["Pesan"]
 
 
 def test_earlier_months_files_are_accounted_for(books):

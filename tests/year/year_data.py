@@ -111,6 +111,11 @@ TARGET_RENSTRA = {
 DECEMBER_BEFORE_RP = {"2.17.02.1.01.0001": 1_000_000, "2.17.02.1.02.0001": 500_000,
                       "2.17.03.1.01.0003": 2_000_000, "2.17.07.1.01.0002": 1_100_000}
 PERIODS = ("2025-03", "2025-06", "2025-12")
+BAD_PLAN_CODE = "2.17.02.1.01"  # a plan row for a kegiatan: rejected (Rencana Penarikan is per sub kegiatan)
+# Analisis: kode_iku -> (Faktor Pendorong, Faktor Penghambat, Tindak Lanjut)
+ANALISIS = {"S1": ("Koordinasi dengan kabupaten/kota berjalan baik", "Jadwal pemeriksaan bergeser",
+                   "Percepat pemeriksaan triwulan berikutnya"),
+            "S2": ("Minat pelaku UMKM tinggi", "", "Tambah kelas pelatihan")}
 
 
 def _tree(bidang: str, value_k, value_rp, pagu) -> list[MonthNode]:
@@ -146,7 +151,10 @@ def build_inputs(root: Path) -> Path:
                                        "Realisasi s.d. Tahun Lalu (K)", "Realisasi s.d. Tahun Lalu (Rp)"],
                [[kode, BY_KODE[kode].indikator, BY_KODE[kode].satuan, *values] for kode, values in TARGET_RENSTRA.items()])
     _add_sheet(ref, "Rencana Penarikan", ["Kode", "Uraian", *[cal_month(m) for m in MONTHS]],
-               [[kode, BY_KODE[kode].uraian, *[PLAN[kode][m] for m in MONTHS]] for kode in PLAN])
+               [[kode, BY_KODE[kode].uraian, *[PLAN[kode][m] for m in MONTHS]] for kode in PLAN]
+               + [[BAD_PLAN_CODE, "Kegiatan, bukan sub kegiatan", *[1000 * m for m in MONTHS]]])
+    _add_sheet(ref, "Analisis", ["Kode IKU", "Analisis", "Solusi", "Faktor Pendorong", "Faktor Penghambat",
+                                 "Tindak Lanjut"], [[kode, "", "", *texts] for kode, texts in ANALISIS.items()])
     for bidang in (KEL, PEN, KEW):
         tree = _tree(bidang, lambda c: c.december_before[0],
                      lambda c: DECEMBER_BEFORE_RP[c.kode], lambda c: c.december_before[1])
