@@ -13,7 +13,7 @@ import polars as pl
 from pipeline.domain.numbers import NumberError, parse_number
 from pipeline.intake.sheets import ROW
 from pipeline.problems import Problem, problem
-from pipeline.report.format import rupiah
+from pipeline.domain.formatting import rupiah
 
 TOLERANCE = 0.5  # rupiah
 

@@ -21,7 +21,7 @@ from pipeline.intake.referensi import Referensi
 from pipeline.intake.sheets import ROW
 from pipeline.intake.tables import REALISASI
 from pipeline.problems import Problem, problem
-from pipeline.report.format import number_id, rupiah
+from pipeline.domain.formatting import number_id, rupiah
 
 LEVEL = "level"
 FACTS = ["indikator", "satuan", "target", "realisasi", "pagu", "realisasi_anggaran"]

@@ -16,8 +16,8 @@ from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import LEVEL, RealisasiIntake
 from pipeline.intake.referensi import Referensi
 from pipeline.problems import Problem, problem
-from pipeline.report.format import percent_id
-from pipeline.report.format import rupiah as rupiah_text
+from pipeline.domain.formatting import percent_id
+from pipeline.domain.formatting import rupiah as rupiah_text
 from pipeline.report.sheet import SheetTable, percent, rupiah
 
 LEVEL_LABEL = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub Kegiatan"}
