@@ -12,7 +12,7 @@ import polars as pl
 
 from pipeline.domain.numbers import NumberError, parse_number
 from pipeline.intake.sheets import ROW
-from pipeline.problems import Problem, problem
+from pipeline.problems import WARNING, Problem, problem
 from pipeline.domain.formatting import rupiah
 
 TOLERANCE = 0.5  # rupiah
@@ -35,12 +35,12 @@ def check_total_rows(loaded, columns: tuple[str, ...], rows_filter: Callable[[pl
             try:
                 stated = parse_number(raw)
             except NumberError as exc:
-                found.append(problem("number_invalid", file=loc.file, sheet=loc.sheet, cell=loc.cell(row, column),
-                                     column=loc.table.field(column).label, value=raw, reason=exc.reason, severity="Peringatan"))
+                found.append(problem("number_invalid", file=loc.file, sheet=loc.sheet, **loc.at(row, column),
+                                     column=loc.table.field(column).label, value=raw, reason=exc.reason, severity=WARNING))
                 continue
             computed = float(block[column].sum() or 0)
             if stated is not None and abs(stated - computed) > TOLERANCE:
-                found.append(problem("total_mismatch", file=loc.file, sheet=loc.sheet, cell=loc.cell(row, column),
+                found.append(problem("total_mismatch", file=loc.file, sheet=loc.sheet, **loc.at(row, column),
                                      column=loc.table.field(column).label, value=rupiah(stated),
                                      expected=rupiah(computed), label="JUMLAH"))
     return found

@@ -86,7 +86,7 @@ def _check_regions(rows: pl.DataFrame, ref: Referensi, located) -> pl.DataFrame:
     bad = keyed.filter(pl.col("_canon").is_null() & pl.col("kabupaten").is_not_null())
     expected = ", ".join(sorted(known.values()))
     _reject(bad, located, lambda r, loc: problem(
-        "unknown_region", file=r["file"], sheet=r["sheet"], cell=loc.cell(r[ROW], "kabupaten"),
+        "unknown_region", file=r["file"], sheet=r["sheet"], **loc.at(r[ROW], "kabupaten"),
         column="Kabupaten/Kota", value=r["kabupaten"], expected=expected))
     keyed = keyed.join(bad.select("file", ROW), on=["file", ROW], how="anti")
     return keyed.with_columns(pl.col("_canon").alias("kabupaten")).drop("_region", "_canon")
@@ -104,7 +104,7 @@ def _dedupe(rows: pl.DataFrame, located) -> pl.DataFrame:
 
     def make(record, loc):
         w = winner_at[(record["nik"], record["tahun_buku"])]
-        return problem("duplicate_superseded", file=record["file"], sheet=record["sheet"], cell=f"baris {record[ROW]}",
+        return problem("duplicate_superseded", file=record["file"], sheet=record["sheet"], row=record[ROW],
                        column="NIK", value=record["nik"], what=f"Koperasi NIK {record['nik']} tahun buku {record['tahun_buku']}",
                        expected=f"{w['file']} baris {w[ROW]}, tanggal update {w['tanggal_update'] or '-'}")
 

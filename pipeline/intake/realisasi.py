@@ -87,7 +87,7 @@ def _missing_facts(source: SourceFile, loc, rows: pl.DataFrame) -> set[int]:
         for row in subs.filter(pl.col(name).is_null())[ROW].to_list():
             label = REALISASI.field(name).label
             source.problems.append(problem("required", file=source.report.file, sheet=loc.sheet,
-                                           cell=loc.cell(row, name), column=label))
+                                           **loc.at(row, name), column=label))
             missing.add(row)
     return missing
 
@@ -175,7 +175,7 @@ def _combine(intake: RealisasiIntake, rows: pl.DataFrame, ref: Referensi) -> Non
         same_file = winner["file"] == loser["file"]
         source.problems.append(problem(
             "duplicate_row" if same_file else "duplicate_superseded",
-            file=loser["file"], sheet=loser["sheet"], cell=f"baris {loser[ROW]}", column="Kode", value=loser["kode"],
+            file=loser["file"], sheet=loser["sheet"], row=loser[ROW], column="Kode", value=loser["kode"],
             what=f"{_level_label(loser[LEVEL])} {loser['kode']}",
             expected=f"baris {winner[ROW]}" if same_file else f"{winner['file']} baris {winner[ROW]}",
         ))
@@ -209,15 +209,15 @@ def _row_checks(source: SourceFile, record: dict, ref: Referensi) -> None:
         return
     pagu, spent = record["pagu"], record["realisasi_anggaran"]
     if pagu is not None and spent is not None and spent > pagu + 0.5:
-        source.problems.append(problem("realisasi_over_pagu", **where, cell=loc.cell(record[ROW], "realisasi_anggaran"),
+        source.problems.append(problem("realisasi_over_pagu", **where, **loc.at(record[ROW], "realisasi_anggaran"),
                                        column="Realisasi Anggaran", value=rupiah(spent), expected=rupiah(pagu)))
     target, done = record["target"], record["realisasi"]
     if target is not None and done is not None and done > target:
-        source.problems.append(problem("realisasi_over_target", **where, cell=loc.cell(record[ROW], "realisasi"),
+        source.problems.append(problem("realisasi_over_target", **where, **loc.at(record[ROW], "realisasi"),
                                        column="Realisasi", value=number_id(done, 2).rstrip("0").rstrip(","),
                                        expected=number_id(target, 2).rstrip("0").rstrip(",")))
     if ref.bidang and record["bidang"] is None:
-        source.problems.append(problem("unknown_sub_kegiatan", **where, cell=loc.cell(record[ROW], "kode"),
+        source.problems.append(problem("unknown_sub_kegiatan", **where, **loc.at(record[ROW], "kode"),
                                        column="Kode", value=record["kode"]))
 
 

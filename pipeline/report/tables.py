@@ -15,7 +15,7 @@ from pipeline.domain.periods import Period
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import LEVEL, RealisasiIntake
 from pipeline.intake.referensi import Referensi
-from pipeline.problems import Problem, problem
+from pipeline.problems import ERROR, WARNING, Problem, problem
 from pipeline.domain.formatting import percent_id
 from pipeline.domain.formatting import rupiah as rupiah_text
 from pipeline.report.sheet import SheetTable, percent, rupiah
@@ -77,8 +77,8 @@ def compute_iku(ref: Referensi, odk: OdkIntake, years: list[int]) -> IkuResult:
                 values[year] = stated
                 source[(kode, year)] = "Ditetapkan (referensi)"
                 if computed is not None and abs(computed - stated) > STATED_TOLERANCE:
-                    sheet, cell = ref.stated_at[(kode, year)]
-                    problems.append(problem("iku_override", file=ref.file, sheet=sheet, cell=cell, column="Realisasi",
+                    sheet, row, col = ref.stated_at[(kode, year)]
+                    problems.append(problem("iku_override", file=ref.file, sheet=sheet, row=row, col=col, column="Realisasi",
                                             value=percent_id(stated), expected=percent_id(computed),
                                             indicator=record["indikator"], year=year))
             elif computed is not None:
@@ -180,9 +180,8 @@ def subtotal_problems(intake: RealisasiIntake) -> list[Problem]:
     found = []
     labels = {"pagu": "Pagu", "realisasi_anggaran": "Realisasi Anggaran"}
     for d in budget.subtotal_differences(stated, tree):
-        letter = d.get(f"_col_{d['column']}")
-        cell = f"{letter}{d['_row']}" if letter else f"baris {d['_row']}"
-        found.append(problem("subtotal_mismatch", file=d["file"], sheet=d["sheet"], cell=cell,
+        found.append(problem("subtotal_mismatch", file=d["file"], sheet=d["sheet"], row=d["_row"],
+                             col=d.get(f"_col_{d['column']}"),
                              column=labels.get(d["column"], d["column"]), value=rupiah_text(d["stated"]),
                              expected=rupiah_text(d["computed"]), level=LEVEL_LABEL[d["level"]], code=d["kode"]))
     return found
@@ -320,15 +319,10 @@ VALIDASI_COLUMNS = ["Tingkat", "Berkas", "Lembar", "Sel/Baris", "Kolom", "Nilai"
 def validasi_sheet(ref_title: list[str], problems: list[Problem]) -> SheetTable:
     """One row per problem: Error rows and files were not used; Peringatan were used but need a look."""
     table = SheetTable("Validasi", ref_title, VALIDASI_COLUMNS, widths={"Pesan": 90})
-    order = {"Error": 0, "Peringatan": 1}
-    for p in sorted(problems, key=lambda p: (order.get(p.severity, 2), p.file, p.sheet, _cell_order(p.cell))):
-        table.add(p.severity, p.file, p.sheet, p.cell, p.column, p.value, p.rule, p.message)
+    order = {ERROR: 0, WARNING: 1}
+    for p in sorted(problems, key=lambda p: (order.get(p.severity, 2), p.file, p.sheet, p.row or 0, p.cell)):
+        table.add(str(p.severity), p.file, p.sheet, p.cell, p.column, p.value, p.rule, p.message)
     return table
-
-
-def _cell_order(cell: str) -> tuple:
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    return (int(digits) if digits else 0, cell)
 
 
 def pengumpulan_rows(ref: Referensi, intake: RealisasiIntake, period: Period, deadline_day: int):
@@ -343,7 +337,7 @@ def pengumpulan_rows(ref: Referensi, intake: RealisasiIntake, period: Period, de
 def count_by_file(problems: list[Problem]) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
     for p in problems:
-        slot = counts.setdefault(p.file, {"Error": 0, "Peringatan": 0})
+        slot = counts.setdefault(p.file, {ERROR: 0, WARNING: 0})
         slot[p.severity] = slot.get(p.severity, 0) + 1
     return counts
 
@@ -356,8 +350,8 @@ def pengumpulan_sheet(ref: Referensi, rows, problems: list[Problem], period: Per
     counts = count_by_file(problems)
     expected = {" ".join(n.split()).casefold() for n in ref.bidang_names}
     for r in rows:
-        errors = sum(counts.get(f, {}).get("Error", 0) for f in r.files)
-        warnings = sum(counts.get(f, {}).get("Peringatan", 0) for f in r.files)
+        errors = sum(counts.get(f, {}).get(ERROR, 0) for f in r.files)
+        warnings = sum(counts.get(f, {}).get(WARNING, 0) for f in r.files)
         wajib = "Ya" if " ".join(r.bidang.split()).casefold() in expected else "Tidak"
         table.add(r.bidang, str(period), wajib, r.status, "; ".join(r.files), r.received_at, r.deadline, errors, warnings)
     return table
@@ -365,8 +359,8 @@ def pengumpulan_sheet(ref: Referensi, rows, problems: list[Problem], period: Per
 
 def ringkasan_sheet(ref: Referensi, period: Period, made_at, reports: list, problems: list[Problem]) -> SheetTable:
     """Period, when made, every input file with its SHA-256 and its row account, problem counts."""
-    errors = sum(1 for p in problems if p.severity == "Error")
-    warnings = sum(1 for p in problems if p.severity == "Peringatan")
+    errors = sum(1 for p in problems if p.severity == ERROR)
+    warnings = sum(1 for p in problems if p.severity == WARNING)
     head = [
         "Laporan Kinerja Instansi Pemerintah: Ringkasan Pengolahan",
         ref.instansi,
@@ -381,5 +375,5 @@ def ringkasan_sheet(ref: Referensi, period: Period, made_at, reports: list, prob
     for r in reports:
         found = counts.get(r.file, {})
         table.add(r.file, r.kind, r.status, r.period, ", ".join(r.bidang), r.rows_read, r.rows_accepted,
-                  r.rows_rejected, found.get("Error", 0), found.get("Peringatan", 0), r.size, r.modified, r.sha256, r.note)
+                  r.rows_rejected, found.get(ERROR, 0), found.get(WARNING, 0), r.size, r.modified, r.sha256, r.note)
     return table

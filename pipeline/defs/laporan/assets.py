@@ -13,6 +13,7 @@ from pipeline.defs.resources import LkjipConfig
 from pipeline.domain.periods import Period
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
+from pipeline.problems import ERROR, WARNING
 from pipeline.report import tables
 from pipeline.report.publish import publish, write_summary
 from pipeline.report.workbook import write_workbook
@@ -65,11 +66,11 @@ def laporan_kinerja(
         "period": str(period),
         "made_at": made_at.isoformat(),
         "workbook": path.name,
-        "problems": {"Error": sum(1 for p in problems if p.severity == "Error"),
-                     "Peringatan": sum(1 for p in problems if p.severity == "Peringatan")},
+        "problems": {str(ERROR): sum(1 for p in problems if p.severity == ERROR),
+                     str(WARNING): sum(1 for p in problems if p.severity == WARNING)},
         "pengumpulan": [
-            {**r.as_dict(), "errors": sum(counts.get(f, {}).get("Error", 0) for f in r.files),
-             "warnings": sum(counts.get(f, {}).get("Peringatan", 0) for f in r.files)}
+            {**r.as_dict(), "errors": sum(counts.get(f, {}).get(ERROR, 0) for f in r.files),
+             "warnings": sum(counts.get(f, {}).get(WARNING, 0) for f in r.files)}
             for r in rows
         ],
     })
