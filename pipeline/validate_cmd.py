@@ -3,6 +3,11 @@
 A bidang checks its file before sending it: every problem is printed with its
 cell, and ``--annotate`` writes a copy of the file with the problem cells
 coloured and commented, to send back.  Exit status 1 when a file has an Error.
+
+The file is read by the run's own reader, which applies every rule of its table
+(:mod:`pipeline.intake.rules`), subtotals and duplicates included; of the rules
+across inputs, the ones a file can be judged by alone run too (a referensi's
+stated IKU against what its own Statistik gives).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ def sniff_kind(path: Path) -> str:
 
 def check_files(files: list[Path], inputs: Path):
     """Read each file as the run would; returns [(file report, problems)]."""
+    from pipeline.intake import rules
     from pipeline.intake.odk import read_odk
     from pipeline.intake.realisasi import read_realisasi
     from pipeline.intake.referensi import NoReferensi, Referensi, read_referensi
@@ -57,14 +63,16 @@ def check_files(files: list[Path], inputs: Path):
         root = _root_for(path, kind)
         if kind == "referensi":
             try:
-                _, sources = read_referensi(root, [path])
+                own, sources = read_referensi(root, [path])
             except NoReferensi as exc:
                 from pipeline.intake.loading import open_sources
 
                 sources = open_sources(root, "referensi", [path])
                 if not sources[0].problems:
                     print(f"lkjip: {exc}", file=sys.stderr)
-            results.append((sources[0].report, sources[0].problems))
+                own = None
+            found = sources[0].problems + (rules.stated_iku_alone(own) if own is not None else [])
+            results.append((sources[0].report, found))
         elif kind == "odk":
             intake = read_odk(root, ref, [path])
             results.append((intake.sources[0].report, intake.problems))

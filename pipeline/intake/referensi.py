@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.domain.iku import iku_years
 from pipeline.domain.indicators import DEFAULT_SKALA
 from pipeline.domain.numbers import NumberError, parse_number
 from pipeline.intake import tables as t
@@ -41,6 +42,11 @@ class Referensi:
     statistik: pl.DataFrame = field(default_factory=pl.DataFrame)
     anggaran: pl.DataFrame = field(default_factory=pl.DataFrame)
     skala: list[tuple[str, float]] = field(default_factory=lambda: list(DEFAULT_SKALA))
+
+    def iku_years(self, period_year: int) -> list[int]:
+        """Years shown in the trend tables for a period of ``period_year``."""
+        return iku_years(period_year, columns=self.years, targets=self.targets, stated=self.stated,
+                         tahun_awal=self.tahun_awal, tahun_akhir=self.tahun_akhir)
 
     def bidang_of(self, code: str) -> str | None:
         """The bidang responsible for a code: the longest matching prefix wins."""
@@ -194,6 +200,6 @@ def _whole(text: str) -> int | None:
 
 def _check_totals(source: SourceFile, loaded, columns: tuple[str, ...]) -> None:
     """A JUMLAH row must equal the sum of the rows above it."""
-    from pipeline.intake.checks import check_total_rows
+    from pipeline.intake.rules import total_rows
 
-    source.problems.extend(check_total_rows(loaded, columns))
+    source.problems.extend(total_rows(loaded, columns))

@@ -12,7 +12,9 @@ import dagster as dg
 from pipeline.defs.masukan.assets import ReferensiIntake
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
+from pipeline.domain.iku import compute_iku
 from pipeline.domain.periods import Period
+from pipeline.intake import rules
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
 from pipeline.problems import Problem
@@ -44,9 +46,9 @@ def capaian_iku(context: dg.AssetExecutionContext, referensi: ReferensiIntake, d
     KUMKM digital dari statistik, atau nilai yang ditetapkan perencana."""
     period = _period(context)
     ref = referensi.referensi
-    result = tables.compute_iku(ref, data_koperasi, tables.iku_years(ref, period))
+    result = compute_iku(ref.iku, ref.stated, ref.statistik, data_koperasi.rows, ref.iku_years(period.year))
     return Section([tables.iku_sheet(ref, result, period), tables.tren_sheet(ref, result, period)],
-                   result.problems, {"iku": result})
+                   rules.stated_iku(ref, result), {"iku": result})
 
 
 @_asset()
@@ -61,9 +63,8 @@ def realisasi_anggaran(context: dg.AssetExecutionContext, referensi: ReferensiIn
     """Pohon anggaran program > kegiatan > sub kegiatan dengan pagu, realisasi dan capaian
     (Tabel 3.8), dan anggaran per jenis belanja sebelum/sesudah pergeseran (Tabel 2.3)."""
     period, ref = _period(context), referensi.referensi
-    problems = tables.subtotal_problems(realisasi_bidang) + tables.budget_problems(ref, realisasi_bidang)
     return Section([tables.anggaran_sheet(ref, period), tables.realisasi_anggaran_sheet(ref, realisasi_bidang, period)],
-                   problems)
+                   rules.budget_by_jenis(ref, realisasi_bidang))
 
 
 @_asset()
