@@ -11,6 +11,7 @@ from pipeline.defs.masukan.assets import ReferensiIntake
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
 from pipeline.domain.periods import Period
+from pipeline.domain.submissions import SubmissionRow
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
 from pipeline.problems import ERROR, WARNING
@@ -41,7 +42,7 @@ def laporan_kinerja(
     efisiensi: Section,
     kinerja_program: Section,
     rekap_koperasi: Section,
-    pengumpulan: Section,
+    pengumpulan: list[SubmissionRow],
 ):
     """Workbook laporan kinerja konsolidasi periode ini (Ringkasan, IKU, Tren IKU, Renstra,
     Efisiensi, Kinerja Program, Realisasi Anggaran, Anggaran, Koperasi, Pengumpulan,
@@ -53,7 +54,7 @@ def laporan_kinerja(
     problems = (referensi.problems + realisasi_bidang.problems + data_koperasi.problems
                 + [p for s in sections for p in s.problems])
     reports = [s.report for s in referensi.sources + realisasi_bidang.sources + data_koperasi.sources]
-    rows = pengumpulan.extra["rows"]
+    rows = pengumpulan
     sheets = {t.name: t for s in sections for t in s.tables}
     sheets["Ringkasan"] = tables.ringkasan_sheet(ref, period, made_at, reports, problems)
     sheets["Pengumpulan"] = tables.pengumpulan_sheet(ref, rows, problems, period)
