@@ -29,14 +29,13 @@ from pipeline.intake.realisasi import (
     period_intake,
     read_sources,
 )
+from pipeline.intake import rules
 from pipeline.intake.referensi import Referensi
 from pipeline.intake.sheets import ROW
-from pipeline.problems import Problem, problem
-from pipeline.report.format import number_id, rupiah
+from pipeline.problems import Problem
 
 USED_NOTE = "dipakai hanya untuk Tren Bulanan, Evaluasi Renja dan Peringatan Dini periode {period}"
 NOT_USED_NOTE = "tidak dipakai untuk {period}"
-LEVEL_LABEL = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub kegiatan"}
 
 
 def earlier_periods(period: Period, tahun_awal: int | None) -> list[str]:
@@ -143,9 +142,10 @@ def year_figures(intake: RealisasiIntake) -> YearFigures:
             for name in ("pagu", "realisasi", "realisasi_anggaran"):
                 if r[name] is not None:
                     getattr(series, name)[month] = float(r[name])
+            letters = month_intake.letters.get(r["file"], {})
             series.where[month] = {"file": r["file"], "sheet": r["sheet"], "row": r[ROW],
-                                   "realisasi": r.get("_col_realisasi"),
-                                   "realisasi_anggaran": r.get("_col_realisasi_anggaran")}
+                                   "realisasi": letters.get("realisasi"),
+                                   "realisasi_anggaran": letters.get("realisasi_anggaran")}
     return YearFigures(period, codes, decembers, sent, files)
 
 
@@ -155,30 +155,6 @@ def month_label(month: int) -> str:
 
 def decrease_problems(intake: RealisasiIntake) -> list[Problem]:
     """A ``Peringatan`` at the cell of every month whose cumulative value fell below the previous
-    month's (realisasi anggaran of sub kegiatan; additive outputs of every level)."""
+    month's (the rule is :func:`pipeline.intake.rules.cumulative_decreases`)."""
     figures = year_figures(intake)
-    found: list[Problem] = []
-    for series in sorted(figures.codes.values(), key=lambda s: s.kode):
-        checks = [("realisasi", "Realisasi")] if not series.is_level else []
-        if series.level == "sub_kegiatan":
-            checks.append(("realisasi_anggaran", "Realisasi Anggaran"))
-        for name, label in checks:
-            for d in tw.drops(getattr(series, name), tolerance=0.5 if name == "realisasi_anggaran" else 0.0):
-                where = series.where[d.month]
-                letter = where.get(name)
-                shown = rupiah if name == "realisasi_anggaran" else _number
-                found.append(problem(
-                    "cumulative_decrease", file=where["file"], sheet=where["sheet"],
-                    cell=f"{letter}{where['row']}" if letter else f"baris {where['row']}", column=label,
-                    value=shown(d.value), expected=shown(d.previous),
-                    what=f"{LEVEL_LABEL.get(series.level, 'Baris')} {series.kode}",
-                    month=f"{month_label(d.month)} {figures.period.year}",
-                    previous=f"{month_label(d.previous_month)} {figures.period.year}",
-                ))
-    return found
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "N/A"
-    return number_id(value, 0) if float(value).is_integer() else number_id(value, 2)
+    return rules.cumulative_decreases(sorted(figures.codes.values(), key=lambda s: s.kode), figures.period.year)

@@ -17,8 +17,8 @@ from pipeline.domain.periods import MONTH_NAMES_ID, Period
 from pipeline.intake.referensi import Referensi
 from pipeline.intake.year import CodeSeries, YearFigures
 from pipeline.report.charts import LineChartSpec
-from pipeline.report.format import number_id, percent_id
-from pipeline.report.format import rupiah as rupiah_text
+from pipeline.domain.formatting import number_id, percent_id
+from pipeline.domain.formatting import rupiah as rupiah_text
 from pipeline.report.sheet import SheetTable, percent, rupiah
 
 LEVEL_LABEL = {"sasaran": "Sasaran", "program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub Kegiatan"}
