@@ -39,6 +39,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline import settings
 from pipeline.intake.safety import attributes, inspect_file, workbook_sheets
 from pipeline.problems import Problem, column_letter, problem
 
@@ -159,11 +160,17 @@ def read_workbooks(
     paths: list[Path],
     display_names: dict[Path, str] | None = None,
     *,
-    timeout: float = 60,
+    timeout: float | None = None,
     memory_bytes: int | None = None,
     _prefetched_ok: bool = True,
 ) -> dict[Path, WorkbookData]:
-    """Inspect then read each workbook; hostile or broken files get problems, never a crash."""
+    """Inspect then read each workbook; hostile or broken files get problems, never a crash.
+
+    ``timeout`` (seconds per file without progress) and the memory limit default to the
+    settings (``LKJIP_READ_TIMEOUT``, ``LKJIP_READ_MEMORY``; :mod:`pipeline.settings`).
+    """
+    if timeout is None:
+        timeout = settings.current().read_timeout_seconds
     names = {Path(p): (display_names or {}).get(p) or Path(p).name for p in paths}
     results: dict[Path, WorkbookData] = {}
     to_read: list[Path] = []
@@ -203,7 +210,7 @@ def read_workbooks(
     return {Path(p): results[Path(p)] for p in paths}
 
 
-MEMORY_BASE = 1_000_000_000  # the child's address-space limit for ordinary workbooks ("about 1 GB")
+MEMORY_BASE = settings.DEFAULT_READ_MEMORY_BYTES  # the child's address space for ordinary workbooks ("about 1 GB")
 MEMORY_PER_XML_BYTE = 2  # ... plus this much per byte of the largest workbook's XML, above 1 GB
 
 
@@ -228,7 +235,8 @@ def memory_limit(paths: list[Path]) -> int:
                 largest = max(largest, sum(info.file_size for info in zf.infolist()))
         except (OSError, zipfile.BadZipFile, ValueError):
             continue
-    return max(MEMORY_BASE, 1_000_000_000 + MEMORY_PER_XML_BYTE * min(largest, MAX_TOTAL_UNCOMPRESSED))
+    base = settings.current().read_memory_bytes  # MEMORY_BASE unless configured
+    return base + MEMORY_PER_XML_BYTE * min(largest, MAX_TOTAL_UNCOMPRESSED)
 
 
 def _merge(book: WorkbookData, outcome: dict, name: str) -> None:
@@ -738,8 +746,11 @@ def read_csv_text(path: Path, display_name: str) -> tuple[pl.DataFrame | None, l
     problems = list(verdict.problems)
     raw = path.read_bytes()
     text = _decode(raw)
-    delimiter = _sniff_delimiter(text)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    try:
+        delimiter = _sniff_delimiter(text)
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:  # e.g. one field longer than the csv module's limit: not a table
+        return None, problems + [problem("file_not_readable", file=display_name, reason=f"CSV tidak dapat dibaca ({exc})")]
     width = max((len(r) for r in rows), default=0)
     columns = {
         column_letter(j): pl.Series(column_letter(j), [(r[j] if j < len(r) and r[j] != "" else None) for r in rows], dtype=pl.String)

@@ -12,7 +12,7 @@ import dagster as dg
 from pipeline.defs.masukan.assets import ReferensiIntake
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
-from pipeline.domain.periods import Period
+from pipeline.domain.periods import Period, period_of_partition_key
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
 from pipeline.problems import Problem
@@ -30,7 +30,7 @@ class Section:
 
 
 def _period(context: dg.AssetExecutionContext) -> Period:
-    return Period.parse(context.partition_key)
+    return period_of_partition_key(context.partition_key)
 
 
 def _asset(**kwargs):
@@ -95,6 +95,6 @@ def pengumpulan(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi
     """Status pengumpulan berkas per bidang untuk periode ini: tepat waktu, terlambat, atau
     belum mengirim, terhadap batas pengumpulan."""
     ref, period = referensi.referensi, _period(context)
-    day = ref.batas_pengumpulan or lkjip.deadline_day
+    day = lkjip.effective_deadline_day(ref.batas_pengumpulan, read=False)  # referensi > env > 10
     rows = tables.pengumpulan_rows(ref, realisasi_bidang, period, day)
     return Section([], extra={"rows": rows})
