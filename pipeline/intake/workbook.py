@@ -39,7 +39,6 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline import settings
 from pipeline.intake.safety import attributes, inspect_file, workbook_sheets
 from pipeline.problems import Problem, column_letter, problem
 
@@ -170,6 +169,8 @@ def read_workbooks(
     settings (``LKJIP_READ_TIMEOUT``, ``LKJIP_READ_MEMORY``; :mod:`pipeline.settings`).
     """
     if timeout is None:
+        from pipeline import settings  # here, not at the top: the sandboxed child does not need it
+
         timeout = settings.current().read_timeout_seconds
     names = {Path(p): (display_names or {}).get(p) or Path(p).name for p in paths}
     results: dict[Path, WorkbookData] = {}
@@ -210,7 +211,7 @@ def read_workbooks(
     return {Path(p): results[Path(p)] for p in paths}
 
 
-MEMORY_BASE = settings.DEFAULT_READ_MEMORY_BYTES  # the child's address space for ordinary workbooks ("about 1 GB")
+MEMORY_BASE = 1_000_000_000  # the child's address space for ordinary workbooks ("about 1 GB"; LKJIP_READ_MEMORY)
 MEMORY_PER_XML_BYTE = 2  # ... plus this much per byte of the largest workbook's XML, above 1 GB
 
 
@@ -235,6 +236,8 @@ def memory_limit(paths: list[Path]) -> int:
                 largest = max(largest, sum(info.file_size for info in zf.infolist()))
         except (OSError, zipfile.BadZipFile, ValueError):
             continue
+    from pipeline import settings
+
     base = settings.current().read_memory_bytes  # MEMORY_BASE unless configured
     return base + MEMORY_PER_XML_BYTE * min(largest, MAX_TOTAL_UNCOMPRESSED)
 
