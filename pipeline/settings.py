@@ -24,7 +24,7 @@ import contextlib
 import contextvars
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from pipeline.domain.periods import TIMEZONE
@@ -146,20 +146,16 @@ def effective_deadline_day(referensi_day: int | None, settings: Settings) -> int
 
 def configured_deadline_day(inputs: Path | None, default: int = DEFAULT_DEADLINE_DAY,
                             environ: Mapping[str, str] | None = None) -> int:
-    """The deadline day in effect for a drop folder: referensi ``Batas Pengumpulan`` >
-    env ``LKJIP_DEADLINE_DAY`` > ``default``.  Reads the referensi through the intake (sandboxed)."""
-    settings = replace(resolve(environ), deadline_day=default) if not _env_set("deadline_day", environ) else resolve(environ)
+    """The deadline day in effect for a drop folder outside Dagster: referensi ``Batas
+    Pengumpulan`` (read through the intake, sandboxed) > env ``LKJIP_DEADLINE_DAY`` > ``default``."""
+    environ = os.environ if environ is None else environ
+    from_env = resolve(environ).deadline_day if environ.get(ENV["deadline_day"], "").strip() else None
     referensi_day = None
     if inputs is not None:
         from pipeline.intake.referensi import deadline_day
 
         referensi_day = deadline_day(Path(inputs))
-    return effective_deadline_day(referensi_day, settings)
-
-
-def _env_set(name: str, environ: Mapping[str, str] | None) -> bool:
-    environ = os.environ if environ is None else environ
-    return bool(environ.get(ENV[name], "").strip())
+    return effective_deadline_day(referensi_day, resolve({}, deadline_day=from_env or default))
 
 
 def report_path(outputs: Path, period: str) -> Path:
