@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -71,10 +72,14 @@ def main(argv: list[str] | None = None) -> int:
 
             return cmd_template(args.bidang, args.period, args.inputs, args.out)
         if args.command == "serve":
-            from pipeline.web.serve import serve
+            from pipeline.web.serve import ServeError, serve
 
-            serve(host=args.host, port=args.port, dagster_port=args.dagster_port,
-                  inputs=args.inputs.resolve(), outputs=args.outputs.resolve())
+            try:
+                serve(host=args.host, port=args.port, dagster_port=args.dagster_port,
+                      inputs=args.inputs.resolve(), outputs=args.outputs.resolve())
+            except ServeError as exc:
+                print(f"lkjip serve: {exc}", file=sys.stderr)
+                return 2
             return 0
     except KeyboardInterrupt:
         return 130
@@ -106,23 +111,47 @@ def _prefetch_inputs(inputs: Path, *, twice: bool) -> None:
     ODK export is read.  The realisation files are asked for twice when the
     period is to be chosen from them.
     """
-    from pipeline.intake.files import discover, display_name
+    from pipeline.intake.files import discover, display_name, readable_files
     from pipeline.intake.workbook import prefetch
 
-    small = [p for kind in ("referensi", "realisasi") for p in discover(inputs, kind)]
-    odk = discover(inputs, "odk")
-    uses = {p: 2 for p in discover(inputs, "realisasi")} if twice else {}
+    small = [p for kind in ("referensi", "realisasi") for p in readable_files(inputs, discover(inputs, kind))]
+    odk = readable_files(inputs, discover(inputs, "odk"))
+    uses = {p: 2 for p in small if p.is_relative_to(inputs / "realisasi")} if twice else {}
     for group in (small, odk):
         xlsx = [p for p in group if p.suffix.lower() == ".xlsx"]
         prefetch(xlsx, {p: display_name(inputs, p) for p in xlsx}, uses)
 
 
+def _instance():
+    """The persistent instance (after reaping runs whose process is gone), or an
+    ephemeral one with a one-line warning when DAGSTER_HOME cannot be used: for
+    ``lkjip run`` the instance only keeps run history."""
+    import dagster as dg
+
+    from pipeline.dagster_home import DagsterHomeError, ensure_dagster_home, open_instance
+    from pipeline.runs import reap_dead_runs
+
+    try:
+        ensure_dagster_home(settings.PROJECT_ROOT)
+        instance = open_instance()
+        reap_dead_runs(instance)
+        return instance
+    except DagsterHomeError as exc:
+        print(f"lkjip: peringatan: {exc}; run ini memakai instance Dagster sementara "
+              "(riwayat run tidak disimpan)", file=sys.stderr)
+        return dg.DagsterInstance.ephemeral()
+
+
 def _run(inputs: Path, outputs: Path, period: str | None) -> int:
-    from pipeline.dagster_home import ensure_dagster_home
     from pipeline.intake.safety import assert_openpyxl_uses_defusedxml
+    from pipeline.oserrors import describe, writable_folder
 
     assert_openpyxl_uses_defusedxml()
-    ensure_dagster_home(settings.PROJECT_ROOT)
+    unwritable = writable_folder(outputs)
+    if unwritable is not None:
+        print(f"lkjip: {describe('folder keluaran', outputs, unwritable)}", file=sys.stderr)
+        return 1
+    instance = _instance()
     os.environ["LKJIP_INPUTS"], os.environ["LKJIP_OUTPUTS"] = str(inputs), str(outputs)
 
     import dagster as dg
@@ -141,15 +170,26 @@ def _run(inputs: Path, outputs: Path, period: str | None) -> int:
         period = str(Period(now.year, now.month).previous())
         print(f"lkjip: tidak ada berkas realisasi; periode {period} dipakai", file=sys.stderr)
 
+    folder = settings.report_path(outputs, period).parent
+    if folder.exists():  # the month's folder may be read-only, or full, while outputs/ is not
+        unwritable = writable_folder(folder)
+        if unwritable is not None:
+            print(f"lkjip: laporan {period} tidak dapat dibuat: {describe('folder', folder, unwritable)}",
+                  file=sys.stderr)
+            return 1
+
+    from pipeline.runs import process_tags
+
     definitions = load_defs()
     result = dg.materialize(
         list(definitions.assets or []),
         partition_key=period,
         resources={"lkjip": LkjipConfig(inputs_dir=str(inputs), outputs_dir=str(outputs))},
-        instance=dg.DagsterInstance.get(),
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        instance=instance,
+        # the reason of a failure is printed below in one line; Dagster's own log goes to its event log
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
         raise_on_error=False,
-        tags={"lkjip/sumber": "cli"},
+        tags={"lkjip/sumber": "cli", **process_tags()},
     )
     path = settings.report_path(outputs, period)
     if result.success and path.exists():
@@ -157,6 +197,9 @@ def _run(inputs: Path, outputs: Path, period: str | None) -> int:
         return 0
     print(f"lkjip: laporan {period} tidak dapat dibuat: {_failure_reason(result)}", file=sys.stderr)
     return 1
+
+
+_CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_]\w*\.)+[A-Z]\w*: |^[A-Z]\w*(?:Error|Exception): ")
 
 
 def _failure_reason(result) -> str:
@@ -167,7 +210,8 @@ def _failure_reason(result) -> str:
                 error = error.cause
             cause = error.cause or error
             text = (cause.message or error.message).strip().splitlines()
-            return text[-1] if text else "langkah gagal"
+            # "pipeline.oserrors.WriteFailed: laporan ..." -> "laporan ..."
+            return _CLASS_PREFIX.sub("", text[-1]) if text else "langkah gagal"
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data

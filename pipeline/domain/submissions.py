@@ -250,12 +250,12 @@ def deadline_day_from_referensi(path: Path) -> int | None:
 def referensi_files(inputs: Path) -> list[Path]:
     """The planner's workbooks in ``<inputs>/referensi``, newest first."""
     folder = Path(inputs) / "referensi"
-    if not folder.is_dir():
+    if not folder.is_dir() or folder.is_symlink():
         return []
     files = [
         p
-        for p in folder.rglob("*.xlsx")
-        if p.is_file() and not p.name.startswith(("~$", ".")) and not any(
+        for p in folder.rglob("*.xlsx")  # symlinks are never read (linked folders are not entered)
+        if p.is_file() and not p.is_symlink() and not p.name.startswith(("~$", ".")) and not any(
             part.startswith(".") for part in p.relative_to(folder).parts
         )
     ]

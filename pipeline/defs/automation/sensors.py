@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -74,6 +75,9 @@ def reporting_period(now: datetime | None = None) -> str:
 
 
 def file_sha256(path: Path) -> str:
+    """The content hash of a file; of a symlink, its target's name (never what it points to)."""
+    if Path(path).is_symlink():
+        return hashlib.sha256(b"symlink:" + os.fsencode(os.readlink(path))).hexdigest()
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         while chunk := fh.read(_CHUNK):
@@ -100,10 +104,10 @@ def list_inputs(inputs: Path) -> dict[str, Look]:
             if is_ignored(rel_parts):
                 continue
             try:
-                st = path.stat()
+                st = path.lstat()  # a symlink is never followed (the run lists it as not read)
             except OSError:  # vanished between listing and stat
                 continue
-            if not path.is_file():
+            if not stat.S_ISREG(st.st_mode) and not stat.S_ISLNK(st.st_mode):
                 continue
             found["/".join(rel_parts)] = Look(st.st_size, st.st_mtime_ns)
     return found
