@@ -9,6 +9,7 @@ written as a string cell, and control characters Excel refuses are removed.
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -147,4 +148,9 @@ def write_workbook(tables: list[SheetTable], path: Path) -> None:
     for table in tables:
         _sheet(wb, table)
     wb.properties.creator = "lkjip"
-    wb.save(path)
+    # built in memory, then written in one go: a full disk fails in this one write, with no
+    # half-closed zip archive left behind to fail again when it is garbage-collected
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with open(path, "wb") as fh:
+        fh.write(buffer.getbuffer())
