@@ -127,8 +127,9 @@ def reap_dead_runs(instance) -> list[str]:
         host, pid = run_process(instance, run)
         if pid is None or host != this_host():
             continue
-        began = record.start_time or record.create_timestamp.timestamp()
-        if process_alive(pid, began):
+        # A run's process starts before the run does; before the run's start is recorded
+        # (STARTING) only whether the process exists is asked.
+        if process_alive(pid, record.start_time):
             continue
         fresh = instance.get_run_by_id(run.run_id)
         if fresh is None or fresh.status != run.status:

@@ -35,6 +35,15 @@ def _add_run(instance, status, tags, partition="2024-12-01") -> str:
     return run_id
 
 
+def _run_start(run_id):
+    from dagster._core.events import DagsterEvent
+    from dagster._core.events.log import EventLogEntry
+
+    event = DagsterEvent(event_type_value=dg.DagsterEventType.RUN_START.value, job_name="laporan_bulanan")
+    return EventLogEntry(error_info=None, level="DEBUG", user_message="", run_id=run_id, timestamp=time.time(),
+                         dagster_event=event)
+
+
 def _status(instance, run_id):
     return instance.get_run_by_id(run_id).status
 
@@ -58,11 +67,15 @@ def test_only_runs_whose_process_is_gone_are_marked_failed(home):
     unknown = _add_run(instance, S.STARTED, {})  # no pid known: left to Dagster's run monitoring
     # a pid taken again by a process started after the run began is not the run's process
     reused = _add_run(instance, S.STARTED, {HOST_TAG: this_host()})
+    instance.handle_new_event(_run_start(reused))  # records the run's start time
     time.sleep(4)  # more than the 2 s the boot-time arithmetic is allowed
     newer = subprocess.Popen(["sleep", "120"])
+    # a run still STARTING (its start not recorded yet) whose process started after it was created
+    starting = _add_run(instance, S.STARTING, {HOST_TAG: this_host()})
     try:
         time.sleep(1.5)
         instance.add_run_tags(reused, {PID_TAG: str(newer.pid)})
+        instance.add_run_tags(starting, {PID_TAG: str(newer.pid)})
         assert process_alive(newer.pid) and not process_alive(_dead_pid())
         assert sorted(reap_dead_runs(instance)) == sorted([dead, reused])
     finally:
@@ -71,9 +84,12 @@ def test_only_runs_whose_process_is_gone_are_marked_failed(home):
     assert _status(instance, dead) == S.FAILURE and _status(instance, reused) == S.FAILURE
     for run_id in (alive, elsewhere, unknown):
         assert _status(instance, run_id) == S.STARTED
+    assert _status(instance, starting) == S.STARTING
     assert _status(instance, finished) == S.SUCCESS
     failure = instance.all_logs(dead, of_type=dg.DagsterEventType.RUN_FAILURE)
     assert failure and "kill -9" in failure[0].message
+    assert reap_dead_runs(instance) == [starting]  # its process is gone now too
+    assert _status(instance, starting) == S.FAILURE
     assert reap_dead_runs(instance) == []  # once only
 
 
@@ -119,6 +135,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _why(instance, run_id) -> str:
+    """The failure messages of a run, for the assertion message."""
+    lines = []
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is not None and event.event_type_value in ("STEP_FAILURE", "RUN_FAILURE", "ENGINE_EVENT"):
+            lines.append(f"{event.event_type_value}: {(entry.message or '')[:400]}")
+            if event.event_type_value == "STEP_FAILURE" and event.step_failure_data.error:
+                lines.append(event.step_failure_data.error.to_string()[-1500:])
+    return "\n".join(lines)
+
+
 def _worker_pid(instance, run_id) -> int | None:
     from pipeline.runs import run_process
 
@@ -159,7 +187,7 @@ def test_a_killed_sensor_run_is_marked_failed_and_the_next_sensor_run_of_its_mon
                        "the next sensor run of 2024-12")[0]
         _wait(lambda: _status(instance, second.run_id) in (S.SUCCESS, S.FAILURE, S.CANCELED),
               "the next sensor run to finish")
-        assert _status(instance, second.run_id) == S.SUCCESS, (tmp_path / "serve.log").read_text()[-3000:]
+        assert _status(instance, second.run_id) == S.SUCCESS, _why(instance, second.run_id)
         assert not [r for r in instance.get_runs() if r.status in (S.STARTED, S.STARTING)
                     and r.run_id in (zombie, first.run_id)]
     finally:

@@ -208,3 +208,15 @@ def serve(
         children.stop()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def page_app():
+    """The download page alone, for a separate process or container
+    (``uvicorn --factory pipeline.web.serve:page_app``): outputs from
+    ``LKJIP_OUTPUTS``, the Dagster UI link from ``LKJIP_DAGSTER_URL``
+    (``{host}`` = the host the browser used).  It does not check runs: in that
+    layout the processes of runs live in another container."""
+    from pipeline.web.app import create_app
+
+    return create_app(Path(os.environ.get("LKJIP_OUTPUTS") or settings.DEFAULT_OUTPUTS),
+                      os.environ.get("LKJIP_DAGSTER_URL") or "http://{host}:3000")
