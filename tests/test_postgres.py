@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -57,13 +58,14 @@ def postgres_url(tmp_path_factory):
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         pytest.skip("server PostgreSQL tidak dapat dijalankan sebagai root tanpa runuser")
     bindir = Path(found[-1]).parent
-    root = tmp_path_factory.mktemp("postgres")
+    # outside pytest's own temporary folder (0700, root's): the postgres user must reach it
+    root = Path(tempfile.mkdtemp(prefix="lkjip-test-postgres-"))
+    os.chmod(root, 0o755)
     data, sockets = root / "data", root / "sockets"
     sockets.mkdir()
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
         shutil.chown(sockets, "postgres")
-        os.chmod(root.parent, 0o755)
     port = _free_port()
     _as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"])
     _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w", "-t", "120",
@@ -75,6 +77,7 @@ def postgres_url(tmp_path_factory):
         subprocess.run(["runuser", "-u", "postgres", "--"] * (os.geteuid() == 0)
                        + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
                        capture_output=True, timeout=120)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def _pg_env(url: str, home: Path) -> dict[str, str]:
