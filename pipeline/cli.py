@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import sys
@@ -134,12 +135,13 @@ def _instance():
     try:
         ensure_dagster_home(settings.PROJECT_ROOT)
         instance = open_instance()
-        reap_dead_runs(instance)
-        return instance
     except DagsterHomeError as exc:
         print(f"lkjip: peringatan: {exc}; run ini memakai instance Dagster sementara "
               "(riwayat run tidak disimpan)", file=sys.stderr)
         return dg.DagsterInstance.ephemeral()
+    with contextlib.suppress(Exception):  # checking old runs must never stop this one
+        reap_dead_runs(instance)
+    return instance
 
 
 def _run(inputs: Path, outputs: Path, period: str | None) -> int:

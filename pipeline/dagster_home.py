@@ -41,6 +41,12 @@ concurrency:
         value:
           applyLimitPerUniqueValue: true
         limit: 1
+
+# Run yang tidak pernah mulai (prosesnya gagal dijalankan) ditandai gagal setelah
+# 5 menit.  Run yang prosesnya mati (kill -9) ditandai gagal oleh lkjip serve/run.
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 300
 """
 
 

@@ -156,10 +156,21 @@ BROKEN = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _free_ports(n: int = 2) -> list[int]:
+    """``n`` different free ports (all held open together while chosen)."""
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in socks]
+    finally:
+        for sock in socks:
+            sock.close()
+
+
+def _port_args() -> list[str]:
+    page, dagster = _free_ports()
+    return ["--port", str(page), "--dagster-port", str(dagster)]
 
 
 @pytest.mark.parametrize("case", list(BROKEN))
@@ -174,7 +185,7 @@ def test_a_broken_dagster_home_gives_one_line_with_what_to_do(tmp_path, monkeypa
     assert words in err[0] and "sementara" in err[0], err
     assert instance.is_ephemeral
     # lkjip serve: one line and exit 2, before any child process starts
-    code = main(["serve", "--port", str(_free_port()), "--dagster-port", str(_free_port()),
+    code = main(["serve", *_port_args(),
                  "--inputs", str(tmp_path / "in"), "--outputs", str(tmp_path / "out")])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
@@ -190,7 +201,7 @@ def test_a_read_only_dagster_home_gives_one_line(tmp_path, monkeypatch, capsys, 
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and "hanya-baca" in err[0] and str(home) in err[0], err
         assert instance.is_ephemeral
-        code = main(["serve", "--port", str(_free_port()), "--dagster-port", str(_free_port()),
+        code = main(["serve", *_port_args(),
                      "--inputs", str(tmp_path / "in"), "--outputs", str(tmp_path / "out")])
         err = capsys.readouterr().err.strip().splitlines()
         assert code == 2 and len(err) == 1 and "hanya-baca" in err[0], err

@@ -34,6 +34,18 @@ LKJIP = Path(sys.executable).with_name("lkjip")
 URL_ENV = "LKJIP_TEST_POSTGRES_URL"
 
 
+def _free_ports(n: int = 2) -> list[int]:
+    """``n`` different free ports (all held open together while chosen)."""
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in socks]
+    finally:
+        for sock in socks:
+            sock.close()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -116,7 +128,7 @@ def _ui_runs(port: int):
 
 class Server:
     def __init__(self, env, inputs: Path, outputs: Path, log: Path):
-        self.port, self.dagster_port = _free_port(), _free_port()
+        self.port, self.dagster_port = _free_ports()
         self.proc = subprocess.Popen(
             [str(LKJIP), "serve", "--port", str(self.port), "--dagster-port", str(self.dagster_port),
              "--inputs", str(inputs), "--outputs", str(outputs)],

@@ -129,10 +129,21 @@ def test_lkjip_run_killed_with_kill_9_does_not_block_the_next(home, tmp_path):
     assert statuses == ["FAILURE", "SUCCESS"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _free_ports(n: int = 2) -> list[int]:
+    """``n`` different free ports (all held open together while chosen)."""
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in socks]
+    finally:
+        for sock in socks:
+            sock.close()
+
+
+def _port_args() -> list[str]:
+    page, dagster = _free_ports()
+    return ["--port", str(page), "--dagster-port", str(dagster)]
 
 
 def _why(instance, run_id) -> str:
@@ -168,7 +179,7 @@ def test_a_killed_sensor_run_is_marked_failed_and_the_next_sensor_run_of_its_mon
     zombie = _add_run(instance, S.STARTED, {HOST_TAG: this_host(), PID_TAG: str(_dead_pid())})
     env = dict(os.environ, DAGSTER_HOME=str(home))
     server = subprocess.Popen(
-        [str(LKJIP), "serve", "--port", str(_free_port()), "--dagster-port", str(_free_port()),
+        [str(LKJIP), "serve", *_port_args(),
          "--inputs", str(inputs), "--outputs", str(tmp_path / "out")],
         env=env, cwd=str(PROJECT_ROOT), start_new_session=True,
         stdout=open(tmp_path / "serve.log", "wb"), stderr=subprocess.STDOUT,

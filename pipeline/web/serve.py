@@ -176,9 +176,13 @@ def serve(
             raise ServeError(f"{what} {folder} bukan folder; pindahkan berkas itu atau pilih folder lain")
     try:
         home = ensure_dagster_home(root)
-        reap_dead_runs(open_instance())  # runs killed while nobody watched never block the queue
+        instance = open_instance()
     except DagsterHomeError as exc:
         raise ServeError(str(exc)) from exc
+    try:
+        reap_dead_runs(instance)  # runs killed while nobody watched never block the queue
+    except Exception:  # noqa: BLE001 - the periodic check tries again
+        log.warning("pemeriksaan run yang mati gagal; dicoba lagi nanti", exc_info=True)
 
     env = dict(os.environ)
     env.update(
