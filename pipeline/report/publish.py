@@ -27,7 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipeline.oserrors import WriteFailed, describe
-from pipeline.settings import REPORT_NAME, TIMEZONE, report_path
+from pipeline.settings import REPORT_NAME, TIMEZONE
 
 HISTORY_DIR = "riwayat"
 SUMMARY_NAME = "ringkasan.json"
@@ -49,11 +49,11 @@ def history_dir(outputs: Path, period: str) -> Path:
     return Path(outputs) / period / HISTORY_DIR
 
 
-def history_path(outputs: Path, period: str, made_at: datetime, n: int = 1) -> Path:
+def history_path(outputs: Path, period: str, made_at: datetime, name: str = REPORT_NAME, n: int = 1) -> Path:
     """``<outputs>/<period>/riwayat/laporan-kinerja-<period>-<YYYYMMDD-HHMMSS>.xlsx`` (WITA);
     the ``n``-th version made in the same second ends in ``-<n>`` (``...-070005-2.xlsx``)."""
     stamp = to_wita(made_at).strftime(STAMP_FORMAT)
-    stem = REPORT_NAME.format(period=period).removesuffix(".xlsx")
+    stem = name.format(period=period).removesuffix(".xlsx")
     suffix = f"-{n}" if n > 1 else ""
     return history_dir(outputs, period) / f"{stem}-{stamp}{suffix}.xlsx"
 
@@ -117,7 +117,7 @@ def _atomic_write(target: Path, write: Callable[[Path], None], check: Callable[[
     return target
 
 
-def _keep_copy(source: Path, outputs: Path, period: str, made_at: datetime) -> Path:
+def _keep_copy(source: Path, outputs: Path, period: str, made_at: datetime, name: str = REPORT_NAME) -> Path:
     """Copy ``source`` into ``riwayat/`` under a name no other version has.
 
     The copy is written to a temporary file, then hard-linked to the first free
@@ -131,7 +131,7 @@ def _keep_copy(source: Path, outputs: Path, period: str, made_at: datetime) -> P
         shutil.copy2(source, tmp)
         _fsync_file(tmp)
         for n in range(1, 10_000):
-            candidate = history_path(outputs, period, made_at, n)
+            candidate = history_path(outputs, period, made_at, name, n)
             try:
                 os.link(tmp, candidate)
             except FileExistsError:
@@ -165,22 +165,26 @@ def publish(
     outputs: Path,
     period: str,
     made_at: datetime,
+    name: str = REPORT_NAME,
 ) -> Path:
     """Write the report of ``period`` safely and return its final path.
+
+    ``name`` is the file name pattern (``settings.REPORT_NAME`` by default; the
+    Tabel E.81 workbook uses ``settings.EVALUASI_RENJA_NAME``).
 
     ``write(tmp)`` must write the complete workbook to ``tmp`` (an existing,
     empty file that may be overwritten, e.g. ``wb.save(tmp)``).  If it raises,
     or the result is not a complete .xlsx (zip) file, the previous report is
     left as it was and the exception propagates.
     """
-    final = report_path(outputs, period)
+    final = Path(outputs) / period / name.format(period=period)
 
     def write_and_keep_history(tmp: Path) -> None:
         write(tmp)
         _complete_xlsx(tmp)
         # History first: if we die before the rename the old report stays
         # current and the new version is at least kept in riwayat/.
-        _keep_copy(tmp, outputs, period, made_at)
+        _keep_copy(tmp, outputs, period, made_at, name)
 
     try:
         final.parent.mkdir(parents=True, exist_ok=True)

@@ -128,6 +128,8 @@ def _sheet(wb: Workbook, table: SheetTable) -> None:
                 cell = ws.cell(row=header_row + offset, column=col)
                 cell.alignment = Alignment(wrap_text=True, vertical="top",
                                            horizontal=cell.alignment.horizontal)
+    for chart in table.charts:
+        chart.draw(ws, table.columns, header_row)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     if table.rows:
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{row}"
@@ -148,8 +150,13 @@ def write_workbook(tables: list[SheetTable], path: Path) -> None:
     for table in tables:
         _sheet(wb, table)
     wb.properties.creator = "lkjip"
-    # built in memory, then written in one go: a full disk fails in this one write, with no
-    # half-closed zip archive left behind to fail again when it is garbage-collected
+    save_workbook(wb, path)
+
+
+def save_workbook(wb: Workbook, path: Path) -> None:
+    """``wb.save(path)``, built in memory and written in one go: a full disk fails in
+    this one write, with no half-closed zip archive left behind to fail again (and
+    print a traceback) when it is garbage-collected."""
     buffer = io.BytesIO()
     wb.save(buffer)
     with open(path, "wb") as fh:
