@@ -14,6 +14,8 @@ environment is never changed.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import re
 import sys
 from pathlib import Path
 
@@ -81,10 +83,14 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_template(args.bidang, args.period, resolved.inputs,
                                 args.out or resolved.outputs / "template")
         if args.command == "serve":
-            from pipeline.web.serve import serve
+            from pipeline.web.serve import ServeError, serve
 
-            serve(host=args.host, port=args.port, dagster_port=args.dagster_port,
-                  inputs=resolved.inputs.resolve(), outputs=resolved.outputs.resolve())
+            try:
+                serve(host=args.host, port=args.port, dagster_port=args.dagster_port,
+                      inputs=resolved.inputs.resolve(), outputs=resolved.outputs.resolve())
+            except ServeError as exc:
+                print(f"lkjip serve: {exc}", file=sys.stderr)
+                return 2
             return 0
     except KeyboardInterrupt:
         return 130
@@ -105,12 +111,37 @@ def cmd_run(inputs: Path, outputs: Path, period: str | None) -> int:
         return _run(inputs, outputs, period)
 
 
+def _instance():
+    """The persistent instance (after reaping runs whose process is gone), or an
+    ephemeral one with a one-line warning when DAGSTER_HOME cannot be used: for
+    ``lkjip run`` the instance only keeps run history."""
+    import dagster as dg
+
+    from pipeline.dagster_home import DagsterHomeError, ensure_dagster_home, open_instance
+    from pipeline.runs import reap_dead_runs
+
+    try:
+        ensure_dagster_home(settings.PROJECT_ROOT)
+        instance = open_instance()
+    except DagsterHomeError as exc:
+        print(f"lkjip: peringatan: {exc}; run ini memakai instance Dagster sementara "
+              "(riwayat run tidak disimpan)", file=sys.stderr)
+        return dg.DagsterInstance.ephemeral()
+    with contextlib.suppress(Exception):  # checking old runs must never stop this one
+        reap_dead_runs(instance)
+    return instance
+
+
 def _run(inputs: Path, outputs: Path, period: str | None) -> int:
-    from pipeline.dagster_home import ensure_dagster_home
     from pipeline.intake.safety import assert_openpyxl_uses_defusedxml
+    from pipeline.oserrors import describe, writable_folder
 
     assert_openpyxl_uses_defusedxml()
-    ensure_dagster_home(settings.PROJECT_ROOT)
+    unwritable = writable_folder(outputs)
+    if unwritable is not None:
+        print(f"lkjip: {describe('folder keluaran', outputs, unwritable)}", file=sys.stderr)
+        return 1
+    instance = _instance()
 
     import dagster as dg
 
@@ -128,15 +159,26 @@ def _run(inputs: Path, outputs: Path, period: str | None) -> int:
         period = str(reporting_period(datetime.now().astimezone()))
         print(f"lkjip: tidak ada berkas realisasi; periode {period} dipakai", file=sys.stderr)
 
+    folder = settings.report_path(outputs, period).parent
+    if folder.exists():  # the month's folder may be read-only, or full, while outputs/ is not
+        unwritable = writable_folder(folder)
+        if unwritable is not None:
+            print(f"lkjip: laporan {period} tidak dapat dibuat: {describe('folder', folder, unwritable)}",
+                  file=sys.stderr)
+            return 1
+
+    from pipeline.runs import process_tags
+
     definitions = load_defs()
     result = dg.materialize(
         list(definitions.assets or []),
         partition_key=partition_key(period),
         resources={"lkjip": LkjipConfig.from_environment(inputs_dir=str(inputs), outputs_dir=str(outputs))},
-        instance=dg.DagsterInstance.get(),
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        instance=instance,
+        # the reason of a failure is printed below in one line; Dagster's own log goes to its event log
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
         raise_on_error=False,
-        tags={"lkjip/sumber": "cli"},
+        tags={"lkjip/sumber": "cli", **process_tags()},
     )
     path = settings.report_path(outputs, period)
     if result.success and path.exists():
@@ -144,6 +186,9 @@ def _run(inputs: Path, outputs: Path, period: str | None) -> int:
         return 0
     print(f"lkjip: laporan {period} tidak dapat dibuat: {_failure_reason(result)}", file=sys.stderr)
     return 1
+
+
+_CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_]\w*\.)+[A-Z]\w*: |^[A-Z]\w*(?:Error|Exception): ")
 
 
 def _failure_reason(result) -> str:
@@ -154,7 +199,8 @@ def _failure_reason(result) -> str:
                 error = error.cause
             cause = error.cause or error
             text = (cause.message or error.message).strip().splitlines()
-            return text[-1] if text else "langkah gagal"
+            # "pipeline.oserrors.WriteFailed: laporan ..." -> "laporan ..."
+            return _CLASS_PREFIX.sub("", text[-1]) if text else "langkah gagal"
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data

@@ -35,7 +35,7 @@ def sniff_kind(path: Path) -> str:
     from pipeline.intake.sheets import Located, find_table
     from pipeline.intake.tables import ODK, REALISASI, normalize_header
 
-    source = open_sources(path.parent, "realisasi", [path])[0]
+    source = open_sources(path.parent, "odk", [path])[0]  # "odk": the one kind a CSV may be
     names = {normalize_header(s.name) for s in source.sheets}
     if {"iku", "bidang"} <= names:
         return "referensi"

@@ -13,13 +13,13 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.intake.cast import cast_table
-from pipeline.intake.files import REJECTED, FileReport, display_name, modified_at
+from pipeline.intake.files import REJECTED, FileReport, display_name, link_reason, modified_at
 from pipeline.intake.safety import inspect_file
 from pipeline.intake.sheets import ROW, Located, find_table
 from pipeline.intake.tables import Table
 from pipeline.intake.validation import validate
 from pipeline.intake.workbook import WorkbookData, read_csv_text, read_workbooks
-from pipeline.problems import ERROR, Problem
+from pipeline.problems import ERROR, Problem, problem
 
 
 @dataclass
@@ -51,12 +51,21 @@ class SourceFile:
         self.report.note = item.message
 
 
+CSV_KINDS = ("odk",)  # only the ODK export may come as CSV; a bidang's or the planner's workbook must be .xlsx
+
+
 def open_sources(inputs: Path, kind: str, paths: list[Path]) -> list[SourceFile]:
     """Check and read every file of a kind (xlsx in a sandboxed child process, CSV here)."""
     sources: list[SourceFile] = []
     names = {p: display_name(inputs, p) for p in paths}
     xlsx: list[Path] = []
     for path in paths:
+        refused = link_reason(inputs, path)
+        if refused:  # a symlink, or out of the drop folder: never opened, not even hashed
+            source = SourceFile(path, FileReport(file=names[path], kind=kind))
+            source.reject(problem("file_unsafe", file=names[path], reason=refused))
+            sources.append(source)
+            continue
         verdict = inspect_file(path, names[path])
         report = FileReport(file=names[path], kind=kind, sha256=verdict.sha256, size=verdict.size,
                             modified=modified_at(path))
@@ -66,6 +75,10 @@ def open_sources(inputs: Path, kind: str, paths: list[Path]) -> list[SourceFile]
         if errors:
             source.reject(errors[0])
             source.problems.extend(errors[1:])
+        elif verdict.kind == "csv" and kind not in CSV_KINDS:
+            source.reject(problem("file_not_readable", file=names[path],
+                                  reason=f"berkas {kind} harus berupa Excel Workbook (.xlsx), bukan .csv; "
+                                         "buka di Excel lalu simpan sebagai .xlsx"))
         elif verdict.kind == "csv":
             frame, problems = read_csv_text(path, names[path])
             source.problems.extend(problems)

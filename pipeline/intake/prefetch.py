@@ -112,12 +112,12 @@ def prefetched_inputs(inputs: Path, *, twice: bool = False) -> Iterator[None]:
     reads (the period is chosen from them first).  Whatever was not used is let
     go at the end.
     """
-    from pipeline.intake.files import discover, display_name
+    from pipeline.intake.files import discover, display_name, readable_files
 
-    try:
-        small = [p for kind in ("referensi", "realisasi") for p in discover(inputs, kind)]
-        odk = discover(inputs, "odk")
-        uses = {p: 2 for p in discover(inputs, "realisasi")} if twice else {}
+    try:  # a symlink is never read, not even ahead
+        small = [p for kind in ("referensi", "realisasi") for p in readable_files(inputs, discover(inputs, kind))]
+        odk = readable_files(inputs, discover(inputs, "odk"))
+        uses = {p: 2 for p in readable_files(inputs, discover(inputs, "realisasi"))} if twice else {}
         for group in (small, odk):
             xlsx = [p for p in group if p.suffix.lower() == ".xlsx"]
             prefetch(xlsx, {p: display_name(inputs, p) for p in xlsx}, uses)

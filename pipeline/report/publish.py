@@ -13,6 +13,7 @@ the next publish.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pipeline.oserrors import WriteFailed, describe
 from pipeline.settings import REPORT_NAME, TIMEZONE
 
 HISTORY_DIR = "riwayat"
@@ -47,11 +49,13 @@ def history_dir(outputs: Path, period: str) -> Path:
     return Path(outputs) / period / HISTORY_DIR
 
 
-def history_path(outputs: Path, period: str, made_at: datetime, name: str = REPORT_NAME) -> Path:
-    """``<outputs>/<period>/riwayat/laporan-kinerja-<period>-<YYYYMMDD-HHMMSS>.xlsx`` (WITA)."""
+def history_path(outputs: Path, period: str, made_at: datetime, name: str = REPORT_NAME, n: int = 1) -> Path:
+    """``<outputs>/<period>/riwayat/laporan-kinerja-<period>-<YYYYMMDD-HHMMSS>.xlsx`` (WITA);
+    the ``n``-th version made in the same second ends in ``-<n>`` (``...-070005-2.xlsx``)."""
     stamp = to_wita(made_at).strftime(STAMP_FORMAT)
     stem = name.format(period=period).removesuffix(".xlsx")
-    return history_dir(outputs, period) / f"{stem}-{stamp}.xlsx"
+    suffix = f"-{n}" if n > 1 else ""
+    return history_dir(outputs, period) / f"{stem}-{stamp}{suffix}.xlsx"
 
 
 def summary_path(outputs: Path, period: str) -> Path:
@@ -113,6 +117,42 @@ def _atomic_write(target: Path, write: Callable[[Path], None], check: Callable[[
     return target
 
 
+def _keep_copy(source: Path, outputs: Path, period: str, made_at: datetime, name: str = REPORT_NAME) -> Path:
+    """Copy ``source`` into ``riwayat/`` under a name no other version has.
+
+    The copy is written to a temporary file, then hard-linked to the first free
+    name (a link never replaces an existing file, so two publishes in the same
+    second, even from two processes, each keep their own entry).
+    """
+    folder = history_dir(outputs, period)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_in(folder, "riwayat.xlsx")
+    try:
+        shutil.copy2(source, tmp)
+        _fsync_file(tmp)
+        for n in range(1, 10_000):
+            candidate = history_path(outputs, period, made_at, name, n)
+            try:
+                os.link(tmp, candidate)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                    raise
+                # no hard links on this filesystem: reserve the name, then rename over the reservation
+                try:
+                    os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+                except FileExistsError:
+                    continue
+                os.replace(tmp, candidate)
+            _fsync_dir(folder)
+            return candidate
+        raise FileExistsError(f"terlalu banyak versi dalam satu detik: {folder}")
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
 def _complete_xlsx(path: Path) -> None:
     if path.stat().st_size == 0:
         raise RuntimeError(f"penulis laporan tidak menulis apa pun ke {path.name}")
@@ -138,18 +178,21 @@ def publish(
     left as it was and the exception propagates.
     """
     final = Path(outputs) / period / name.format(period=period)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    _clean_stale_temps(final.parent)
-    _clean_stale_temps(history_dir(outputs, period))
 
     def write_and_keep_history(tmp: Path) -> None:
         write(tmp)
         _complete_xlsx(tmp)
         # History first: if we die before the rename the old report stays
         # current and the new version is at least kept in riwayat/.
-        _atomic_write(history_path(outputs, period, made_at, name), lambda copy: shutil.copy2(tmp, copy))
+        _keep_copy(tmp, outputs, period, made_at, name)
 
-    return _atomic_write(final, write_and_keep_history)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        _clean_stale_temps(final.parent)
+        _clean_stale_temps(history_dir(outputs, period))
+        return _atomic_write(final, write_and_keep_history)
+    except OSError as exc:  # read-only, not a folder, disk full: one line, the old report intact
+        raise WriteFailed(describe("laporan tidak dapat ditulis ke folder", final.parent, exc)) from exc
 
 
 def _json_default(value: Any) -> Any:
@@ -177,7 +220,11 @@ def write_summary(outputs: Path, period: str, summary: dict) -> Path:
     datetimes are written as ISO-8601 in WITA.
     """
     data = json.dumps(summary, ensure_ascii=False, indent=2, default=_json_default) + "\n"
-    return _atomic_write(summary_path(outputs, period), lambda tmp: tmp.write_text(data, encoding="utf-8"))
+    target = summary_path(outputs, period)
+    try:
+        return _atomic_write(target, lambda tmp: tmp.write_text(data, encoding="utf-8"))
+    except OSError as exc:
+        raise WriteFailed(describe("ringkasan tidak dapat ditulis ke folder", target.parent, exc)) from exc
 
 
 def read_summary(outputs: Path, period: str) -> dict | None:

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from pipeline.domain import triwulan as tw
 from pipeline.report.renja import E81, e81_columns, footer_lines, row_values
 from pipeline.report.sheet import Percent, Rupiah
-from pipeline.report.workbook import MONEY_FORMAT, NUMBER_FORMAT, PERCENT_FORMAT, clean_text
+from pipeline.report.workbook import MONEY_FORMAT, NUMBER_FORMAT, PERCENT_FORMAT, clean_text, save_workbook
 
 SHEET = "Tabel E.81"
 FORM_HEADINGS = {
@@ -163,4 +163,4 @@ def write_evaluasi_workbook(e81: E81, instansi: str, path: Path) -> None:
     ws.page_setup.fitToHeight = 0
     ws.print_title_rows = f"{head}:{head + 2}"
     wb.properties.creator = "lkjip"
-    wb.save(path)
+    save_workbook(wb, path)

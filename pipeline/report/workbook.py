@@ -9,6 +9,7 @@ written as a string cell, and control characters Excel refuses are removed.
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -27,13 +28,18 @@ PERCENT_FORMAT = "0.00%"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 DATE_FORMAT = "dd/mm/yyyy"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 MAX_WIDTH = 60
 
 
 def clean_text(text: str) -> str:
-    """Remove the control characters that Excel refuses in a cell."""
-    return _ILLEGAL.sub("", text)
+    """Text as Excel will show it: control characters Excel refuses in a cell are
+    removed; a carriage return is kept the way Excel stores it (``_x000D_``; the
+    XML would turn a raw one into a plain line break), and a literal ``_xHHHH_``
+    is escaped so Excel does not decode it."""
+    text = _EXCEL_ESCAPE.sub(r"_x005F_\1", _ILLEGAL.sub("", text))
+    return text.replace("\r", "_x000D_")
 
 
 def _put(ws, row: int, col: int, value) -> int:
@@ -144,4 +150,14 @@ def write_workbook(tables: list[SheetTable], path: Path) -> None:
     for table in tables:
         _sheet(wb, table)
     wb.properties.creator = "lkjip"
-    wb.save(path)
+    save_workbook(wb, path)
+
+
+def save_workbook(wb: Workbook, path: Path) -> None:
+    """``wb.save(path)``, built in memory and written in one go: a full disk fails in
+    this one write, with no half-closed zip archive left behind to fail again (and
+    print a traceback) when it is garbage-collected."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with open(path, "wb") as fh:
+        fh.write(buffer.getbuffer())

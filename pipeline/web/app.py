@@ -19,17 +19,18 @@ from zoneinfo import ZoneInfo
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from pipeline.domain.periods import Period, date_label_id
 from pipeline.report.publish import HISTORY_DIR, STAMP_FORMAT, read_summary
+from pipeline.web.download import file_response, has_link
 from pipeline.settings import REPORT_NAME, TIMEZONE
 
 WITA = ZoneInfo(TIMEZONE)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _NAME_RE = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
-_STAMP_RE = re.compile(r"-(\d{8}-\d{6})\.xlsx$")
+_STAMP_RE = re.compile(r"-(\d{8}-\d{6})(?:-\d+)?\.xlsx$")  # -2, -3: same second
 
 STATUS_CLASS = {"Tepat Waktu": "ok", "Terlambat": "late", "Belum Mengirim": "missing"}
 
@@ -107,7 +108,8 @@ class PeriodReports:
 
 def _is_visible_xlsx(path: Path) -> bool:
     return (
-        path.is_file()
+        not path.is_symlink()  # a linked workbook is neither listed nor served
+        and path.is_file()
         and path.name.endswith(".xlsx")
         and not path.name.startswith((".", "~$"))
     )
@@ -125,7 +127,7 @@ def scan_outputs(outputs: Path) -> list[PeriodReports]:
         return []
     found: list[PeriodReports] = []
     for folder in sorted(outputs.iterdir(), key=lambda p: p.name, reverse=True):
-        if not folder.is_dir() or Period.from_key(folder.name) is None:
+        if folder.is_symlink() or not folder.is_dir() or Period.from_key(folder.name) is None:
             continue
         period = folder.name
         latest_path = folder / REPORT_NAME.format(period=period)
@@ -137,7 +139,7 @@ def scan_outputs(outputs: Path) -> list[PeriodReports]:
             latest_key = (st.st_size, st.st_mtime_ns)
         history: list[Version] = []
         hist_dir = folder / HISTORY_DIR
-        if hist_dir.is_dir():
+        if hist_dir.is_dir() and not hist_dir.is_symlink():
             stem = REPORT_NAME.format(period=period).removesuffix(".xlsx")
             for path in hist_dir.iterdir():
                 if not _is_visible_xlsx(path) or not path.name.startswith(stem):
@@ -290,6 +292,8 @@ def safe_report_file(outputs: Path, period: str, name: str, sub: str | None = No
         return None
     if not target.is_relative_to(base) or target.parent != folder.resolve() or not target.is_file():
         return None
+    if has_link(base, folder / name):  # a linked period folder, riwayat/ or workbook
+        return None
     return target
 
 
@@ -313,23 +317,22 @@ def create_app(outputs: Path, dagster_url: str = "http://127.0.0.1:3000") -> Sta
             headers={"Cache-Control": "no-store"},
         )
 
-    def _serve(period: str, name: str, sub: str | None) -> Response:
+    def _serve(period: str, name: str, sub: str | None, head: bool = False) -> Response:
         target = safe_report_file(outputs, period, name, sub)
         if target is None:
             raise HTTPException(status_code=404, detail="Berkas tidak ditemukan")
-        return FileResponse(
-            target,
-            media_type=XLSX_MIME,
-            filename=target.name,
-            content_disposition_type="attachment",
-            headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
-        )
+        response = file_response(target, XLSX_MIME, {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+                                 head=head)
+        if response is None:  # replaced by a link, or removed, since it was checked
+            raise HTTPException(status_code=404, detail="Berkas tidak ditemukan")
+        return response
 
     async def download(request: Request) -> Response:
-        return _serve(request.path_params["period"], request.path_params["name"], None)
+        return _serve(request.path_params["period"], request.path_params["name"], None, request.method == "HEAD")
 
     async def download_history(request: Request) -> Response:
-        return _serve(request.path_params["period"], request.path_params["name"], HISTORY_DIR)
+        return _serve(request.path_params["period"], request.path_params["name"], HISTORY_DIR,
+                      request.method == "HEAD")
 
     async def not_found(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 404)

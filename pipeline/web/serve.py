@@ -11,17 +11,21 @@ SIGKILL if they do not stop within a grace period).
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
 from pipeline import settings
-from pipeline.dagster_home import ensure_dagster_home
+from pipeline.dagster_home import DagsterHomeError, ensure_dagster_home, open_instance
+from pipeline.oserrors import describe
+from pipeline.runs import Reaper, reap_dead_runs
 
 log = logging.getLogger("lkjip.serve")
 
@@ -98,6 +102,40 @@ class Children:
                     proc.wait(timeout=5)
 
 
+class ServeError(RuntimeError):
+    """``lkjip serve`` cannot start; the message is one line (exit status 2)."""
+
+
+def port_problem(host: str, port: int, what: str) -> str | None:
+    """Why ``host:port`` cannot be listened on (not 1..65535, or busy), or None."""
+    if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+        return f"port {what} {port} tidak sah: harus bilangan 1 sampai 65535"
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        return f"alamat {host!r} tidak dikenal ({exc.strerror}); pakai misalnya --host 127.0.0.1 atau 0.0.0.0"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn and the webserver do
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (f"port {what} {port} di {host} sedang dipakai program lain; "
+                        f"hentikan program itu atau pilih port lain")
+            if exc.errno in (errno.EACCES, errno.EPERM):
+                return f"port {what} {port} perlu hak akses khusus; pilih port di atas 1024"
+            return f"tidak dapat mendengarkan di {host}:{port} ({exc.strerror})"
+    return None
+
+
+def check_ports(host: str, port: int, dagster_port: int) -> str | None:
+    """The first reason the page and the Dagster UI cannot listen where asked, or None."""
+    if port == dagster_port:
+        return f"--port dan --dagster-port sama ({port}); pilih dua port yang berbeda"
+    return port_problem(host, port, "halaman (--port)") or port_problem(host, dagster_port, "Dagster (--dagster-port)")
+
+
 def _raise_exit(signum, frame):  # SIGTERM before/after uvicorn runs: leave via finally
     raise SystemExit(0)
 
@@ -114,7 +152,9 @@ def serve(
     """Run the Dagster UI + daemon as children and the download page in front.
 
     Listens on 127.0.0.1 unless ``host`` says otherwise; blocks until Ctrl+C
-    / SIGTERM and stops the children on the way out.
+    / SIGTERM and stops the children on the way out.  Raises
+    :class:`ServeError` (one line) before any child starts when a port is
+    invalid or busy, a folder cannot be made, or DAGSTER_HOME cannot be used.
     """
     import uvicorn
 
@@ -125,9 +165,25 @@ def serve(
     resolved = settings.resolve(inputs=inputs, outputs=outputs)
     inputs_dir = resolved.inputs.expanduser().resolve()
     outputs_dir = resolved.outputs.expanduser().resolve()
-    inputs_dir.mkdir(parents=True, exist_ok=True)
-    outputs_dir.mkdir(parents=True, exist_ok=True)
-    home = ensure_dagster_home(root)
+    problem = check_ports(host, port, dagster_port)
+    if problem:
+        raise ServeError(problem)
+    for what, folder in (("folder masukan", inputs_dir), ("folder keluaran", outputs_dir)):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ServeError(describe(what, folder, exc)) from exc
+        if not folder.is_dir():
+            raise ServeError(f"{what} {folder} bukan folder; pindahkan berkas itu atau pilih folder lain")
+    try:
+        home = ensure_dagster_home(root)
+        instance = open_instance()
+    except DagsterHomeError as exc:
+        raise ServeError(str(exc)) from exc
+    try:
+        reap_dead_runs(instance)  # runs killed while nobody watched never block the queue
+    except Exception:  # noqa: BLE001 - the periodic check tries again
+        log.warning("pemeriksaan run yang mati gagal; dicoba lagi nanti", exc_info=True)
 
     env = dict(os.environ)
     env.update(
@@ -138,11 +194,13 @@ def serve(
     )
 
     children = Children()
+    reaper = Reaper()
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _raise_exit)
     try:
         children.start(child_commands(host, dagster_port), env, root)
+        reaper.start()
         app = create_app(outputs_dir, dagster_link(host, dagster_port))
         log.info(
             "halaman unduhan: http://%s:%s  |  Dagster: %s  |  DAGSTER_HOME=%s",
@@ -151,6 +209,19 @@ def serve(
         server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
         server.run()
     finally:
+        reaper.stop()
         children.stop()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def page_app():
+    """The download page alone, for a separate process or container
+    (``uvicorn --factory pipeline.web.serve:page_app``): outputs from
+    ``LKJIP_OUTPUTS``, the Dagster UI link from ``LKJIP_DAGSTER_URL``
+    (``{host}`` = the host the browser used).  It does not check runs: in that
+    layout the processes of runs live in another container."""
+    from pipeline.web.app import create_app
+
+    return create_app(settings.resolve().outputs,
+                      os.environ.get("LKJIP_DAGSTER_URL") or "http://{host}:3000")

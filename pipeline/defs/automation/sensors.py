@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -79,6 +80,9 @@ def reporting_period(now: datetime | None = None) -> str:
 
 
 def file_sha256(path: Path) -> str:
+    """The content hash of a file; of a symlink, its target's name (never what it points to)."""
+    if Path(path).is_symlink():
+        return hashlib.sha256(b"symlink:" + os.fsencode(os.readlink(path))).hexdigest()
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         while chunk := fh.read(_CHUNK):

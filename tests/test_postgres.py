@@ -1,0 +1,201 @@
+"""The production path: run history, event logs and schedule/sensor state in PostgreSQL.
+
+With the shipped ``deploy/dagster.yaml``: ``lkjip run`` and a sensor-launched run
+succeed, and the run history survives a restart of ``lkjip serve``.
+
+The database: ``LKJIP_TEST_POSTGRES_URL`` (``postgresql://user:pass@host:port/db``,
+set by ``.ci/run``), else a throw-away server started here from Debian's
+``postgresql`` package.  Without PostgreSQL (or without ``.[postgres]``) the
+test is skipped with the reason, never passed.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from pipeline.settings import PROJECT_ROOT
+
+SAMPLE_INPUTS = PROJECT_ROOT / "inputs"
+LKJIP = Path(sys.executable).with_name("lkjip")
+URL_ENV = "LKJIP_TEST_POSTGRES_URL"
+
+
+def _free_ports(n: int = 2) -> list[int]:
+    """``n`` different free ports (all held open together while chosen)."""
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in socks]
+    finally:
+        for sock in socks:
+            sock.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _as_postgres(cmd: list[str], **kwargs):
+    if os.geteuid() == 0:  # initdb and postgres refuse to run as root
+        cmd = ["runuser", "-u", "postgres", "--", *cmd]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=300, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def postgres_url(tmp_path_factory):
+    pytest.importorskip("dagster_postgres", reason="dagster-postgres tidak terpasang: pip install -e '.[postgres]'")
+    if os.environ.get(URL_ENV):
+        yield os.environ[URL_ENV]
+        return
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        pytest.skip(f"PostgreSQL tidak terpasang (apt-get install postgresql) dan {URL_ENV} tidak diisi")
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        pytest.skip("server PostgreSQL tidak dapat dijalankan sebagai root tanpa runuser")
+    bindir = Path(found[-1]).parent
+    # outside pytest's own temporary folder (0700, root's): the postgres user must reach it
+    root = Path(tempfile.mkdtemp(prefix="lkjip-test-postgres-"))
+    os.chmod(root, 0o755)
+    data, sockets = root / "data", root / "sockets"
+    sockets.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+        shutil.chown(sockets, "postgres")
+    port = _free_port()
+    _as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"])
+    _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w", "-t", "120",
+                  "-o", f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1", "start"])
+    try:
+        _as_postgres([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "lkjip_test"])
+        yield f"postgresql://postgres@127.0.0.1:{port}/lkjip_test"
+    finally:
+        subprocess.run(["runuser", "-u", "postgres", "--"] * (os.geteuid() == 0)
+                       + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                       capture_output=True, timeout=120)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _pg_env(url: str, home: Path) -> dict[str, str]:
+    parts = urlparse(url)
+    return dict(os.environ, DAGSTER_HOME=str(home), DAGSTER_PG_USERNAME=parts.username or "postgres",
+                DAGSTER_PG_PASSWORD=parts.password or "", DAGSTER_PG_HOST=parts.hostname or "127.0.0.1",
+                DAGSTER_PG_PORT=str(parts.port or 5432), DAGSTER_PG_DB=parts.path.lstrip("/"))
+
+
+def _wait(predicate, what, timeout=900, step=2.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError(f"waited {timeout}s for {what}")
+
+
+def _graphql(port: int, query: str):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())["data"]
+
+
+RUNS_QUERY = "{ runsOrError { ... on Runs { results { runId status tags { key value } } } } }"
+
+
+def _ui_runs(port: int):
+    try:
+        return _graphql(port, RUNS_QUERY)["runsOrError"]["results"]
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+
+
+class Server:
+    def __init__(self, env, inputs: Path, outputs: Path, log: Path):
+        self.port, self.dagster_port = _free_ports()
+        self.proc = subprocess.Popen(
+            [str(LKJIP), "serve", "--port", str(self.port), "--dagster-port", str(self.dagster_port),
+             "--inputs", str(inputs), "--outputs", str(outputs)],
+            env=env, cwd=str(PROJECT_ROOT), start_new_session=True, stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+def test_run_and_sensor_runs_in_postgres_survive_a_restart_of_serve(postgres_url, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")  # the shipped file
+    env = _pg_env(postgres_url, home)
+    for key in ("DAGSTER_HOME", "DAGSTER_PG_USERNAME", "DAGSTER_PG_PASSWORD", "DAGSTER_PG_HOST", "DAGSTER_PG_PORT",
+                "DAGSTER_PG_DB"):
+        monkeypatch.setenv(key, env[key])
+    import dagster as dg
+
+    instance = dg.DagsterInstance.get()
+    assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+    assert type(instance.event_log_storage).__name__ == "PostgresEventLogStorage"
+    assert type(instance.schedule_storage).__name__ == "PostgresScheduleStorage"
+
+    # lkjip run
+    outputs = tmp_path / "outputs"
+    result = subprocess.run([str(LKJIP), "run", "--inputs", str(SAMPLE_INPUTS), "--outputs", str(outputs),
+                             "--period", "2024-12"], env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    cli_runs = instance.get_runs(filters=dg.RunsFilter(tags={"lkjip/sumber": "cli"}))
+    assert [r.status for r in cli_runs] == [dg.DagsterRunStatus.SUCCESS]
+    assert instance.all_logs(cli_runs[0].run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+    assert not (home / "history").exists()  # nothing went to SQLite
+
+    # a sensor-launched run, through lkjip serve (webserver + daemon)
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE_INPUTS, inputs, ignore=shutil.ignore_patterns("README.md"))
+    for path in (inputs / "realisasi").glob("*.xlsx"):
+        path.rename(inputs / "realisasi" / "2024-12" / path.name)
+    december = {"lkjip/pemicu": "sensor", "lkjip/periode": "2024-12"}
+    log = tmp_path / "serve.log"
+    server = Server(env, inputs, tmp_path / "served", log)
+    try:
+        done = _wait(lambda: [r for r in instance.get_runs(filters=dg.RunsFilter(tags=december))
+                              if r.status in (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE)],
+                     "a sensor run of 2024-12 to finish")
+        assert done[0].status == dg.DagsterRunStatus.SUCCESS, log.read_text()[-3000:]
+        sensor_run = done[0].run_id
+        states = {s.instigator_name: s for s in instance.all_instigator_state()}
+        assert "berkas_masuk" in states  # sensor state and cursor live in PostgreSQL too
+        assert instance.get_ticks(states["berkas_masuk"].instigator_origin_id, states["berkas_masuk"].selector_id)
+    finally:
+        server.stop()
+
+    # restart: the run history is still there, seen through the restarted Dagster UI
+    server = Server(env, inputs, tmp_path / "served", log)
+    try:
+        runs = _wait(lambda: _ui_runs(server.dagster_port), "the restarted Dagster UI to answer", 300)
+        by_id = {r["runId"]: r["status"] for r in runs}
+        assert by_id.get(cli_runs[0].run_id) == "SUCCESS"
+        assert by_id.get(sensor_run) == "SUCCESS"
+    finally:
+        server.stop()
+    assert not (home / "history").exists() and not (home / "schedules").exists()
