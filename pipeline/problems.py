@@ -40,6 +40,8 @@ RULES: dict[str, tuple[str, str]] = {
     "value_not_allowed": (ERROR, "Nilai '{value}' pada kolom {column} tidak dikenal; pilihan yang sah: {expected}"),
     "code_invalid": (ERROR, "Kode '{value}' tidak sesuai format Kepmendagri 050-5889 (U.BB.PP.L.KK.SSSS): {reason}"),
     "nik_invalid": (ERROR, "NIK '{value}' harus 16 digit angka"),
+    "nip_as_number": (WARNING, "NIP '{value}' disimpan sebagai angka: Excel hanya menyimpan 15 digit angka, jadi digit terakhir NIP (18 digit) sudah berubah; ketik ulang NIP sebagai teks (format sel Text)"),
+    "instansi_missing": (WARNING, "Nama instansi tidak ditemukan di lembar Renstra (label: {expected}); judul laporan memakai '{value}'"),
     "nik_as_number": (WARNING, "NIK '{value}' disimpan sebagai angka: Excel hanya menyimpan 15 digit angka, jadi digit terakhirnya mungkin sudah berubah; ketik ulang NIK sebagai teks (format sel Text)"),
     # rows
     "total_mismatch": (WARNING, "Baris {label} berisi {value} untuk {column}, sedangkan jumlah baris di atasnya {expected}"),
@@ -51,6 +53,7 @@ RULES: dict[str, tuple[str, str]] = {
     "unknown_sub_kegiatan": (WARNING, "Sub kegiatan {value} tidak terdaftar di referensi Bidang"),
     "missing_sub_kegiatan": (WARNING, "Sub kegiatan {value} milik {expected} tidak dilaporkan untuk periode ini"),
     "unknown_region": (ERROR, "Kabupaten/Kota '{value}' tidak ada di referensi Statistik; yang dikenal: {expected}"),
+    "region_ambiguous": (ERROR, "Kabupaten/Kota '{value}' tidak dapat dibedakan: {expected}; tulis lengkap dengan Kabupaten atau Kota"),
     "budget_mismatch": (WARNING, "Jumlah pagu per jenis belanja {value} berbeda dengan jumlah pagu sub kegiatan {expected}"),
     "iku_override": (WARNING, "Realisasi {indicator} tahun {year} ditetapkan {value} di referensi, hasil hitung {expected}; nilai referensi yang dipakai"),
     "expectation_failed": (ERROR, "{message}"),

@@ -6,12 +6,12 @@ row with the latest Tanggal Update counts, the others are reported.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from pipeline.domain.regions import RegionError, RegionIndex
 from pipeline.intake.files import discover
 from pipeline.intake.loading import SourceFile, load_table, open_sources
 from pipeline.intake.referensi import Referensi
@@ -27,13 +27,6 @@ class OdkIntake:
     rows: pl.DataFrame  # accepted, deduplicated rows
     sources: list[SourceFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-
-def region_key(name: str | None) -> str:
-    """'Kab. Badung', 'KABUPATEN BADUNG' and 'Badung' are the same place; 'Kota Denpasar' too."""
-    text = re.sub(r"[^a-z ]+", " ", (name or "").lower())
-    text = re.sub(r"\b(kabupaten|kab|kota|kotamadya)\b", " ", text)
-    return " ".join(text.split())
 
 
 def read_odk(inputs: Path, ref: Referensi, paths: list[Path] | None = None) -> OdkIntake:
@@ -76,20 +69,33 @@ def _reject(bad: pl.DataFrame, located, make) -> None:
 
 
 def _check_regions(rows: pl.DataFrame, ref: Referensi, located) -> pl.DataFrame:
+    """Each Kabupaten/Kota becomes the referensi's name of that region; unknown or ambiguous names are rejected."""
     if ref.statistik.height == 0:
         return rows
-    known = {region_key(n): n for n in ref.statistik["kabupaten"].unique().to_list()}
-    regions = {v: region_key(v) for v in rows["kabupaten"].drop_nulls().unique().to_list()}  # each name once
-    keyed = rows.with_columns(pl.col("kabupaten").replace_strict(regions, default=None, return_dtype=pl.String)
-                              .alias("_region"))
-    keyed = keyed.with_columns(pl.col("_region").replace_strict(known, default=None, return_dtype=pl.String).alias("_canon"))
+    index = RegionIndex(ref.statistik["kabupaten"].to_list())
+    resolved: dict[str, str | None] = {}
+    reasons: dict[str, list[str]] = {}
+    for name in rows["kabupaten"].drop_nulls().unique().sort().to_list():  # each name once
+        try:
+            resolved[name] = index.resolve(name)
+        except RegionError as exc:
+            resolved[name] = None
+            reasons[name] = exc.candidates
+    keyed = rows.with_columns(pl.col("kabupaten").replace_strict(resolved, default=None, return_dtype=pl.String)
+                              .alias("_canon"))
     bad = keyed.filter(pl.col("_canon").is_null() & pl.col("kabupaten").is_not_null())
-    expected = ", ".join(sorted(known.values()))
-    _reject(bad, located, lambda r, loc: problem(
-        "unknown_region", file=r["file"], sheet=r["sheet"], cell=loc.cell(r[ROW], "kabupaten"),
-        column="Kabupaten/Kota", value=r["kabupaten"], expected=expected))
+    expected = ", ".join(sorted(index.names))
+
+    def make(r, loc):
+        where = dict(file=r["file"], sheet=r["sheet"], cell=loc.cell(r[ROW], "kabupaten"), column="Kabupaten/Kota",
+                     value=r["kabupaten"])
+        if reasons.get(r["kabupaten"]):
+            return problem("region_ambiguous", **where, expected=" atau ".join(reasons[r["kabupaten"]]))
+        return problem("unknown_region", **where, expected=expected)
+
+    _reject(bad, located, make)
     keyed = keyed.join(bad.select("file", ROW), on=["file", ROW], how="anti")
-    return keyed.with_columns(pl.col("_canon").alias("kabupaten")).drop("_region", "_canon")
+    return keyed.with_columns(pl.col("_canon").alias("kabupaten")).drop("_canon")
 
 
 def _dedupe(rows: pl.DataFrame, located) -> pl.DataFrame:

@@ -6,11 +6,12 @@ intake results and the pure domain functions; Dagster assets call them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from pipeline.domain import budget, indicators
+from pipeline.domain.numbers import is_percent_unit
 from pipeline.domain.periods import Period
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import LEVEL, RealisasiIntake
@@ -21,17 +22,12 @@ from pipeline.report.format import rupiah as rupiah_text
 from pipeline.report.sheet import SheetTable, percent, rupiah
 
 LEVEL_LABEL = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub Kegiatan"}
-PERCENT_UNITS = {"%", "persen", "persentase", "prosentase"}
 YEAR = {"Tahun": "0"}  # years without thousands separators
 STATED_TOLERANCE = 0.005  # percent points: a stated IKU value this close to the computed one agrees
 
 
 def title(ref: Referensi, heading: str, period: Period) -> list[str]:
     return [heading, ref.instansi, f"Periode: {period.label_id()}"]
-
-
-def is_percent_unit(satuan: str | None) -> bool:
-    return (satuan or "").strip().lower() in PERCENT_UNITS
 
 
 def _value(v: float | None, satuan: str | None):
@@ -53,14 +49,25 @@ class IkuResult:
     realisasi: dict[str, dict[int, float]]
     source: dict[tuple[str, int], str]
     problems: list[Problem]
+    # (kode_iku, year) -> the unfinished data a computed figure rests on ("Tahun Buku 2025 s.d. Juni")
+    sementara: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def note(self, kode: str, years) -> str:
+        """``sementara: ...`` when a figure of these years is provisional, else empty."""
+        found = [self.sementara[(kode, y)] for y in years if (kode, y) in self.sementara]
+        return f"Sementara: {'; '.join(found)}" if found else ""
 
 
-def compute_iku(ref: Referensi, odk: OdkIntake, years: list[int]) -> IkuResult:
-    """Realisasi of every IKU for the given years: stated in the referensi, else computed."""
+def compute_iku(ref: Referensi, odk: OdkIntake, years: list[int], period: Period | None = None) -> IkuResult:
+    """Realisasi of every IKU for the given years: stated in the referensi, else computed.
+
+    A computed figure of the period's year before December is marked sementara.
+    """
     volume = indicators.volume_usaha_by_year(odk.rows) if odk.rows.height else {}
     realisasi: dict[str, dict[int, float]] = {}
     source: dict[tuple[str, int], str] = {}
     problems: list[Problem] = []
+    sementara: dict[tuple[str, int], str] = {}
     for record in ref.iku.iter_rows(named=True):
         kode, sumber = record["kode_iku"], (record["sumber"] or "MANUAL").upper()
         values: dict[int, float] = {}
@@ -83,11 +90,13 @@ def compute_iku(ref: Referensi, odk: OdkIntake, years: list[int]) -> IkuResult:
                                             indicator=record["indikator"], year=year))
             elif computed is not None:
                 values[year] = computed
-                source[(kode, year)] = {"VOLUME_USAHA_KOPERASI": "Dihitung dari ODK",
-                                        "RASIO_KEWIRAUSAHAAN": "Dihitung dari Statistik",
-                                        "KUMKM_DIGITAL": "Dihitung dari ODK dan Statistik"}[sumber]
+                source[(kode, year)] = f"Dihitung dari {indicators.COMPUTED_FROM[sumber]}"
+                basis = indicators.provisional_basis(sumber, year, period.year, period.month) if period else None
+                if basis:
+                    sementara[(kode, year)] = basis
+                    source[(kode, year)] += f" (sementara: {basis})"
         realisasi[kode] = values
-    return IkuResult(realisasi, source, problems)
+    return IkuResult(realisasi, source, problems, sementara)
 
 
 def iku_years(ref: Referensi, period: Period) -> list[int]:
@@ -103,7 +112,7 @@ def iku_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
     """Tabel 3.2: target, realisasi, capaian and kategori per key indicator, this year and last."""
     table = SheetTable("IKU", title(ref, "Capaian Indikator Kinerja Utama (IKU)", period),
                        ["Kode IKU", "Level", "Tujuan/Sasaran", "Indikator", "Satuan", "Tahun", "Target",
-                        "Realisasi", "Capaian", "Kategori", "Sumber Realisasi"], formats=YEAR)
+                        "Realisasi", "Capaian", "Kategori", "Sumber Realisasi", "Keterangan"], formats=YEAR)
     for record in ref.iku.iter_rows(named=True):
         kode, satuan = record["kode_iku"], record["satuan"]
         for year in (period.year - 1, period.year):
@@ -112,22 +121,24 @@ def iku_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
             cap = indicators.capaian(real, target, record["polaritas"])
             table.add(kode, record["level"], record["pernyataan"], record["indikator"], satuan, year,
                       _value(target, satuan), _value(real, satuan), percent(cap),
-                      indicators.kategori(cap, ref.skala) or "N/A", result.source.get((kode, year), "N/A"))
+                      indicators.kategori(cap, ref.skala) or "N/A", result.source.get((kode, year), "N/A"),
+                      result.note(kode, [year]))
     return table
 
 
 def tren_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
     """Tabel 3.3: target and realisasi of each key indicator over the Renstra and earlier years."""
     table = SheetTable("Tren IKU", title(ref, "Perbandingan Realisasi IKU Antar Tahun", period),
-                       ["Kode IKU", "Tujuan/Sasaran", "Indikator", "Satuan", "Tahun", "Target", "Realisasi", "Capaian"],
-                       formats=YEAR)
+                       ["Kode IKU", "Tujuan/Sasaran", "Indikator", "Satuan", "Tahun", "Target", "Realisasi", "Capaian",
+                        "Keterangan"], formats=YEAR)
     for record in ref.iku.iter_rows(named=True):
         kode, satuan = record["kode_iku"], record["satuan"]
         for year in iku_years(ref, period):
             target = ref.targets.get(kode, {}).get(year)
             real = result.realisasi.get(kode, {}).get(year) if year <= period.year else None
             table.add(kode, record["pernyataan"], record["indikator"], satuan, year, _value(target, satuan),
-                      _value(real, satuan), percent(indicators.capaian(real, target, record["polaritas"])))
+                      _value(real, satuan), percent(indicators.capaian(real, target, record["polaritas"])),
+                      result.note(kode, [year]) if real is not None else "")
     return table
 
 
@@ -136,7 +147,7 @@ def renstra_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTab
     akhir = ref.tahun_akhir or period.year
     table = SheetTable("Renstra", title(ref, f"Capaian terhadap Target Akhir Renstra {ref.tahun_awal or ''}-{akhir}", period),
                        ["Kode IKU", "Tujuan/Sasaran", "Indikator", "Satuan", "Akumulasi", f"Realisasi s.d. {period.year}",
-                        f"Target Akhir Renstra {akhir}", "Capaian", "Tingkat Kemajuan"])
+                        f"Target Akhir Renstra {akhir}", "Capaian", "Tingkat Kemajuan", "Keterangan"])
     for record in ref.iku.iter_rows(named=True):
         kode, satuan = record["kode_iku"], record["satuan"]
         by_year = result.realisasi.get(kode, {})
@@ -145,9 +156,11 @@ def renstra_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTab
         years = range(tahun_awal, period.year + 1) if akumulasi.lower() == "kumulatif" else [period.year]
         # a cumulative figure is shown only when no year of the Renstra so far is missing
         shown = sum(by_year[y] for y in years) if years and all(y in by_year for y in years) else None
-        cap = indicators.renstra_capaian(by_year, period.year, record["target_akhir"], akumulasi, tahun_awal)
+        cap = indicators.renstra_capaian(by_year, period.year, record["target_akhir"], akumulasi, tahun_awal,
+                                         record["polaritas"])
         table.add(kode, record["pernyataan"], record["indikator"], satuan, akumulasi, _value(shown, satuan),
-                  _value(record["target_akhir"], satuan), percent(cap), indicators.tingkat_kemajuan(cap) or "N/A")
+                  _value(record["target_akhir"], satuan), percent(cap), indicators.tingkat_kemajuan(cap) or "N/A",
+                  result.note(kode, years) if shown is not None else "")
     return table
 
 
@@ -218,7 +231,7 @@ def budget_problems(ref: Referensi, intake: RealisasiIntake) -> list[Problem]:
 
 
 def _sasaran(ref: Referensi) -> list[dict]:
-    served = set(ref.cascading.values())
+    served = {k for kodes in ref.cascading.values() for k in kodes}
     return [r for r in ref.iku.iter_rows(named=True) if r["kode_iku"] in served]
 
 
@@ -226,7 +239,7 @@ def efisiensi_sheet(ref: Referensi, result: IkuResult, intake: RealisasiIntake, 
     """Tabel 3.6: outcome achievement beside budget use and efficiency, per sasaran."""
     table = SheetTable("Efisiensi", title(ref, "Analisis Efisiensi Penggunaan Sumber Daya", period),
                        ["Kode IKU", "Sasaran", "Indikator", "Satuan", "Target", "Realisasi", "Capaian", "Anggaran (Rp)",
-                        "Realisasi Anggaran (Rp)", "Capaian Anggaran", "Tingkat Efisiensi"])
+                        "Realisasi Anggaran (Rp)", "Capaian Anggaran", "Tingkat Efisiensi", "Keterangan"])
     eff = budget.efficiency(intake.sub, ref.cascading) if intake.sub.height else pl.DataFrame()
     by_sasaran = {r["sasaran"]: r for r in eff.iter_rows(named=True)} if eff.height else {}
     for record in _sasaran(ref):
@@ -236,7 +249,8 @@ def efisiensi_sheet(ref: Referensi, result: IkuResult, intake: RealisasiIntake, 
         e = by_sasaran.get(kode, {})
         table.add(kode, record["pernyataan"], record["indikator"], satuan, _value(target, satuan), _value(real, satuan),
                   percent(indicators.capaian(real, target, record["polaritas"])), rupiah(e.get("anggaran")),
-                  rupiah(e.get("realisasi_anggaran")), percent(e.get("capaian_anggaran")), percent(e.get("efisiensi")))
+                  rupiah(e.get("realisasi_anggaran")), percent(e.get("capaian_anggaran")), percent(e.get("efisiensi")),
+                  result.note(kode, [period.year]) if real is not None else "")
     return table
 
 
@@ -262,7 +276,7 @@ def kinerja_program_sheet(ref: Referensi, result: IkuResult, intake: RealisasiIn
         target = ref.targets.get(kode, {}).get(period.year)
         real = result.realisasi.get(kode, {}).get(period.year)
         cap_sasaran = percent(indicators.capaian(real, target, record["polaritas"]))
-        programs = sorted(p for p, k in ref.cascading.items() if k == kode)
+        programs = ref.programs_of(kode)
         for r in rows.filter(pl.col("program").is_in(programs)).iter_rows(named=True):
             cap = indicators.capaian(r["realisasi"], r["target"])
             table.add(kode, record["pernyataan"], record["indikator"], cap_sasaran, LEVEL_LABEL[r[LEVEL]], r["kode"],

@@ -182,6 +182,12 @@ def _render_summary(summary: dict) -> str:
             f'<strong>{_int(problems.get("Peringatan"))}</strong> peringatan '
             f"(rinciannya ada di buku kerja).</p>"
         )
+    provisional = summary.get("sementara")
+    if isinstance(provisional, list) and provisional:
+        items = "".join(
+            f"<li>{_e(p.get('indikator'))} tahun {_e(p.get('tahun'))}: dihitung dari {_e(p.get('dasar'))}</li>"
+            for p in provisional if isinstance(p, dict))
+        parts.append(f'<p class="meta"><strong>Angka sementara</strong> (tahun belum berakhir):</p><ul>{items}</ul>')
     rows = summary.get("pengumpulan")
     if isinstance(rows, list) and rows:
         parts.append(

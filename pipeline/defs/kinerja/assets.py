@@ -44,7 +44,7 @@ def capaian_iku(context: dg.AssetExecutionContext, referensi: ReferensiIntake, d
     KUMKM digital dari statistik, atau nilai yang ditetapkan perencana."""
     period = _period(context)
     ref = referensi.referensi
-    result = tables.compute_iku(ref, data_koperasi, tables.iku_years(ref, period))
+    result = tables.compute_iku(ref, data_koperasi, tables.iku_years(ref, period), period)
     return Section([tables.iku_sheet(ref, result, period), tables.tren_sheet(ref, result, period)],
                    result.problems, {"iku": result})
 

@@ -61,8 +61,14 @@ def laporan_kinerja(
 
     path = publish(lambda tmp: write_workbook(ordered, tmp), lkjip.outputs, str(period), made_at)
     counts = tables.count_by_file(problems)
+    iku = capaian_iku.extra["iku"]
+    names = {r["kode_iku"]: r["indikator"] for r in ref.iku.iter_rows(named=True)} if ref.iku.height else {}
     write_summary(lkjip.outputs, str(period), {
         "period": str(period),
+        "instansi": ref.instansi,
+        # figures computed from a year that has not ended: the page says they are provisional
+        "sementara": [{"kode_iku": kode, "indikator": names.get(kode, kode), "tahun": year, "dasar": basis}
+                      for (kode, year), basis in sorted(iku.sementara.items()) if year == period.year],
         "made_at": made_at.isoformat(),
         "workbook": path.name,
         "problems": {"Error": sum(1 for p in problems if p.severity == "Error"),

@@ -1,0 +1,162 @@
+"""End to end: a second office's files (another province, mid-year) through ``lkjip run``.
+
+The drop folder comes from :mod:`pipeline.samples.office`: Dinas Koperasi dan
+UKM Provinsi Jawa Timur, period June 2025, Kota/Kabupaten pairs of the same
+name, a program in two sasaran, two bidang under one program, percentage
+outputs, a Negatif indicator.  Every assertion reads the WRITTEN workbook.
+"""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.intake.referensi import read_referensi
+from pipeline.samples import office as o
+
+PERIOD = "2025-06"
+KELEMBAGAAN_FILE = "realisasi/Lap Realisasi Kelembagaan Jun25.xlsx"
+USAHA_MIKRO_FILE = "realisasi/REALISASI JUNI 2025 BIDANG USAHA MIKRO.xlsx"
+PENGAWASAN_FILE = "realisasi/2025-06/Realisasi Pengawasan.xlsx"
+ODK_FILE = o.ODK.as_posix()
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("office")
+    o.generate_office(root / "inputs")
+    return root / "inputs"
+
+
+@pytest.fixture(scope="module")
+def report(build, inputs, tmp_path_factory):
+    return build.run_pipeline(inputs, tmp_path_factory.mktemp("office-out"), PERIOD)
+
+
+def test_kota_and_kabupaten_of_one_name_are_two_rows_of_koperasi(report):
+    rows = {r["Kabupaten/Kota"]: r for r in report.records("Koperasi", "Kabupaten/Kota")}
+    expected = {}
+    for written, region, count in o.OFFICE.odk_regions:
+        if region is not None:
+            expected[region] = expected.get(region, 0) + count
+    assert set(rows) == {*expected, "Provinsi (Jumlah)"}
+    for region, count in expected.items():
+        assert rows[region]["Koperasi 2025"] == count, region
+    # Kabupaten Malang and Kota Malang are counted apart; the referensi's spelling names the row
+    assert rows["Kabupaten Malang"]["Koperasi 2025"] == 9 and rows["Kota Malang"]["Koperasi 2025"] == 4
+    assert "Kab. Kediri" in rows and rows["Kota Kediri"]["Koperasi 2025"] == 3
+    assert rows["Kabupaten Malang"]["Volume Usaha Aktif 2024 (Rp)"] != rows["Kota Malang"]["Volume Usaha Aktif 2024 (Rp)"]
+    assert rows["Provinsi (Jumlah)"]["Koperasi 2025"] == sum(expected.values())
+
+
+def test_a_name_that_cannot_be_told_apart_is_an_error_naming_the_candidates(report):
+    found = report.problems(ODK_FILE, "region_ambiguous")
+    assert len(found) == 2  # the cooperative's two Tahun Buku rows
+    for p in found:
+        assert p["Tingkat"] == "Error" and p["Nilai"] == "Malang" and p["Sel/Baris"].startswith("C")
+        assert "Kabupaten Malang" in p["Pesan"] and "Kota Malang" in p["Pesan"]
+    assert not report.problems(ODK_FILE, "unknown_region")
+
+
+def test_the_same_inputs_give_the_same_workbook_every_cell(build, inputs, report, tmp_path_factory):
+    again = build.run_pipeline(inputs, tmp_path_factory.mktemp("office-again"), PERIOD)
+    assert report.wb.sheetnames == again.wb.sheetnames
+    for ws in report.wb.worksheets:
+        other = again.wb[ws.title]
+        assert ws.max_row == other.max_row and ws.max_column == other.max_column, ws.title
+        for row, row2 in zip(ws.iter_rows(), other.iter_rows(), strict=True):
+            for cell, cell2 in zip(row, row2, strict=True):
+                if ws.title == "Ringkasan" and str(cell.value).startswith("Dibuat:"):
+                    continue
+                assert (cell.value, cell.number_format) == (cell2.value, cell2.number_format), \
+                    f"{ws.title}!{cell.coordinate}"
+
+
+def test_a_program_serving_two_sasaran_counts_for_each(report):
+    rows = report.records("Kinerja Program", "Kode IKU")
+    by_sasaran = {}
+    for r in rows:
+        by_sasaran.setdefault(r["Kode IKU"], set()).add(r["Kode"])
+    shared = {"2.17.03", "2.17.03.1.01", "2.17.03.1.01.0001", "2.17.03.1.02", "2.17.03.1.02.0001"}
+    assert shared <= by_sasaran["S1"] and shared <= by_sasaran["S2"]
+    assert "2.17.02.1.01.0001" in by_sasaran["S1"] and "2.17.02.1.01.0001" not in by_sasaran["S2"]
+    eff = {r["Kode IKU"]: r for r in report.records("Efisiensi", "Kode IKU")}
+    p02, p03 = o.program("2.17.02"), o.program("2.17.03")  # 2.17.07 (S2) has not reported yet
+    assert eff["S1"]["Anggaran (Rp)"] == p02.pagu + p03.pagu
+    assert eff["S1"]["Realisasi Anggaran (Rp)"] == p02.realisasi_anggaran + p03.realisasi_anggaran
+    assert eff["S2"]["Anggaran (Rp)"] == p03.pagu and eff["S2"]["Realisasi Anggaran (Rp)"] == p03.realisasi_anggaran
+
+
+def test_percentage_outputs_show_as_percentages(report):
+    rows = {r["Kode"]: r for r in report.records("Kinerja Program", "Kode IKU") if r["Kode IKU"] == "S1"}
+    typed = rows["2.17.02.1.01.0001"]  # Excel percentages 1 and 0.45 with a % format
+    assert (typed["Target"], typed["Realisasi"], typed["Satuan"]) == (1, 0.45, "%")
+    assert typed["Capaian"] == pytest.approx(0.45)
+    text = rows["2.17.03.1.02.0001"]  # the texts "5%" and "2,50%"
+    assert (text["Target"], text["Realisasi"]) == (pytest.approx(0.05), pytest.approx(0.025))
+    assert text["Capaian"] == pytest.approx(0.5)
+    assert not [p for p in report.validasi() if p["Aturan"] == "number_invalid"]
+    ws = report.wb["Kinerja Program"]
+    header = next(r for r in ws.iter_rows() if r[0].value == "Kode IKU")
+    target_col = next(c.column for c in header if c.value == "Target")
+    for row in ws.iter_rows(min_row=header[0].row + 1):
+        if row[5].value == "2.17.02.1.01.0001":
+            assert "%" in row[target_col - 1].number_format
+
+
+def test_template_prefills_a_percentage_target(inputs, tmp_path):
+    from pipeline.cli import main
+
+    assert main(["template", "--bidang", o.KELEMBAGAAN, "--period", "2025-07", "--inputs", str(inputs),
+                 "--out", str(tmp_path)]) == 0
+    [path] = tmp_path.glob("*.xlsx")
+    rows = {r[0]: r for r in load_workbook(path)["Realisasi"].iter_rows(values_only=True) if r and r[0]}
+    assert rows["2.17.02.1.01.0001"][3] == "%" and rows["2.17.02.1.01.0001"][4] == 100
+    assert rows["2.17.02.1.01.0002"][4] == 40
+
+
+def test_the_office_name_is_in_every_title(report):
+    for ws in report.wb.worksheets:
+        titles = [ws.cell(r, 1).value for r in range(1, 4)]
+        assert o.OFFICE.instansi in titles, ws.title
+        assert "Perangkat Daerah" not in titles, ws.title
+
+
+def test_the_signature_block_is_read_from_renstra(inputs):
+    ref, sources = read_referensi(inputs)
+    assert ref.instansi == o.OFFICE.instansi
+    assert (ref.kepala, ref.nip, ref.jabatan, ref.kota) == (o.OFFICE.kepala, o.OFFICE.nip, o.OFFICE.jabatan,
+                                                            o.OFFICE.kota)
+    assert not [p for s in sources for p in s.problems if p.rule == "instansi_missing"]
+
+
+def test_renstra_capaian_of_a_negatif_indicator(report):
+    rows = {r["Kode IKU"]: r for r in report.records("Renstra", "Kode IKU")}
+    s3 = rows["S3"]  # 8 % against a final target of 10 %, lower is better: 120 %
+    assert s3["Realisasi s.d. 2025"] == pytest.approx(0.08) and s3["Target Akhir Renstra 2029"] == pytest.approx(0.10)
+    assert s3["Capaian"] == pytest.approx(1.2) and s3["Tingkat Kemajuan"] == "Melebihi Target"
+
+
+def test_mid_year_figures_are_sementara_with_their_basis(report):
+    iku = {(r["Kode IKU"], r["Tahun"]): r for r in report.records("IKU", "Kode IKU")}
+    s1 = iku[("S1", 2025)]
+    assert s1["Sumber Realisasi"] == "Dihitung dari ODK (sementara: Tahun Buku 2025 s.d. Juni)"
+    assert "Sementara" in s1["Keterangan"]
+    assert iku[("S2", 2025)]["Sumber Realisasi"] == "Dihitung dari Statistik (sementara: Statistik 2025 s.d. Juni)"
+    assert not iku[("S2", 2024)]["Keterangan"]  # a year that has ended
+    assert not iku[("S3", 2025)]["Keterangan"]  # stated by the planner, not computed
+    renstra = {r["Kode IKU"]: r for r in report.records("Renstra", "Kode IKU")}
+    assert "Tahun Buku 2025 s.d. Juni" in renstra["S1"]["Keterangan"]
+    assert "Statistik 2025 s.d. Juni" in renstra["S2"]["Keterangan"]
+    assert not renstra["S3"]["Keterangan"]
+    eff = {r["Kode IKU"]: r for r in report.records("Efisiensi", "Kode IKU")}
+    assert "Sementara" in eff["S1"]["Keterangan"]
+
+
+def test_the_page_summary_marks_sementara(report):
+    import json
+
+    summary = json.loads((report.path.parent / "ringkasan.json").read_text(encoding="utf-8"))
+    assert summary["instansi"] == o.OFFICE.instansi
+    marked = {(s["kode_iku"], s["tahun"]): s["dasar"] for s in summary["sementara"]}
+    assert marked == {("S1", 2025): "Tahun Buku 2025 s.d. Juni", ("S2", 2025): "Statistik 2025 s.d. Juni"}
