@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import re
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +37,7 @@ from pipeline.defs.automation.schedules import partition_key_for
 from pipeline.defs.jobs import laporan_job
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
+from pipeline.intake.arrivals import VIA_SENSOR, Ledger
 from pipeline.settings import TIMEZONE
 
 WITA = ZoneInfo(TIMEZONE)
@@ -129,10 +131,12 @@ def _valid_partition(period: str) -> bool:
     return monthly_partitions.has_partition_key(partition_key_for(period))
 
 
-def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None):
+def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None, ledger: Ledger | None = None):
     """The sensor's logic without Dagster: (run requests, new cursor, note).
 
-    ``run requests`` are (period, run_key, changed file names).
+    ``run requests`` are (period, run_key, changed file names).  Each new or
+    changed content is recorded in the arrival ``ledger`` the first time it is
+    seen whole (see :mod:`pipeline.intake.arrivals`).
     """
     now = datetime.now(WITA) if now is None else now.astimezone(WITA)
     state = _load_cursor(cursor)
@@ -176,6 +180,7 @@ def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None):
                     break
                 hashes[rel] = [look.size, look.mtime_ns, sha]
                 changed.append(rel)
+                _record_arrival(ledger, Path(inputs) / rel, sha)
             digest.update(rel.encode("utf-8") + b"\0" + sha.encode("ascii") + b"\n")
         else:
             content = digest.hexdigest()[:32]
@@ -191,6 +196,15 @@ def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None):
     return requests, json.dumps(state, separators=(",", ":"), sort_keys=True), note
 
 
+def _record_arrival(ledger: Ledger | None, path: Path, sha: str) -> None:
+    if ledger is None:
+        return
+    try:
+        ledger.seen(path, VIA_SENSOR, sha256=sha)
+    except (OSError, sqlite3.Error):  # a run records it too; never stop the sensor for it
+        pass
+
+
 @dg.sensor(
     name="berkas_masuk",
     job=laporan_job,
@@ -202,7 +216,7 @@ def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None):
     ),
 )
 def berkas_masuk(context: dg.SensorEvaluationContext, lkjip: LkjipConfig) -> dg.SensorResult:
-    requests, cursor, note = evaluate(lkjip.inputs, context.cursor)
+    requests, cursor, note = evaluate(lkjip.inputs, context.cursor, ledger=Ledger(inputs=lkjip.inputs))
     run_requests = []
     for period, run_key, files in requests:
         shown = ", ".join(files[:5]) + (f" (+{len(files) - 5})" if len(files) > 5 else "")
