@@ -187,6 +187,23 @@ class Ledger:
         return path.name
 
 
+def record_sources(sources, inputs: Path, via: str = VIA_RUN, ledger: Ledger | None = None) -> None:
+    """A run saw these input files: set each report's ``arrived`` from the ledger (recording new contents).
+
+    A file that cannot be recorded (a read-only instance folder) counts from its
+    modification time, as a file never seen before does.
+    """
+    ledger = ledger or Ledger(inputs=inputs)
+    for source in sources:
+        report = source.report
+        if not report.sha256:
+            continue
+        try:
+            report.arrived = ledger.seen(source.path, via, sha256=report.sha256).arrived_at
+        except (OSError, sqlite3.Error):
+            report.arrived = report.modified
+
+
 def record_upload(path: Path, inputs: Path, arrived_at: datetime | None = None, ledger: Path | None = None) -> Arrival:
     """For the upload page: a file just saved into the drop folder arrived now (or at ``arrived_at``)."""
     moment = arrived_at or datetime.now(ZoneInfo(TIMEZONE))

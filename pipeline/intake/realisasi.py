@@ -185,11 +185,13 @@ def _combine(intake: RealisasiIntake, rows: pl.DataFrame, ref: Referensi) -> Non
     intake.sub = winners.filter(pl.col(LEVEL) == "sub_kegiatan").drop("_mtime")
     intake.parents = winners.filter(pl.col(LEVEL) != "sub_kegiatan").drop("_mtime")
 
-    for record in winners.iter_rows(named=True):
+    # a file's bidang are those of all its rows: a file superseded by a newer one still came from its bidang
+    for record in rows.iter_rows(named=True):
         source = by_file[record["file"]]
         if record["bidang"] and record["bidang"] not in source.report.bidang:
             source.report.bidang.append(record["bidang"])
-        _row_checks(source, record, ref)
+    for record in winners.iter_rows(named=True):
+        _row_checks(by_file[record["file"]], record, ref)
     for source in intake.sources:
         if source.report.status == REJECTED or source.report.period != intake.period:
             continue

@@ -347,9 +347,10 @@ def _cell_order(cell: str) -> tuple:
 
 def pengumpulan_rows(ref: Referensi, intake: RealisasiIntake, period: Period, deadline_day: int):
     """Submission status per bidang for the period (a bidang that sent nothing is shown)."""
-    from pipeline.domain.submissions import Received, deadline_for, received_at, submission_status
+    from pipeline.domain.submissions import Received, deadline_for, submission_status
 
-    received = [Received(bidang, s.report.file, received_at(s.path), s.report.period)
+    # when the file arrived (the arrival ledger), never when Excel saved it
+    received = [Received(bidang, s.report.file, s.report.arrived or s.report.modified, s.report.period)
                 for bidang, files in intake.received.items() for s in files]
     return submission_status(str(period), ref.bidang_names, received, deadline_for(str(period), deadline_day))
 
@@ -366,14 +367,18 @@ def pengumpulan_sheet(ref: Referensi, rows, problems: list[Problem], period: Per
     """Per bidang: expected or not, received files and when, on time / late / missing, problem counts."""
     table = SheetTable("Pengumpulan", title(ref, "Status Pengumpulan Berkas Realisasi per Bidang", period),
                        ["Bidang", "Periode", "Wajib Lapor", "Status", "Berkas", "Diterima (WITA)",
-                        "Batas Pengumpulan (WITA)", "Jumlah Error", "Jumlah Peringatan"])
+                        "Batas Pengumpulan (WITA)", "Jumlah Error", "Jumlah Peringatan", "Keterangan"])
     counts = count_by_file(problems)
     expected = {" ".join(n.split()).casefold() for n in ref.bidang_names}
     for r in rows:
         errors = sum(counts.get(f, {}).get("Error", 0) for f in r.files)
         warnings = sum(counts.get(f, {}).get("Peringatan", 0) for f in r.files)
         wajib = "Ya" if " ".join(r.bidang.split()).casefold() in expected else "Tidak"
-        table.add(r.bidang, str(period), wajib, r.status, "; ".join(r.files), r.received_at, r.deadline, errors, warnings)
+        note = f"Pertama diterima {r.first_received_at:%d/%m/%Y %H:%M}" if r.first_received_at else ""
+        if r.corrections:
+            note += "; koreksi setelah batas: " + "; ".join(r.corrections)
+        table.add(r.bidang, str(period), wajib, r.status, "; ".join(r.files), r.received_at, r.deadline, errors, warnings,
+                  note)
     return table
 
 
@@ -390,10 +395,11 @@ def ringkasan_sheet(ref: Referensi, period: Period, made_at, reports: list, prob
     ]
     table = SheetTable("Ringkasan", head, ["Berkas", "Jenis", "Status", "Periode", "Bidang", "Baris Dibaca",
                                            "Baris Diterima", "Baris Ditolak", "Error", "Peringatan", "Ukuran (byte)",
-                                           "Diubah (WITA)", "SHA-256", "Catatan"], widths={"SHA-256": 66})
+                                           "Diubah (WITA)", "Tiba (WITA)", "SHA-256", "Catatan"], widths={"SHA-256": 66})
     counts = count_by_file(problems)
     for r in reports:
         found = counts.get(r.file, {})
         table.add(r.file, r.kind, r.status, r.period, ", ".join(r.bidang), r.rows_read, r.rows_accepted,
-                  r.rows_rejected, found.get("Error", 0), found.get("Peringatan", 0), r.size, r.modified, r.sha256, r.note)
+                  r.rows_rejected, found.get("Error", 0), found.get("Peringatan", 0), r.size, r.modified, r.arrived, r.sha256,
+                  r.note)
     return table

@@ -23,9 +23,11 @@ saved times.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
@@ -189,7 +191,18 @@ REALISASI_FILES = {
         title=(*_HEAD, "LAPORAN REALISASI FISIK DAN KEUANGAN", "BIDANG USAHA MIKRO", "Bulan : Juni 2025", None),
         money="text")),
 }
-# Kewirausahaan has not reported yet
+# Kewirausahaan has not reported yet.  Usaha Mikro sent a correction after the deadline (10 July):
+CORRECTION = ("REALISASI JUNI 2025 BIDANG USAHA MIKRO (koreksi).xlsx", USAHA_MIKRO)
+# when each file arrived in the drop folder (its modification time, WITA).  Kelembagaan saved its file in
+# Excel on 8 July but dropped it on the 13th: it arrived late.
+ARRIVED = {
+    SEKRETARIAT: datetime(2025, 7, 5, 9, 30),
+    KELEMBAGAAN: datetime(2025, 7, 13, 8, 15),
+    PENGAWASAN: datetime(2025, 7, 10, 20, 0),
+    USAHA_MIKRO: datetime(2025, 7, 9, 14, 0),
+    CORRECTION[0]: datetime(2025, 7, 14, 10, 0),
+}
+SAVED_IN_EXCEL = {KELEMBAGAAN: datetime(2025, 7, 8, 1, 0)}  # UTC, docProps/core.xml
 
 
 def _programs(spec: tuple[str, ...]) -> list[Row]:
@@ -198,6 +211,19 @@ def _programs(spec: tuple[str, ...]) -> list[Row]:
         kode, _, kegiatan = item.partition(":")
         out.append(program(kode).only(*kegiatan.split(",")) if kegiatan else program(kode))
     return out
+
+
+def corrected(row: Row) -> Row:
+    """The correction Usaha Mikro sent: more KSP assessed (3 %) and Rp 8.000.000 more spent."""
+    if not row.children:
+        return replace(row, realisasi_value="3,00%", realisasi_own=row.realisasi_own + 8_000_000)
+    children = tuple(corrected(c) for c in row.children)
+    value = "3,00%" if row.kode.count(".") == 4 else row.realisasi_value
+    return replace(row, children=children, realisasi_value=value)
+
+
+def _arrive(path: Path, moment: datetime) -> None:
+    os.utime(path, (moment.timestamp(), moment.timestamp()))
 
 
 IKU = (
@@ -298,7 +324,14 @@ def generate_office(out: Path | str, office: Office = OFFICE) -> dict[str, Path]
         skala=(("Sangat Baik", 91), ("Baik", 76), ("Cukup", 66), ("Kurang", 51), ("Sangat Kurang", 0)),
         year=office.year,
     )}
+    tz = ZoneInfo("Asia/Makassar")
     for bidang, (name, spec, options) in REALISASI_FILES.items():
-        written[bidang] = write_realisasi(out / "realisasi" / name, _programs(spec), **options)
+        saved = {"saved": SAVED_IN_EXCEL[bidang]} if bidang in SAVED_IN_EXCEL else {}
+        written[bidang] = write_realisasi(out / "realisasi" / name, _programs(spec), **options, **saved)
+        _arrive(written[bidang], ARRIVED[bidang].replace(tzinfo=tz))
+    name, bidang = CORRECTION
+    _, spec, options = REALISASI_FILES[bidang]
+    written[name] = write_realisasi(out / "realisasi" / name, [corrected(p) for p in _programs(spec)], **options)
+    _arrive(written[name], ARRIVED[name].replace(tzinfo=tz))
     written["odk"] = write_odk(out / ODK, odk_rows(office), office)
     return written

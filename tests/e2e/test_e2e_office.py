@@ -82,9 +82,10 @@ def test_a_program_serving_two_sasaran_counts_for_each(report):
     assert "2.17.02.1.01.0001" in by_sasaran["S1"] and "2.17.02.1.01.0001" not in by_sasaran["S2"]
     eff = {r["Kode IKU"]: r for r in report.records("Efisiensi", "Kode IKU")}
     p02, p03 = o.program("2.17.02"), o.program("2.17.03")  # 2.17.07 (S2) has not reported yet
+    spent03 = p03.realisasi_anggaran + 8_000_000  # Usaha Mikro's correction
     assert eff["S1"]["Anggaran (Rp)"] == p02.pagu + p03.pagu
-    assert eff["S1"]["Realisasi Anggaran (Rp)"] == p02.realisasi_anggaran + p03.realisasi_anggaran
-    assert eff["S2"]["Anggaran (Rp)"] == p03.pagu and eff["S2"]["Realisasi Anggaran (Rp)"] == p03.realisasi_anggaran
+    assert eff["S1"]["Realisasi Anggaran (Rp)"] == p02.realisasi_anggaran + spent03
+    assert eff["S2"]["Anggaran (Rp)"] == p03.pagu and eff["S2"]["Realisasi Anggaran (Rp)"] == spent03
 
 
 def test_percentage_outputs_show_as_percentages(report):
@@ -92,9 +93,9 @@ def test_percentage_outputs_show_as_percentages(report):
     typed = rows["2.17.02.1.01.0001"]  # Excel percentages 1 and 0.45 with a % format
     assert (typed["Target"], typed["Realisasi"], typed["Satuan"]) == (1, 0.45, "%")
     assert typed["Capaian"] == pytest.approx(0.45)
-    text = rows["2.17.03.1.02.0001"]  # the texts "5%" and "2,50%"
-    assert (text["Target"], text["Realisasi"]) == (pytest.approx(0.05), pytest.approx(0.025))
-    assert text["Capaian"] == pytest.approx(0.5)
+    text = rows["2.17.03.1.02.0001"]  # the texts "5%" and "3,00%" (the correction of "2,50%")
+    assert (text["Target"], text["Realisasi"]) == (pytest.approx(0.05), pytest.approx(0.03))
+    assert text["Capaian"] == pytest.approx(0.6)
     assert not [p for p in report.validasi() if p["Aturan"] == "number_invalid"]
     ws = report.wb["Kinerja Program"]
     header = next(r for r in ws.iter_rows() if r[0].value == "Kode IKU")
@@ -160,3 +161,57 @@ def test_the_page_summary_marks_sementara(report):
     assert summary["instansi"] == o.OFFICE.instansi
     marked = {(s["kode_iku"], s["tahun"]): s["dasar"] for s in summary["sementara"]}
     assert marked == {("S1", 2025): "Tahun Buku 2025 s.d. Juni", ("S2", 2025): "Statistik 2025 s.d. Juni"}
+
+
+# --- when files arrived ---------------------------------------------------------------------
+
+
+def test_received_is_when_the_file_arrived_not_when_excel_saved_it(report):
+    rows = {r["Bidang"]: r for r in report.records("Pengumpulan", "Bidang")}
+    # saved in Excel on 8 July, dropped on the 13th: late
+    kelembagaan = rows[o.KELEMBAGAAN]
+    assert kelembagaan["Status"] == "Terlambat"
+    assert kelembagaan["Diterima (WITA)"] == o.ARRIVED[o.KELEMBAGAAN]
+    assert rows[o.SEKRETARIAT]["Status"] == "Tepat Waktu" and rows[o.PENGAWASAN]["Status"] == "Tepat Waktu"
+    assert rows[o.KEWIRAUSAHAAN]["Status"] == "Belum Mengirim"
+    files = {r["Berkas"]: r for r in report.records("Ringkasan", "Berkas")}
+    assert files[KELEMBAGAAN_FILE]["Tiba (WITA)"] == o.ARRIVED[o.KELEMBAGAAN]
+
+
+def test_on_time_then_a_correction_after_the_deadline_is_on_time_with_the_correction_shown(report):
+    rows = {r["Bidang"]: r for r in report.records("Pengumpulan", "Bidang")}
+    mikro = rows[o.USAHA_MIKRO]
+    correction = f"realisasi/{o.CORRECTION[0]}"
+    assert mikro["Status"] == "Tepat Waktu"
+    assert mikro["Berkas"] == f"{USAHA_MIKRO_FILE}; {correction}"
+    assert mikro["Diterima (WITA)"] == o.ARRIVED[o.CORRECTION[0]]
+    assert "Pertama diterima 09/07/2025 14:00" in mikro["Keterangan"]
+    assert f"koreksi setelah batas: {correction}" in mikro["Keterangan"]
+    # the correction's figures are the ones used
+    tree = {r["Kode"]: r for r in report.records("Realisasi Anggaran", "Level")}
+    assert tree["2.17.03.1.02.0001"]["Realisasi (Rp)"] == 160_000_000
+
+
+def test_a_superseded_file_keeps_its_bidang(report):
+    rows = {r["Bidang"]: r for r in report.records("Pengumpulan", "Bidang")}
+    assert "(tanpa bidang)" not in rows
+    files = {r["Berkas"]: r for r in report.records("Ringkasan", "Berkas")}
+    old = files[USAHA_MIKRO_FILE]
+    assert old["Bidang"] == o.USAHA_MIKRO and old["Baris Ditolak"] == old["Baris Dibaca"]
+
+
+def test_the_first_arrival_survives_a_touch_and_a_restart(build, inputs, tmp_path_factory, report):
+    """A file touched after it arrived (a copy, a backup restore) keeps the day it first came."""
+    import os
+
+    path = inputs / KELEMBAGAAN_FILE
+    before_deadline = o.ARRIVED[o.SEKRETARIAT].replace(tzinfo=None).timestamp()  # naive: local time of the host
+    st = path.stat()
+    os.utime(path, (st.st_atime, before_deadline))
+    try:
+        again = build.run_pipeline(inputs, tmp_path_factory.mktemp("office-touched"), PERIOD)
+    finally:
+        os.utime(path, (st.st_atime, st.st_mtime))
+    rows = {r["Bidang"]: r for r in again.records("Pengumpulan", "Bidang")}
+    assert rows[o.KELEMBAGAAN]["Status"] == "Terlambat"
+    assert rows[o.KELEMBAGAAN]["Diterima (WITA)"] == o.ARRIVED[o.KELEMBAGAAN]

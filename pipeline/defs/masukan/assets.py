@@ -12,6 +12,7 @@ import dagster as dg
 
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
+from pipeline.intake.arrivals import record_sources
 from pipeline.intake.loading import SourceFile
 from pipeline.intake.odk import OdkIntake, read_odk
 from pipeline.intake.realisasi import RealisasiIntake, read_realisasi
@@ -64,6 +65,7 @@ def referensi(context: dg.AssetExecutionContext, lkjip: LkjipConfig):
     """Workbook induk perencana: IKU dan targetnya, Renstra, cascading program ke sasaran,
     bidang penanggung jawab, statistik kabupaten/kota, dan anggaran per jenis belanja."""
     ref, sources = read_referensi(lkjip.inputs)
+    record_sources(sources, lkjip.inputs)
     problems = [p for s in sources for p in s.problems]
     _release(sources)
     yield dg.Output(ReferensiIntake(ref, sources, problems), metadata={"berkas": ref.file, "iku": ref.iku.height})
@@ -75,6 +77,7 @@ def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, refe
     """Berkas realisasi bulanan setiap bidang untuk periode ini: keluaran dan anggaran per
     sub kegiatan, dibersihkan dan diperiksa (kode, angka, jumlah, duplikat antar berkas)."""
     intake = read_realisasi(lkjip.inputs, referensi.referensi, context.partition_key)
+    record_sources(intake.sources, lkjip.inputs)  # when each file arrived decides on time / late
     _release(intake.sources)
     yield dg.Output(intake, metadata={"sub_kegiatan": intake.sub.height, "berkas": len(intake.sources),
                                       "masalah": len(intake.problems)})
@@ -86,6 +89,7 @@ def data_koperasi(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referen
     """Ekspor Online Data Koperasi (ODK): satu baris per koperasi per tahun buku, duplikat
     (NIK, Tahun Buku) diselesaikan dengan Tanggal Update terbaru."""
     intake = read_odk(lkjip.inputs, referensi.referensi)
+    record_sources(intake.sources, lkjip.inputs)
     _release(intake.sources)
     yield dg.Output(intake, metadata={"baris": intake.rows.height, "berkas": len(intake.sources)})
     yield account_check(intake.sources)
