@@ -46,15 +46,16 @@ RULES: dict[str, tuple[str, str]] = {
     # rows
     "total_mismatch": (WARNING, "Baris {label} berisi {value} untuk {column}, sedangkan jumlah baris di atasnya {expected}"),
     "subtotal_mismatch": (WARNING, "{level} {code}: {column} tertulis {value}, sedangkan jumlah sub kegiatannya {expected}"),
-    "duplicate_row": (ERROR, "{what} sudah dilaporkan di {expected}; baris ini tidak dipakai"),
-    "duplicate_superseded": (ERROR, "{what} dilaporkan ulang di berkas yang lebih baru ({expected}); baris ini tidak dipakai"),
+    "duplicate_row": (ERROR, "{what} sudah dilaporkan di berkas yang sama ({expected}); baris ini tidak dipakai"),
+    # where: "di berkas yang lebih baru" (realisasi), "di berkas yang sama" / "di berkas lain" (ODK: the latest Tanggal Update wins)
+    "duplicate_superseded": (ERROR, "{what} dilaporkan ulang {where} ({expected}); baris ini tidak dipakai"),
     "realisasi_over_pagu": (WARNING, "Realisasi anggaran {value} melebihi pagu {expected}"),
     "realisasi_over_target": (WARNING, "Realisasi keluaran {value} melebihi target {expected}"),
     "unknown_sub_kegiatan": (WARNING, "Sub kegiatan {value} tidak terdaftar di referensi Bidang"),
     "missing_sub_kegiatan": (WARNING, "Sub kegiatan {value} milik {expected} tidak dilaporkan untuk periode ini"),
     "unknown_region": (ERROR, "Kabupaten/Kota '{value}' tidak ada di referensi Statistik; yang dikenal: {expected}"),
     "region_ambiguous": (ERROR, "Kabupaten/Kota '{value}' tidak dapat dibedakan: {expected}; tulis lengkap dengan Kabupaten atau Kota"),
-    "budget_mismatch": (WARNING, "Jumlah pagu per jenis belanja {value} berbeda dengan jumlah pagu sub kegiatan {expected}"),
+    "budget_mismatch": (WARNING, "Jumlah pagu per jenis belanja {value} berbeda dengan jumlah pagu sub kegiatan {expected}{pending}"),
     "iku_override": (WARNING, "Realisasi {indicator} tahun {year} ditetapkan {value} di referensi, hasil hitung {expected}; nilai referensi yang dipakai"),
     "expectation_failed": (ERROR, "{message}"),
 }

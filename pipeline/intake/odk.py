@@ -110,9 +110,12 @@ def _dedupe(rows: pl.DataFrame, located) -> pl.DataFrame:
 
     def make(record, loc):
         w = winner_at[(record["nik"], record["tahun_buku"])]
+        same_file = w["file"] == record["file"]
         return problem("duplicate_superseded", file=record["file"], sheet=record["sheet"], cell=f"baris {record[ROW]}",
                        column="NIK", value=record["nik"], what=f"Koperasi NIK {record['nik']} tahun buku {record['tahun_buku']}",
-                       expected=f"{w['file']} baris {w[ROW]}, tanggal update {w['tanggal_update'] or '-'}")
+                       where="di berkas yang sama" if same_file else "di berkas lain",
+                       expected=(f"baris {w[ROW]}" if same_file else f"{w['file']} baris {w[ROW]}")
+                       + f", tanggal update {w['tanggal_update'] or '-'}")
 
     _reject(losers, located, make)
     return winners

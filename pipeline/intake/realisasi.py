@@ -34,10 +34,14 @@ class RealisasiIntake:
 
     period: str
     sub: pl.DataFrame  # one row per sub kegiatan (the facts)
-    parents: pl.DataFrame  # program and kegiatan rows as stated (names, indicators, subtotals)
+    parents: pl.DataFrame  # one program and kegiatan row per code, as stated (names, indicators)
     sources: list[SourceFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     received: dict[str, list[SourceFile]] = field(default_factory=dict)  # bidang -> files for the period
+    # every program/kegiatan row that stands (one per file that states it), and each file's own
+    # sub kegiatan: a stated row is the subtotal of its own file's rows
+    stated: pl.DataFrame = field(default_factory=pl.DataFrame)
+    own_sub: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def names(self) -> dict[str, str]:
@@ -167,10 +171,8 @@ def _combine(intake: RealisasiIntake, rows: pl.DataFrame, ref: Referensi) -> Non
     )
     # newest file first; within a file, the first row wins
     rows = rows.sort(["_mtime", "file", ROW], descending=[True, True, False])
-    winners = rows.unique(subset=["kode"], keep="first", maintain_order=True)
-    losers = rows.join(winners.select("file", ROW), on=["file", ROW], how="anti")
-    for loser in losers.iter_rows(named=True):
-        winner = winners.filter(pl.col("kode") == loser["kode"]).row(0, named=True)
+    kept, own, losers = _choose(rows.to_dicts())
+    for loser, winner in losers:
         source = by_file[loser["file"]]
         same_file = winner["file"] == loser["file"]
         source.problems.append(problem(
@@ -178,12 +180,19 @@ def _combine(intake: RealisasiIntake, rows: pl.DataFrame, ref: Referensi) -> Non
             file=loser["file"], sheet=loser["sheet"], cell=f"baris {loser[ROW]}", column="Kode", value=loser["kode"],
             what=f"{_level_label(loser[LEVEL])} {loser['kode']}",
             expected=f"baris {winner[ROW]}" if same_file else f"{winner['file']} baris {winner[ROW]}",
+            where="di berkas yang lebih baru",
         ))
         source.report.rows_accepted -= 1
         source.report.rows_rejected += 1
-    winners = winners.sort(["kode"], maintain_order=True)
-    intake.sub = winners.filter(pl.col(LEVEL) == "sub_kegiatan").drop("_mtime")
-    intake.parents = winners.filter(pl.col(LEVEL) != "sub_kegiatan").drop("_mtime")
+    frame = pl.DataFrame(kept, schema=rows.schema).drop("_mtime") if kept else rows.clear().drop("_mtime")
+    subs = frame.filter(pl.col(LEVEL) == "sub_kegiatan").sort(["kode"], maintain_order=True)
+    stated = frame.filter(pl.col(LEVEL) != "sub_kegiatan")
+    intake.sub = subs
+    intake.stated = stated
+    # one program/kegiatan row per code for names and indicators: the newest file's
+    intake.parents = stated.unique(subset=["kode"], keep="first", maintain_order=True).sort(["kode"], maintain_order=True)
+    intake.own_sub = (pl.DataFrame(own, schema=rows.schema).drop("_mtime") if own else subs.clear())
+    winners = frame
 
     # a file's bidang are those of all its rows: a file superseded by a newer one still came from its bidang
     for record in rows.iter_rows(named=True):
@@ -198,6 +207,72 @@ def _combine(intake: RealisasiIntake, rows: pl.DataFrame, ref: Referensi) -> Non
         for name in source.report.bidang or ["(tanpa bidang)"]:
             intake.received.setdefault(name, []).append(source)
     _missing_expected(intake, ref)
+
+
+def _choose(records: list[dict]) -> tuple[list[dict], list[dict], list[tuple[dict, dict]]]:
+    """Which rows count: (kept rows, each file's own sub kegiatan, [(loser, the row it lost to)]).
+
+    ``records`` come newest file first.  A sub kegiatan belongs to the first
+    file that reports it (the newest); the others are superseded, and the same
+    code twice in one file keeps its first row.  A program or kegiatan row is
+    the subtotal of its own file's rows below it: two bidang under one program
+    each state the program row above their own kegiatan, and both rows stand
+    (the program's total is the sum over files).  Such a row is superseded only
+    when every sub kegiatan under it in its file was superseded; a row with no
+    sub kegiatan under it in its file counts only where no other file states
+    that code.
+    """
+    subs = [r for r in records if r[LEVEL] == "sub_kegiatan"]
+    parents = [r for r in records if r[LEVEL] != "sub_kegiatan"]
+    losers: list[tuple[dict, dict]] = []
+    winner_of: dict[str, dict] = {}
+    own: list[dict] = []
+    first_in_file: dict[tuple[str, str], dict] = {}
+    for r in subs:
+        here = first_in_file.get((r["file"], r["kode"]))
+        if here is not None:
+            losers.append((r, here))  # twice in one file
+            continue
+        first_in_file[(r["file"], r["kode"])] = r
+        own.append(r)
+        if r["kode"] in winner_of:
+            losers.append((r, winner_of[r["kode"]]))
+        else:
+            winner_of[r["kode"]] = r
+    below: dict[tuple[str, str], list[dict]] = {}  # (file, parent code) -> its own sub kegiatan
+    for r in own:
+        for code in (r["program"], r["kegiatan"]):
+            below.setdefault((r["file"], code), []).append(r)
+    kept_parents: list[dict] = []
+    childless: list[dict] = []
+    for r in parents:
+        key = (r["file"], r["kode"])
+        here = first_in_file.get(key)
+        if here is not None:
+            losers.append((r, here))
+            continue
+        first_in_file[key] = r
+        children = below.get(key)
+        if not children:
+            childless.append(r)
+        elif any(winner_of[c["kode"]] is c for c in children):
+            kept_parents.append(r)
+        else:  # all its rows now come from a newer file
+            losers.append((r, _same_level(r, winner_of[children[0]["kode"]], records)))
+    stated = {r["kode"]: r for r in reversed(kept_parents)}
+    for r in childless:
+        if r["kode"] in stated:
+            losers.append((r, stated[r["kode"]]))
+        else:
+            stated[r["kode"]] = r
+            kept_parents.append(r)
+    kept = [*winner_of.values(), *kept_parents]
+    return kept, own, losers
+
+
+def _same_level(parent: dict, sub: dict, records: list[dict]) -> dict:
+    """The row of ``parent``'s code in the file that now holds ``sub`` (else ``sub`` itself)."""
+    return next((r for r in records if r["file"] == sub["file"] and r["kode"] == parent["kode"]), sub)
 
 
 def _level_label(level: str) -> str:

@@ -175,8 +175,14 @@ def realisasi_anggaran_sheet(ref: Referensi, intake: RealisasiIntake, period: Pe
         return table
     tree = budget.budget_tree(intake.sub, intake.names)
     bidang = {r["kode"]: r["bidang"] for r in pl.concat([intake.sub, intake.parents], how="diagonal_relaxed").iter_rows(named=True)}
+    parts: dict[str, list[str]] = {}  # a program or kegiatan reported by several bidang: all of them
+    for r in intake.sub.iter_rows(named=True):
+        for code in (r["program"], r["kegiatan"]):
+            if r["bidang"] and r["bidang"] not in parts.setdefault(code, []):
+                parts[code].append(r["bidang"])
     for r in tree.iter_rows(named=True):
-        table.add(LEVEL_LABEL[r["level"]], r["kode"], r["uraian"], bidang.get(r["kode"]) or ref.bidang_of(r["kode"]) or "",
+        shown = bidang.get(r["kode"]) or ref.bidang_of(r["kode"]) or ", ".join(parts.get(r["kode"], []))
+        table.add(LEVEL_LABEL[r["level"]], r["kode"], r["uraian"], shown,
                   rupiah(r["pagu"]), rupiah(r["realisasi_anggaran"]), percent(r["capaian"]))
     pagu, spent, cap = budget.budget_total(intake.sub)
     table.add("Jumlah", "", "JUMLAH", "", rupiah(pagu), rupiah(spent), percent(cap))
@@ -184,20 +190,27 @@ def realisasi_anggaran_sheet(ref: Referensi, intake: RealisasiIntake, period: Pe
 
 
 def subtotal_problems(intake: RealisasiIntake) -> list[Problem]:
-    """Program and kegiatan rows whose stated money differs from the sum of their sub kegiatan."""
-    if intake.sub.height == 0 or intake.parents.height == 0:
+    """Program and kegiatan rows whose stated money differs from the sum of their own file's sub kegiatan.
+
+    A stated row is a subtotal of the rows of its file: two bidang under one
+    program each state the program's part they report.
+    """
+    stated_all = intake.stated if intake.stated.height else intake.parents
+    own_all = intake.own_sub if intake.own_sub.height else intake.sub
+    if own_all.height == 0 or stated_all.height == 0:
         return []
-    tree = budget.budget_tree(intake.sub, intake.names)
-    stated = intake.parents.select(LEVEL, "kode", "pagu", "realisasi_anggaran", "file", "sheet", "_row",
-                                   "_col_pagu", "_col_realisasi_anggaran")
     found = []
     labels = {"pagu": "Pagu", "realisasi_anggaran": "Realisasi Anggaran"}
-    for d in budget.subtotal_differences(stated, tree):
-        letter = d.get(f"_col_{d['column']}")
-        cell = f"{letter}{d['_row']}" if letter else f"baris {d['_row']}"
-        found.append(problem("subtotal_mismatch", file=d["file"], sheet=d["sheet"], cell=cell,
-                             column=labels.get(d["column"], d["column"]), value=rupiah_text(d["stated"]),
-                             expected=rupiah_text(d["computed"]), level=LEVEL_LABEL[d["level"]], code=d["kode"]))
+    for file in sorted(set(stated_all["file"].to_list())):
+        tree = budget.budget_tree(own_all.filter(pl.col("file") == file), intake.names)
+        stated = stated_all.filter(pl.col("file") == file).select(
+            LEVEL, "kode", "pagu", "realisasi_anggaran", "file", "sheet", "_row", "_col_pagu", "_col_realisasi_anggaran")
+        for d in budget.subtotal_differences(stated, tree):
+            letter = d.get(f"_col_{d['column']}")
+            cell = f"{letter}{d['_row']}" if letter else f"baris {d['_row']}"
+            found.append(problem("subtotal_mismatch", file=d["file"], sheet=d["sheet"], cell=cell,
+                                 column=labels.get(d["column"], d["column"]), value=rupiah_text(d["stated"]),
+                                 expected=rupiah_text(d["computed"]), level=LEVEL_LABEL[d["level"]], code=d["kode"]))
     return found
 
 
@@ -222,8 +235,11 @@ def budget_problems(ref: Referensi, intake: RealisasiIntake) -> list[Problem]:
     by_type = float(ref.anggaran["pagu_pergeseran"].sum())
     by_sub = float(intake.sub["pagu"].sum())
     if abs(by_type - by_sub) > 0.5:
+        reported = {" ".join(name.split()).casefold() for name in intake.received}
+        pending = [name for name in ref.bidang_names if " ".join(name.split()).casefold() not in reported]
+        note = f" (bidang yang belum melapor: {', '.join(pending)})" if pending else ""
         return [problem("budget_mismatch", file=ref.file, sheet="Anggaran", column="Pagu Pergeseran",
-                        value=rupiah_text(by_type), expected=rupiah_text(by_sub))]
+                        value=rupiah_text(by_type), expected=rupiah_text(by_sub), pending=note)]
     return []
 
 

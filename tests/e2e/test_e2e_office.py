@@ -215,3 +215,91 @@ def test_the_first_arrival_survives_a_touch_and_a_restart(build, inputs, tmp_pat
     rows = {r["Bidang"]: r for r in again.records("Pengumpulan", "Bidang")}
     assert rows[o.KELEMBAGAAN]["Status"] == "Terlambat"
     assert rows[o.KELEMBAGAAN]["Diterima (WITA)"] == o.ARRIVED[o.KELEMBAGAAN]
+
+
+# --- two bidang under one program, messages -----------------------------------------------------
+
+
+def test_two_bidang_under_one_program_each_state_their_part(report):
+    # each file repeats the program row 2.17.03 above its own kegiatan: no duplicate, no part-vs-whole warning
+    assert not [p for p in report.problems(PENGAWASAN_FILE) if p["Nilai"] == "2.17.03"]
+    assert not report.problems(rule="subtotal_mismatch")
+    correction = f"realisasi/{o.CORRECTION[0]}"
+    assert not [p for p in report.problems(correction) if p["Tingkat"] == "Error"]
+    files = {r["Berkas"]: r for r in report.records("Ringkasan", "Berkas")}
+    assert files[PENGAWASAN_FILE]["Baris Ditolak"] == 0
+    # the whole program is the sum over both files
+    tree = {r["Kode"]: r for r in report.records("Realisasi Anggaran", "Level")}
+    p03 = o.program("2.17.03")
+    assert tree["2.17.03"]["Pagu (Rp)"] == p03.pagu
+    assert tree["2.17.03"]["Realisasi (Rp)"] == p03.realisasi_anggaran + 8_000_000
+    assert tree["2.17.03"]["Bidang"] == f"{o.PENGAWASAN}, {o.USAHA_MIKRO}"
+    # the old Usaha Mikro file, all of whose rows the correction replaced, is superseded row by row
+    old = {p["Nilai"] for p in report.problems(USAHA_MIKRO_FILE, "duplicate_superseded")}
+    assert old == {"2.17.03", "2.17.03.1.02", "2.17.03.1.02.0001"}
+
+
+def test_a_wrong_subtotal_is_compared_with_its_own_file(build, inputs, tmp_path_factory):
+    """The program row of one bidang's file that does not add up to that file's rows is still reported."""
+    from openpyxl import load_workbook
+
+    root = tmp_path_factory.mktemp("office-subtotal")
+    copy = root / "inputs"
+    import shutil
+
+    shutil.copytree(inputs, copy)
+    path = copy / PENGAWASAN_FILE
+    wb = load_workbook(path)
+    ws = wb["Realisasi"]
+    row = next(r for r in ws.iter_rows() if r[0].value == "2.17.03")
+    row[6].value = "Rp. 700.000.000,00"  # the file's own rows add up to Rp 650.000.000
+    wb.save(path)
+    report = build.run_pipeline(copy, root / "outputs", PERIOD)
+    [p] = report.problems(rule="subtotal_mismatch")
+    assert p["Berkas"] == PENGAWASAN_FILE and p["Sel/Baris"] == f"G{row[0].row}"
+    assert "Rp 700.000.000" in p["Pesan"] and "Rp 650.000.000" in p["Pesan"]
+
+
+def test_template_of_a_bidang_under_a_shared_program(inputs, tmp_path):
+    from pipeline.cli import main
+
+    assert main(["template", "--bidang", o.USAHA_MIKRO, "--period", "2025-07", "--inputs", str(inputs),
+                 "--out", str(tmp_path)]) == 0
+    [path] = tmp_path.glob("*.xlsx")
+    rows = {r[0]: r for r in load_workbook(path)["Realisasi"].iter_rows(values_only=True) if r and r[0]}
+    assert [k for k in rows if k.startswith("2.")] == ["2.17.03", "2.17.03.1.02", "2.17.03.1.02.0001"]
+    assert rows["2.17.03"][6] == 380_000_000  # the program's pagu in this bidang's file: its own part
+
+
+def test_a_duplicate_inside_one_file_says_so(report):
+    [p] = report.problems(ODK_FILE, "duplicate_superseded")
+    assert "di berkas yang sama" in p["Pesan"] and "lebih baru" not in p["Pesan"]
+    assert "baris 5" in p["Pesan"] and "tanggal update 2025-02-10" in p["Pesan"]
+
+
+def test_the_budget_warning_names_the_bidang_that_have_not_reported(report):
+    [p] = report.problems(rule="budget_mismatch")
+    assert p["Tingkat"] == "Peringatan"
+    assert f"belum melapor: {o.KEWIRAUSAHAAN}" in p["Pesan"]
+    assert o.SEKRETARIAT not in p["Pesan"]
+
+
+def test_a_sub_kegiatan_twice_in_one_file_says_di_berkas_yang_sama(inputs, tmp_path):
+    import shutil
+
+    from pipeline.validate_cmd import check_files
+
+    copy = tmp_path / "inputs"
+    shutil.copytree(inputs, copy)
+    path = copy / "realisasi" / "Realisasi Juni 2025 Sekretariat.xlsx"
+    wb = load_workbook(path)
+    ws = wb["Realisasi"]
+    sub = next(r for r in ws.iter_rows() if r[0].value == "2.17.01.1.06.0004")
+    ws.insert_rows(sub[0].row + 1)
+    for cell in sub:
+        ws.cell(sub[0].row + 1, cell.column, cell.value)
+    wb.save(path)
+    [(_, problems)] = check_files([path], copy)
+    [p] = [p for p in problems if p.rule == "duplicate_row"]
+    assert p.cell == f"baris {sub[0].row + 1}"
+    assert f"di berkas yang sama (baris {sub[0].row})" in p.message
