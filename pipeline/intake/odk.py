@@ -11,13 +11,13 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.domain.regions import RegionError, RegionIndex
+from pipeline.intake import rules
 from pipeline.intake.files import discover
 from pipeline.intake.loading import SourceFile, load_table, open_sources
 from pipeline.intake.referensi import Referensi
 from pipeline.intake.sheets import ROW
 from pipeline.intake.tables import ODK
-from pipeline.problems import Problem, problem
+from pipeline.problems import Problem
 
 MAX_LISTED_DUPLICATES = 10_000  # beyond this, duplicates are still counted, not each listed
 
@@ -59,11 +59,11 @@ def read_odk(inputs: Path, ref: Referensi, paths: list[Path] | None = None) -> O
     return intake
 
 
-def _reject(bad: pl.DataFrame, located, make) -> None:
-    """Report each row of ``bad`` and move it from accepted to rejected in its file's account."""
-    for record in bad.iter_rows(named=True):
-        source, loc = located[record["file"]]
-        source.problems.append(make(record, loc))
+def _reject(found: list[Problem], located) -> None:
+    """Report each problem and move its row from accepted to rejected in its file's account."""
+    for item in found:
+        source, _ = located[item.file]
+        source.problems.append(item)
         source.report.rows_accepted -= 1
         source.report.rows_rejected += 1
 
@@ -72,50 +72,13 @@ def _check_regions(rows: pl.DataFrame, ref: Referensi, located) -> pl.DataFrame:
     """Each Kabupaten/Kota becomes the referensi's name of that region; unknown or ambiguous names are rejected."""
     if ref.statistik.height == 0:
         return rows
-    index = RegionIndex(ref.statistik["kabupaten"].to_list())
-    resolved: dict[str, str | None] = {}
-    reasons: dict[str, list[str]] = {}
-    for name in rows["kabupaten"].drop_nulls().unique().sort().to_list():  # each name once
-        try:
-            resolved[name] = index.resolve(name)
-        except RegionError as exc:
-            resolved[name] = None
-            reasons[name] = exc.candidates
-    keyed = rows.with_columns(pl.col("kabupaten").replace_strict(resolved, default=None, return_dtype=pl.String)
-                              .alias("_canon"))
-    bad = keyed.filter(pl.col("_canon").is_null() & pl.col("kabupaten").is_not_null())
-    expected = ", ".join(sorted(index.names))
-
-    def make(r, loc):
-        where = dict(file=r["file"], sheet=r["sheet"], cell=loc.cell(r[ROW], "kabupaten"), column="Kabupaten/Kota",
-                     value=r["kabupaten"])
-        if reasons.get(r["kabupaten"]):
-            return problem("region_ambiguous", **where, expected=" atau ".join(reasons[r["kabupaten"]]))
-        return problem("unknown_region", **where, expected=expected)
-
-    _reject(bad, located, make)
-    keyed = keyed.join(bad.select("file", ROW), on=["file", ROW], how="anti")
-    return keyed.with_columns(pl.col("_canon").alias("kabupaten")).drop("_canon")
+    letters = {file: loc.columns for file, (_, loc) in located.items()}
+    kept, found = rules.unknown_regions(rows, ref.statistik["kabupaten"].to_list(), letters)
+    _reject(found, located)
+    return kept
 
 
 def _dedupe(rows: pl.DataFrame, located) -> pl.DataFrame:
-    ordered = rows.sort(["nik", "tahun_buku", "tanggal_update", "_order", ROW],
-                        descending=[False, False, True, True, True], nulls_last=True)
-    winners = ordered.unique(subset=["nik", "tahun_buku"], keep="first", maintain_order=True)
-    losers = ordered.join(winners.select("file", ROW), on=["file", ROW], how="anti")
-    if losers.height == 0:
-        return winners
-    winner_at = {(r["nik"], r["tahun_buku"]): r for r in winners.join(losers.select("nik", "tahun_buku").unique(),
-                                                                     on=["nik", "tahun_buku"]).iter_rows(named=True)}
-
-    def make(record, loc):
-        w = winner_at[(record["nik"], record["tahun_buku"])]
-        same_file = w["file"] == record["file"]
-        return problem("duplicate_superseded", file=record["file"], sheet=record["sheet"], cell=f"baris {record[ROW]}",
-                       column="NIK", value=record["nik"], what=f"Koperasi NIK {record['nik']} tahun buku {record['tahun_buku']}",
-                       where="di berkas yang sama" if same_file else "di berkas lain",
-                       expected=(f"baris {w[ROW]}" if same_file else f"{w['file']} baris {w[ROW]}")
-                       + f", tanggal update {w['tanggal_update'] or '-'}")
-
-    _reject(losers, located, make)
+    winners, found = rules.duplicate_koperasi(rows)
+    _reject(found, located)
     return winners

@@ -1,29 +1,27 @@
-"""The sheets of the consolidated workbook, computed from what was read.
+"""The sheets of the consolidated workbook, laid out from what was read and computed.
 
 Each function builds one :class:`SheetTable` (one table of the report) from the
-intake results and the pure domain functions; Dagster assets call them.
+intake results and the pure domain functions; Dagster assets call them.  Nothing
+here judges an input: every problem comes from :mod:`pipeline.intake`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 import polars as pl
 
 from pipeline.domain import budget, indicators
+from pipeline.domain.iku import IkuResult
 from pipeline.domain.numbers import is_percent_unit
 from pipeline.domain.periods import Period
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import LEVEL, RealisasiIntake
 from pipeline.intake.referensi import Referensi
-from pipeline.problems import Problem, problem
-from pipeline.report.format import percent_id
-from pipeline.report.format import rupiah as rupiah_text
+from pipeline.problems import ERROR, WARNING, Problem
 from pipeline.report.sheet import SheetTable, percent, rupiah
 
 LEVEL_LABEL = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub Kegiatan"}
 YEAR = {"Tahun": "0"}  # years without thousands separators
-STATED_TOLERANCE = 0.005  # percent points: a stated IKU value this close to the computed one agrees
 
 
 def title(ref: Referensi, heading: str, period: Period) -> list[str]:
@@ -40,72 +38,6 @@ def _value(v: float | None, satuan: str | None):
 
 
 # --- IKU -----------------------------------------------------------------------------
-
-
-@dataclass
-class IkuResult:
-    """Realisasi per indicator and year, where it came from, and the problems found."""
-
-    realisasi: dict[str, dict[int, float]]
-    source: dict[tuple[str, int], str]
-    problems: list[Problem]
-    # (kode_iku, year) -> the unfinished data a computed figure rests on ("Tahun Buku 2025 s.d. Juni")
-    sementara: dict[tuple[str, int], str] = field(default_factory=dict)
-
-    def note(self, kode: str, years) -> str:
-        """``sementara: ...`` when a figure of these years is provisional, else empty."""
-        found = [self.sementara[(kode, y)] for y in years if (kode, y) in self.sementara]
-        return f"Sementara: {'; '.join(found)}" if found else ""
-
-
-def compute_iku(ref: Referensi, odk: OdkIntake, years: list[int], period: Period | None = None) -> IkuResult:
-    """Realisasi of every IKU for the given years: stated in the referensi, else computed.
-
-    A computed figure of the period's year before December is marked sementara.
-    """
-    volume = indicators.volume_usaha_by_year(odk.rows) if odk.rows.height else {}
-    realisasi: dict[str, dict[int, float]] = {}
-    source: dict[tuple[str, int], str] = {}
-    problems: list[Problem] = []
-    sementara: dict[tuple[str, int], str] = {}
-    for record in ref.iku.iter_rows(named=True):
-        kode, sumber = record["kode_iku"], (record["sumber"] or "MANUAL").upper()
-        values: dict[int, float] = {}
-        for year in years:
-            computed = None
-            if sumber == "VOLUME_USAHA_KOPERASI":
-                computed = indicators.volume_usaha_growth(volume, year)
-            elif sumber == "RASIO_KEWIRAUSAHAAN" and ref.statistik.height:
-                computed = indicators.rasio_kewirausahaan(ref.statistik, year)
-            elif sumber == "KUMKM_DIGITAL" and ref.statistik.height and odk.rows.height:
-                computed = indicators.kumkm_digital(odk.rows, ref.statistik, year)
-            stated = ref.stated.get((kode, year))
-            if stated is not None:
-                values[year] = stated
-                source[(kode, year)] = "Ditetapkan (referensi)"
-                if computed is not None and abs(computed - stated) > STATED_TOLERANCE:
-                    sheet, cell = ref.stated_at[(kode, year)]
-                    problems.append(problem("iku_override", file=ref.file, sheet=sheet, cell=cell, column="Realisasi",
-                                            value=percent_id(stated), expected=percent_id(computed),
-                                            indicator=record["indikator"], year=year))
-            elif computed is not None:
-                values[year] = computed
-                source[(kode, year)] = f"Dihitung dari {indicators.COMPUTED_FROM[sumber]}"
-                basis = indicators.provisional_basis(sumber, year, period.year, period.month) if period else None
-                if basis:
-                    sementara[(kode, year)] = basis
-                    source[(kode, year)] += f" (sementara: {basis})"
-        realisasi[kode] = values
-    return IkuResult(realisasi, source, problems, sementara)
-
-
-def iku_years(ref: Referensi, period: Period) -> list[int]:
-    """Years shown in trend tables: the IKU's year columns, and up to the period's year."""
-    years = set(ref.years) | {y for targets in ref.targets.values() for y in targets} | {period.year - 1, period.year}
-    if ref.tahun_awal:
-        years |= set(range(ref.tahun_awal, (ref.tahun_akhir or ref.tahun_awal) + 1))
-    years |= {y for (_, y) in ref.stated}
-    return sorted(y for y in years if y <= max(period.year, ref.tahun_akhir or period.year))
 
 
 def iku_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
@@ -133,7 +65,7 @@ def tren_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
                         "Keterangan"], formats=YEAR)
     for record in ref.iku.iter_rows(named=True):
         kode, satuan = record["kode_iku"], record["satuan"]
-        for year in iku_years(ref, period):
+        for year in ref.iku_years(period.year):
             target = ref.targets.get(kode, {}).get(year)
             real = result.realisasi.get(kode, {}).get(year) if year <= period.year else None
             table.add(kode, record["pernyataan"], record["indikator"], satuan, year, _value(target, satuan),
@@ -189,31 +121,6 @@ def realisasi_anggaran_sheet(ref: Referensi, intake: RealisasiIntake, period: Pe
     return table
 
 
-def subtotal_problems(intake: RealisasiIntake) -> list[Problem]:
-    """Program and kegiatan rows whose stated money differs from the sum of their own file's sub kegiatan.
-
-    A stated row is a subtotal of the rows of its file: two bidang under one
-    program each state the program's part they report.
-    """
-    stated_all = intake.stated if intake.stated.height else intake.parents
-    own_all = intake.own_sub if intake.own_sub.height else intake.sub
-    if own_all.height == 0 or stated_all.height == 0:
-        return []
-    found = []
-    labels = {"pagu": "Pagu", "realisasi_anggaran": "Realisasi Anggaran"}
-    for file in sorted(set(stated_all["file"].to_list())):
-        tree = budget.budget_tree(own_all.filter(pl.col("file") == file), intake.names)
-        stated = stated_all.filter(pl.col("file") == file).select(
-            LEVEL, "kode", "pagu", "realisasi_anggaran", "file", "sheet", "_row", "_col_pagu", "_col_realisasi_anggaran")
-        for d in budget.subtotal_differences(stated, tree):
-            letter = d.get(f"_col_{d['column']}")
-            cell = f"{letter}{d['_row']}" if letter else f"baris {d['_row']}"
-            found.append(problem("subtotal_mismatch", file=d["file"], sheet=d["sheet"], cell=cell,
-                                 column=labels.get(d["column"], d["column"]), value=rupiah_text(d["stated"]),
-                                 expected=rupiah_text(d["computed"]), level=LEVEL_LABEL[d["level"]], code=d["kode"]))
-    return found
-
-
 def anggaran_sheet(ref: Referensi, period: Period) -> SheetTable:
     """Tabel 2.3: the budget by type of spending, before and after the shift."""
     table = SheetTable("Anggaran", title(ref, "Target Belanja Sebelum dan Sesudah Pergeseran Anggaran", period),
@@ -228,26 +135,11 @@ def anggaran_sheet(ref: Referensi, period: Period) -> SheetTable:
     return table
 
 
-def budget_problems(ref: Referensi, intake: RealisasiIntake) -> list[Problem]:
-    """The budget by jenis belanja must add up to the pagu of all sub kegiatan."""
-    if ref.anggaran.height == 0 or intake.sub.height == 0:
-        return []
-    by_type = float(ref.anggaran["pagu_pergeseran"].sum())
-    by_sub = float(intake.sub["pagu"].sum())
-    if abs(by_type - by_sub) > 0.5:
-        reported = {" ".join(name.split()).casefold() for name in intake.received}
-        pending = [name for name in ref.bidang_names if " ".join(name.split()).casefold() not in reported]
-        note = f" (bidang yang belum melapor: {', '.join(pending)})" if pending else ""
-        return [problem("budget_mismatch", file=ref.file, sheet="Anggaran", column="Pagu Pergeseran",
-                        value=rupiah_text(by_type), expected=rupiah_text(by_sub), pending=note)]
-    return []
-
-
 # --- performance of programs -------------------------------------------------------------
 
 
 def _sasaran(ref: Referensi) -> list[dict]:
-    served = {k for kodes in ref.cascading.values() for k in kodes}
+    served = {k for program in ref.cascading for k in ref.sasaran_of(program)}
     return [r for r in ref.iku.iter_rows(named=True) if r["kode_iku"] in served]
 
 
@@ -350,15 +242,10 @@ VALIDASI_COLUMNS = ["Tingkat", "Berkas", "Lembar", "Sel/Baris", "Kolom", "Nilai"
 def validasi_sheet(ref_title: list[str], problems: list[Problem]) -> SheetTable:
     """One row per problem: Error rows and files were not used; Peringatan were used but need a look."""
     table = SheetTable("Validasi", ref_title, VALIDASI_COLUMNS, widths={"Pesan": 90})
-    order = {"Error": 0, "Peringatan": 1}
-    for p in sorted(problems, key=lambda p: (order.get(p.severity, 2), p.file, p.sheet, _cell_order(p.cell))):
-        table.add(p.severity, p.file, p.sheet, p.cell, p.column, p.value, p.rule, p.message)
+    order = {ERROR: 0, WARNING: 1}
+    for p in sorted(problems, key=lambda p: (order.get(p.severity, 2), p.file, p.sheet, p.row or 0, p.cell)):
+        table.add(str(p.severity), p.file, p.sheet, p.cell, p.column, p.value, p.rule, p.message)
     return table
-
-
-def _cell_order(cell: str) -> tuple:
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    return (int(digits) if digits else 0, cell)
 
 
 def pengumpulan_rows(ref: Referensi, intake: RealisasiIntake, period: Period, deadline_day: int):
@@ -374,7 +261,7 @@ def pengumpulan_rows(ref: Referensi, intake: RealisasiIntake, period: Period, de
 def count_by_file(problems: list[Problem]) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
     for p in problems:
-        slot = counts.setdefault(p.file, {"Error": 0, "Peringatan": 0})
+        slot = counts.setdefault(p.file, {ERROR: 0, WARNING: 0})
         slot[p.severity] = slot.get(p.severity, 0) + 1
     return counts
 
@@ -387,8 +274,8 @@ def pengumpulan_sheet(ref: Referensi, rows, problems: list[Problem], period: Per
     counts = count_by_file(problems)
     expected = {" ".join(n.split()).casefold() for n in ref.bidang_names}
     for r in rows:
-        errors = sum(counts.get(f, {}).get("Error", 0) for f in r.files)
-        warnings = sum(counts.get(f, {}).get("Peringatan", 0) for f in r.files)
+        errors = sum(counts.get(f, {}).get(ERROR, 0) for f in r.files)
+        warnings = sum(counts.get(f, {}).get(WARNING, 0) for f in r.files)
         wajib = "Ya" if " ".join(r.bidang.split()).casefold() in expected else "Tidak"
         note = f"Pertama diterima {r.first_received_at:%d/%m/%Y %H:%M}" if r.first_received_at else ""
         if r.corrections:
@@ -400,8 +287,8 @@ def pengumpulan_sheet(ref: Referensi, rows, problems: list[Problem], period: Per
 
 def ringkasan_sheet(ref: Referensi, period: Period, made_at, reports: list, problems: list[Problem]) -> SheetTable:
     """Period, when made, every input file with its SHA-256 and its row account, problem counts."""
-    errors = sum(1 for p in problems if p.severity == "Error")
-    warnings = sum(1 for p in problems if p.severity == "Peringatan")
+    errors = sum(1 for p in problems if p.severity == ERROR)
+    warnings = sum(1 for p in problems if p.severity == WARNING)
     head = [
         "Laporan Kinerja Instansi Pemerintah: Ringkasan Pengolahan",
         ref.instansi,
@@ -416,6 +303,6 @@ def ringkasan_sheet(ref: Referensi, period: Period, made_at, reports: list, prob
     for r in reports:
         found = counts.get(r.file, {})
         table.add(r.file, r.kind, r.status, r.period, ", ".join(r.bidang), r.rows_read, r.rows_accepted,
-                  r.rows_rejected, found.get("Error", 0), found.get("Peringatan", 0), r.size, r.modified, r.arrived, r.sha256,
-                  r.note)
+                  r.rows_rejected, found.get(ERROR, 0), found.get(WARNING, 0), r.size, r.modified, r.arrived,
+                  r.sha256, r.note)
     return table
