@@ -56,6 +56,10 @@ class Referensi:
     statistik: pl.DataFrame = field(default_factory=pl.DataFrame)
     anggaran: pl.DataFrame = field(default_factory=pl.DataFrame)
     skala: list[tuple[str, float]] = field(default_factory=lambda: list(DEFAULT_SKALA))
+    # through the year (Tabel E.81, Tren Bulanan, Peringatan Dini); empty when the sheets are absent
+    target_renstra: pl.DataFrame = field(default_factory=pl.DataFrame)  # one row per code
+    rencana_penarikan: dict[str, dict[int, float]] = field(default_factory=dict)  # sub kegiatan -> month -> Rp
+    analisis: pl.DataFrame = field(default_factory=pl.DataFrame)  # one row per kode_iku
 
     def iku_years(self, period_year: int) -> list[int]:
         """Years shown in the trend tables for a period of ``period_year``."""
@@ -209,6 +213,21 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
     skala = table(t.SKALA, optional=True)
     if skala is not None and skala.rows.height:
         ref.skala = sorted(((r["kategori"], r["batas_bawah"]) for r in skala.rows.iter_rows(named=True)), key=lambda x: -x[1])
+
+    target_renstra = table(t.TARGET_RENSTRA, optional=True)
+    if target_renstra is not None:
+        ref.target_renstra = target_renstra.rows
+
+    rencana = table(t.RENCANA_PENARIKAN, optional=True)
+    if rencana is not None:
+        ref.rencana_penarikan = {
+            r["kode"]: {m: r[f"m{m}"] for m in range(1, 13) if r.get(f"m{m}") is not None}
+            for r in rencana.rows.iter_rows(named=True)
+        }
+
+    analisis = table(t.ANALISIS, optional=True)
+    if analisis is not None:
+        ref.analisis = analisis.rows
 
     source.report.count(read, rejected)
 
