@@ -42,6 +42,24 @@ def latest_rows(inputs: Path, ref, period: Period) -> pl.DataFrame:
     return pl.DataFrame()
 
 
+def _rows_of(rows: pl.DataFrame, ref, name: str) -> pl.DataFrame:
+    """The bidang's rows, with the program and kegiatan rows above them.
+
+    A program shared by several bidang (each reports its own kegiatan) heads
+    each bidang's template; its pagu there is the sum of this bidang's part.
+    """
+    own = rows.filter(pl.col("kode").map_elements(lambda c: ref.bidang_of(c) == name, return_dtype=pl.Boolean))
+    subs = own.filter(pl.col(LEVEL) == "sub_kegiatan")
+    heads = set(subs["program"].to_list()) | set(subs["kegiatan"].to_list())
+    shared = rows.filter(pl.col("kode").is_in(sorted(heads)) & ~pl.col("kode").is_in(own["kode"].to_list()))
+    if shared.height:
+        sums = {code: sum(r["pagu"] or 0 for r in subs.iter_rows(named=True) if code in (r["program"], r["kegiatan"]))
+                for code in shared["kode"].to_list()}
+        shared = shared.with_columns(pl.col("kode").replace_strict(sums, return_dtype=pl.Float64).alias("pagu"))
+        own = pl.concat([own, shared], how="diagonal_relaxed")
+    return own
+
+
 def build_template(bidang: str, period: Period, inputs: Path) -> Workbook:
     ref, _ = read_referensi(inputs)
     known = {normalize_header(n): n for n in ref.bidang_names}
@@ -50,7 +68,7 @@ def build_template(bidang: str, period: Period, inputs: Path) -> Workbook:
         raise ValueError(f"bidang '{bidang}' tidak ada di referensi; pilihan: {', '.join(ref.bidang_names)}")
     rows = latest_rows(inputs, ref, period)
     if rows.height:
-        rows = rows.filter(pl.col("kode").map_elements(lambda c: ref.bidang_of(c) == name, return_dtype=pl.Boolean))
+        rows = _rows_of(rows, ref, name)
     wb = Workbook()
     ws = wb.active
     ws.title = "Realisasi"

@@ -7,7 +7,7 @@ float rupiah, percentages are percent points.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import polars as pl
 
@@ -163,28 +163,28 @@ def output_capaian(target: float | None, realisasi: float | None) -> float:
     return max(0.0, min(100.0, realisasi / target * 100.0))
 
 
-def efficiency(sub: pl.DataFrame, program_to_sasaran: Mapping[str, str]) -> pl.DataFrame:
+def efficiency(sub: pl.DataFrame, program_to_sasaran: Mapping[str, str | Iterable[str]]) -> pl.DataFrame:
     """Budget and efficiency per sasaran over the sub kegiatan of its programs.
 
     efisiensi = sum(pagu x CK - realisasi_anggaran) / sum(pagu x CK) x 100, CK a
-    fraction capped at 1.  Programs absent from the mapping are ignored; a
-    sasaran without sub kegiatan gets 0 money and no percentages.
+    fraction capped at 1.  A program may serve several sasaran (a list): it
+    then counts in full for each of them.  Programs absent from the mapping are
+    ignored; a sasaran without sub kegiatan gets 0 money and no percentages.
     """
-    mapping = {_normalize(k): v for k, v in program_to_sasaran.items()}
+    mapping = {_normalize(k): [v] if isinstance(v, str) else list(v) for k, v in program_to_sasaran.items()}
     acc: dict[str, list[float]] = {}
-    for sasaran in mapping.values():
-        acc.setdefault(sasaran, [0.0, 0.0, 0.0])  # pagu, realisasi_anggaran, pagu x CK
+    for served in mapping.values():
+        for sasaran in served:
+            acc.setdefault(sasaran, [0.0, 0.0, 0.0])  # pagu, realisasi_anggaran, pagu x CK
     for row in _sub_rows(sub):
-        sasaran = mapping.get(_normalize(row["program"]))
-        if sasaran is None:
-            continue
         pagu = row.get("pagu") or 0.0
         real = row.get("realisasi_anggaran") or 0.0
         ck = output_capaian(row.get("target"), row.get("realisasi")) / 100.0
-        a = acc[sasaran]
-        a[0] += pagu
-        a[1] += real
-        a[2] += pagu * ck
+        for sasaran in mapping.get(_normalize(row["program"]), ()):
+            a = acc[sasaran]
+            a[0] += pagu
+            a[1] += real
+            a[2] += pagu * ck
     rows = [
         {
             "sasaran": sasaran,

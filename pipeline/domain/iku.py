@@ -32,6 +32,13 @@ class IkuResult:
     realisasi: dict[str, dict[int, float]] = field(default_factory=dict)  # kode_iku -> year -> value used
     source: dict[tuple[str, int], str] = field(default_factory=dict)  # (kode_iku, year) -> "Dihitung dari ODK" ...
     computed: dict[tuple[str, int], float] = field(default_factory=dict)  # what the formula gave, stated or not
+    # (kode_iku, year) -> the unfinished data a computed figure used rests on ("Tahun Buku 2025 s.d. Juni")
+    sementara: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def note(self, kode: str, years: Iterable[int]) -> str:
+        """``Sementara: ...`` when a figure of these years is provisional, else empty."""
+        found = [self.sementara[(kode, y)] for y in years if (kode, y) in self.sementara]
+        return f"Sementara: {'; '.join(found)}" if found else ""
 
 
 def _computed(sumber: str, year: int, volume: Mapping[int, float], statistik: pl.DataFrame,
@@ -46,11 +53,13 @@ def _computed(sumber: str, year: int, volume: Mapping[int, float], statistik: pl
 
 
 def compute_iku(iku: pl.DataFrame, stated: Mapping[tuple[str, int], float], statistik: pl.DataFrame,
-                odk: pl.DataFrame, years: Iterable[int]) -> IkuResult:
+                odk: pl.DataFrame, years: Iterable[int], period: tuple[int, int] | None = None) -> IkuResult:
     """Realisasi of every IKU (rows with ``kode_iku`` and ``sumber``) for the given years.
 
     A value stated for (indicator, year) is the one used; otherwise the
-    indicator's formula (``sumber``) gives it, when its data are there.
+    indicator's formula (``sumber``) gives it, when its data are there.  With
+    the ``period`` (year, month), a computed figure of a year that has not
+    ended there is marked sementara, with the data it rests on.
     """
     years = list(years)
     volume = indicators.volume_usaha_by_year(odk) if odk.height else {}
@@ -69,6 +78,10 @@ def compute_iku(iku: pl.DataFrame, stated: Mapping[tuple[str, int], float], stat
             elif computed is not None:
                 values[year] = computed
                 result.source[(kode, year)] = SOURCE_LABEL[sumber]
+                basis = indicators.provisional_basis(sumber, year, *period) if period else None
+                if basis:
+                    result.sementara[(kode, year)] = basis
+                    result.source[(kode, year)] += f" (sementara: {basis})"
         result.realisasi[kode] = values
     return result
 

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 
 import polars as pl
 
+from pipeline.domain.periods import MONTH_NAMES_ID
+
 __all__ = [
     "DEFAULT_SKALA",
     "capaian",
@@ -20,6 +22,8 @@ __all__ = [
     "volume_usaha_growth",
     "rasio_kewirausahaan",
     "kumkm_digital",
+    "COMPUTED_FROM",
+    "provisional_basis",
 ]
 
 # lower bounds in percent points, report Tabel 3.1
@@ -82,11 +86,13 @@ def renstra_capaian(
     target_akhir: float | None,
     akumulasi: str | None = "Tahun Berjalan",
     tahun_awal: int | None = None,
+    polaritas: str | None = "Positif",
 ) -> float | None:
     """Capaian against the Renstra's final target, in percent points.
 
     ``Tahun Berjalan``: the year's realisasi; ``Kumulatif``: the sum over
     tahun_awal..year, None unless every one of those years has a realisasi.
+    A ``Negatif`` indicator follows the polarity rule of :func:`capaian`.
     """
     if target_akhir is None or target_akhir == 0:
         return None
@@ -100,7 +106,7 @@ def renstra_capaian(
         total = realisasi_by_year.get(year)
         if total is None:
             return None
-    return total / target_akhir * 100.0
+    return capaian(total, target_akhir, polaritas)
 
 
 def tingkat_kemajuan(capaian: float | None) -> str | None:
@@ -113,6 +119,26 @@ def tingkat_kemajuan(capaian: float | None) -> str | None:
 
 
 # --- IKU formulas ----------------------------------------------------------------
+
+# Sumber -> the data a computed realisasi rests on
+COMPUTED_FROM = {"VOLUME_USAHA_KOPERASI": "ODK", "RASIO_KEWIRAUSAHAAN": "Statistik",
+                 "KUMKM_DIGITAL": "ODK dan Statistik"}
+
+
+def provisional_basis(sumber: str, year: int, period_year: int, period_month: int) -> str | None:
+    """Which unfinished data a computed realisasi rests on, or None when its year has ended.
+
+    A figure of the period's year computed before December (ODK Tahun Buku or
+    Statistik of a year still running) is *sementara*: ``Tahun Buku 2025 s.d. Juni``.
+    """
+    if sumber not in COMPUTED_FROM or year < period_year or period_month >= 12:
+        return None
+    until = f"s.d. {MONTH_NAMES_ID[period_month - 1]}"
+    if sumber == "VOLUME_USAHA_KOPERASI":
+        return f"Tahun Buku {year} {until}"
+    if sumber == "RASIO_KEWIRAUSAHAAN":
+        return f"Statistik {year} {until}"
+    return f"Tahun Buku {year} dan Statistik {year} {until}"
 
 
 def _aktif() -> pl.Expr:

@@ -18,7 +18,17 @@ __all__ = [
     "parse_number",
     "parse_percent",
     "parse_number_series",
+    "PERCENT_UNITS",
+    "is_percent_unit",
 ]
+
+# units (Satuan) whose values are percentages: their cells follow the percent rule
+PERCENT_UNITS = frozenset({"%", "persen", "persentase", "prosentase"})
+
+
+def is_percent_unit(satuan: object) -> bool:
+    """``%``, ``Persen``, ``Persentase`` (any case, spaces ignored)."""
+    return " ".join(str(satuan or "").split()).lower() in PERCENT_UNITS
 
 REASON_AMBIGUOUS = "format angka ambigu: gunakan 1.234,56 (titik ribuan, koma desimal)"
 

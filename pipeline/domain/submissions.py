@@ -45,6 +45,8 @@ class SubmissionRow:
     files: list[str] = field(default_factory=list)
     received_at: datetime | None = None  # latest file, WITA
     deadline: datetime | None = None
+    first_received_at: datetime | None = None  # the first file: it decides on time or late
+    corrections: list[str] = field(default_factory=list)  # files of an on-time bidang that came after the deadline
 
     def as_dict(self) -> dict:
         """JSON-friendly form (the ``pengumpulan`` entries of ringkasan.json,
@@ -55,6 +57,8 @@ class SubmissionRow:
             "files": list(self.files),
             "received_at": self.received_at.isoformat() if self.received_at else None,
             "deadline": self.deadline.isoformat() if self.deadline else None,
+            "first_received_at": self.first_received_at.isoformat() if self.first_received_at else None,
+            "corrections": list(self.corrections),
         }
 
 
@@ -146,5 +150,10 @@ def submission_status(
             if item.file not in files:
                 files.append(item.file)
         status = ON_TIME if first < cutoff else LATE
-        rows.append(SubmissionRow(name, status, files, latest, deadline))
+        corrections: list[str] = []
+        if status == ON_TIME:
+            for item in sorted(items, key=lambda i: (_aware(i.received_at, tz), i.file)):
+                if _aware(item.received_at, tz) >= cutoff and item.file not in corrections:
+                    corrections.append(item.file)
+        rows.append(SubmissionRow(name, status, files, latest, deadline, first, corrections))
     return rows

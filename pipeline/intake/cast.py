@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipeline.domain.codes import CodeError, parse_code
-from pipeline.domain.numbers import NumberError, parse_number_series, parse_percent
+from pipeline.domain.numbers import NumberError, is_percent_unit, parse_number_series, parse_percent
 from pipeline.domain.periods import DateError, parse_date
 from pipeline.intake import tables as t
 from pipeline.intake.sheets import ROW, Located
@@ -56,11 +56,34 @@ class Caster:
         rows = self.loc.data[ROW]
         text_cell = None if self.is_csv else _flags(self.text_cells, self._letter(name), rows)
         values, errors = parse_number_series(raw, text_cell)
+        values, errors = self._percent_rows(name, raw, values, errors)
         if errors.null_count() < len(errors):
             for row, value, reason in zip(rows.to_list(), raw.to_list(), errors.to_list(), strict=True):
                 if reason is not None:
                     self.error("number_invalid", row, name, value, reason=reason)
         return values
+
+    def _percent_rows(self, name: str, raw: pl.Series, values: pl.Series, errors: pl.Series):
+        """Rows whose unit is a percentage follow the percent rule: ``2,50%`` is 2.5, and an Excel
+        percentage (1 or 0.45 with a ``%`` format) is 100 or 45."""
+        f = self.loc.table.field(name) if not name.startswith("y") else None
+        if f is None or f.percent_unit is None or f.percent_unit not in self.loc.columns:
+            return values, errors
+        in_percent = self.loc.data[f.percent_unit].map_elements(is_percent_unit, return_dtype=pl.Boolean)
+        in_percent = in_percent.fill_null(False)
+        if not in_percent.any():
+            return values, errors
+        letter = self._letter(name)
+        new_values, new_errors = values.to_list(), errors.to_list()
+        for i in in_percent.arg_true().to_list():
+            row = self.loc.data[ROW][i]
+            text_cell = None if self.is_csv else (row, letter) in self.text_cells
+            try:
+                new_values[i] = parse_percent(raw[i], text_cell=text_cell, percent_format=(row, letter) in self.percent_cells)
+                new_errors[i] = None
+            except NumberError as exc:
+                new_values[i], new_errors[i] = None, exc.reason
+        return pl.Series(values.name, new_values, dtype=pl.Float64), pl.Series(errors.name, new_errors, dtype=pl.String)
 
     def percent(self, name: str) -> pl.Series:
         raw = self.loc.data[name]

@@ -37,6 +37,7 @@ class FileReport:
     sha256: str = ""
     size: int = 0
     modified: datetime | None = None
+    arrived: datetime | None = None  # when the content first arrived (the arrival ledger), set by a run
     status: str = READ
     note: str = ""
     period: str = ""

@@ -6,7 +6,6 @@ row with the latest Tanggal Update counts, the others are reported.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,13 +27,6 @@ class OdkIntake:
     rows: pl.DataFrame  # accepted, deduplicated rows
     sources: list[SourceFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-
-def region_key(name: str | None) -> str:
-    """'Kab. Badung', 'KABUPATEN BADUNG' and 'Badung' are the same place; 'Kota Denpasar' too."""
-    text = re.sub(r"[^a-z ]+", " ", (name or "").lower())
-    text = re.sub(r"\b(kabupaten|kab|kota|kotamadya)\b", " ", text)
-    return " ".join(text.split())
 
 
 def read_odk(inputs: Path, ref: Referensi, paths: list[Path] | None = None) -> OdkIntake:
@@ -77,10 +69,11 @@ def _reject(found: list[Problem], located) -> None:
 
 
 def _check_regions(rows: pl.DataFrame, ref: Referensi, located) -> pl.DataFrame:
+    """Each Kabupaten/Kota becomes the referensi's name of that region; unknown or ambiguous names are rejected."""
     if ref.statistik.height == 0:
         return rows
     letters = {file: loc.columns for file, (_, loc) in located.items()}
-    kept, found = rules.unknown_regions(rows, ref.statistik["kabupaten"].unique().to_list(), letters, region_key)
+    kept, found = rules.unknown_regions(rows, ref.statistik["kabupaten"].to_list(), letters)
     _reject(found, located)
     return kept
 

@@ -33,11 +33,15 @@ class RealisasiIntake:
 
     period: str
     sub: pl.DataFrame  # one row per sub kegiatan (the facts)
-    parents: pl.DataFrame  # program and kegiatan rows as stated (names, indicators, subtotals)
+    parents: pl.DataFrame  # one program and kegiatan row per code, as stated (names, indicators)
     sources: list[SourceFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     received: dict[str, list[SourceFile]] = field(default_factory=dict)  # bidang -> files for the period
     letters: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> field -> column letter
+    # every program/kegiatan row that stands (one per file that states it), and each file's own
+    # sub kegiatan: a stated row is the subtotal of its own file's rows
+    stated: pl.DataFrame = field(default_factory=pl.DataFrame)
+    own_sub: pl.DataFrame = field(default_factory=pl.DataFrame)
     # through the year (pipeline/intake/year.py): the intakes of the earlier months of the period's year
     # and of December of the Renstra's earlier years, by period ("2024-03"); empty for a single month
     earlier: dict[str, RealisasiIntake] = field(default_factory=dict)
@@ -174,11 +178,16 @@ def _combine(intake: RealisasiIntake, rows: pl.DataFrame, ref: Referensi) -> Non
         source.problems.append(found)
         source.report.rows_accepted -= 1
         source.report.rows_rejected += 1
-    winners = winners.sort(["kode"], maintain_order=True)
-    intake.sub = winners.filter(pl.col(LEVEL) == "sub_kegiatan").drop("_mtime")
-    intake.parents = winners.filter(pl.col(LEVEL) != "sub_kegiatan").drop("_mtime")
+    winners = winners.drop("_mtime")
+    intake.sub = winners.filter(pl.col(LEVEL) == "sub_kegiatan").sort(["kode"], maintain_order=True)
+    intake.stated = winners.filter(pl.col(LEVEL) != "sub_kegiatan")
+    # one program/kegiatan row per code for names and indicators: the newest file's
+    intake.parents = intake.stated.unique(subset=["kode"], keep="first", maintain_order=True).sort(
+        ["kode"], maintain_order=True)
+    intake.own_sub = rules.own_sub_kegiatan(rows).drop("_mtime")
 
-    for record in winners.select("file", "bidang").unique(maintain_order=True).iter_rows(named=True):
+    # a file's bidang are those of all its rows: a file superseded by a newer one still came from its bidang
+    for record in rows.select("file", "bidang").unique(maintain_order=True).iter_rows(named=True):
         report = by_file[record["file"]].report
         if record["bidang"] and record["bidang"] not in report.bidang:
             report.bidang.append(record["bidang"])

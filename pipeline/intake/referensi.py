@@ -21,6 +21,15 @@ from pipeline.problems import problem
 
 DEFAULT_INSTANSI = "Perangkat Daerah"
 
+# Renstra label/value rows: normalized label -> Referensi attribute (first label found wins)
+INSTANSI_LABELS = ("Nama Instansi", "Instansi", "Nama Perangkat Daerah", "Perangkat Daerah")
+SIGNATURE_LABELS = {  # the document's signature block
+    "kepala": ("Kepala", "Nama Kepala", "Nama Kepala Perangkat Daerah"),
+    "nip": ("NIP", "NIP Kepala"),
+    "jabatan": ("Jabatan", "Jabatan Kepala"),
+    "kota": ("Kota", "Tempat", "Kota Penandatanganan"),
+}
+
 
 class NoReferensi(RuntimeError):
     """No usable referensi workbook: nothing can be computed."""
@@ -29,7 +38,11 @@ class NoReferensi(RuntimeError):
 @dataclass
 class Referensi:
     file: str
-    instansi: str = DEFAULT_INSTANSI
+    instansi: str = DEFAULT_INSTANSI  # the office's name, in every title
+    kepala: str | None = None  # signature block of the document: name, NIP, position, place of signing
+    nip: str | None = None
+    jabatan: str | None = None
+    kota: str | None = None
     tahun_awal: int | None = None
     tahun_akhir: int | None = None
     batas_pengumpulan: int | None = None
@@ -38,7 +51,8 @@ class Referensi:
     years: list[int] = field(default_factory=list)  # the year columns of the IKU sheet
     stated: dict[tuple[str, int], float] = field(default_factory=dict)  # (kode_iku, year) -> realisasi
     stated_at: dict[tuple[str, int], tuple[str, int, str | None]] = field(default_factory=dict)  # -> (sheet, row, col)
-    cascading: dict[str, str] = field(default_factory=dict)  # program code -> kode_iku
+    # program code -> the kode_iku it serves; a list when it serves several (one Cascading row each)
+    cascading: dict[str, str | list[str]] = field(default_factory=dict)
     bidang: list[tuple[str, str]] = field(default_factory=list)  # (code prefix, bidang), longest first
     statistik: pl.DataFrame = field(default_factory=pl.DataFrame)
     anggaran: pl.DataFrame = field(default_factory=pl.DataFrame)
@@ -59,6 +73,15 @@ class Referensi:
             if code == prefix or code.startswith(prefix + "."):
                 return name
         return None
+
+    def programs_of(self, kode_iku: str) -> list[str]:
+        """The programs that serve one sasaran (a program may serve several), in code order."""
+        return sorted((p for p in self.cascading if kode_iku in self.sasaran_of(p)), key=_code_key)
+
+    def sasaran_of(self, program: str) -> list[str]:
+        """Every sasaran (kode_iku) a program serves."""
+        served = self.cascading.get(program, [])
+        return [served] if isinstance(served, str) else list(served)
 
     @property
     def bidang_names(self) -> list[str]:
@@ -224,8 +247,7 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
                                                    column=key, value=text))
                 else:
                     setattr(ref, attr, number)
-        if "instansi" in values:
-            ref.instansi = values["instansi"][0]
+        _read_office(source, renstra, values, ref)
         deadline = find_deadline(renstra)
         if deadline is not None and deadline.day is None and deadline.text:
             source.problems.append(problem("integer_invalid", file=file, sheet=renstra.name, row=deadline.row,
@@ -256,7 +278,11 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
 
     cascading = table(t.CASCADING)
     if cascading is not None:
-        ref.cascading = {r["kode_program"]: r["kode_iku"] for r in cascading.rows.iter_rows(named=True)}
+        for r in cascading.rows.iter_rows(named=True):
+            served = ref.sasaran_of(r["kode_program"])
+            if r["kode_iku"] not in served:
+                served.append(r["kode_iku"])
+            ref.cascading[r["kode_program"]] = served[0] if len(served) == 1 else served
 
     bidang = table(t.BIDANG)
     if bidang is not None:
@@ -292,6 +318,28 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
         ref.analisis = analisis.rows
 
     source.report.count(read, rejected)
+
+
+def _read_office(source: SourceFile, sheet, values: dict[str, tuple[str, str]], ref: Referensi) -> None:
+    """The office's name (for every title) and the signature block (for the document)."""
+    found = next((values[normalize_header(label)] for label in INSTANSI_LABELS if normalize_header(label) in values), None)
+    if found is not None and found[0].strip():
+        ref.instansi = " ".join(found[0].split())
+    else:
+        source.problems.append(problem("instansi_missing", file=source.report.file, sheet=sheet.name,
+                                       expected=", ".join(INSTANSI_LABELS), value=DEFAULT_INSTANSI))
+    long_numbers = getattr(sheet, "long_number_cells", frozenset()) or frozenset()
+    for attr, labels in SIGNATURE_LABELS.items():
+        hit = next((values[normalize_header(label)] for label in labels if normalize_header(label) in values), None)
+        if hit is None or not hit[0].strip():
+            continue
+        text, row, col = hit
+        if attr == "nip":
+            if (row, col) in long_numbers:
+                source.problems.append(problem("nip_as_number", file=source.report.file, sheet=sheet.name, row=row,
+                                               col=col, column="NIP", value=text))
+            text = text.replace(" ", "")
+        setattr(ref, attr, " ".join(text.split()))
 
 
 def _whole(text: str) -> int | None:

@@ -16,7 +16,7 @@ realisasi_over_pagu/target :func:`sub_kegiatan_rows`               the realisasi
 unknown_sub_kegiatan       :func:`sub_kegiatan_rows`               the realisasi reader
 subtotal_mismatch          :func:`subtotals`                       the realisasi reader
 missing_sub_kegiatan       :func:`missing_sub_kegiatan`            the realisasi reader
-unknown_region             :func:`unknown_regions`                 the ODK reader
+unknown_region/_ambiguous  :func:`unknown_regions`                 the ODK reader
 duplicate_superseded       :func:`duplicate_koperasi`              the ODK reader
 budget_mismatch            :func:`budget_by_jenis`                 asset ``realisasi_anggaran``
 iku_override               :func:`stated_iku`                      asset ``capaian_iku``; ``lkjip validate`` on a referensi
@@ -36,6 +36,7 @@ from pipeline.domain import budget
 from pipeline.domain.formatting import number_id, percent_id, rupiah
 from pipeline.domain.iku import IkuResult
 from pipeline.domain.numbers import NumberError, parse_number
+from pipeline.domain.regions import RegionError, RegionIndex
 from pipeline.intake.sheets import ROW, Located
 from pipeline.problems import WARNING, Problem, problem
 
@@ -114,27 +115,85 @@ def _level_label(level: str) -> str:
 
 
 def duplicate_kegiatan(rows: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
-    """One row per code across every file of the period: the newest file wins, within a file the first row.
+    """Which rows of the period's files count: (kept rows, an Error per row not used).
 
-    ``rows`` carry file, sheet, ``_mtime`` (the file's time) and ``level``.
-    Returns the winners and one Error per row not used (each is one rejected row of its file).
+    ``rows`` carry file, sheet, ``_mtime`` (the file's time), ``level``,
+    ``program`` and ``kegiatan``.  A sub kegiatan belongs to the newest file
+    that reports it; within a file the first row counts.  A program or kegiatan
+    row is the subtotal of its own file's rows below it: two bidang under one
+    program each state the program row above their own kegiatan, and both rows
+    stand (the whole program is the sum over files).  Such a row is superseded
+    only when every sub kegiatan under it in its file was superseded; a row
+    with no sub kegiatan under it in its file counts only where no other file
+    states that code.
     """
     ordered = rows.sort(["_mtime", "file", ROW], descending=[True, True, False])
-    winners = ordered.unique(subset=["kode"], keep="first", maintain_order=True)
-    losers = ordered.join(winners.select("file", ROW), on=["file", ROW], how="anti")
+    records = ordered.to_dicts()
+    subs = [r for r in records if r[LEVEL] == "sub_kegiatan"]
+    losers: list[tuple[dict, dict]] = []
+    winner_of: dict[str, dict] = {}
+    own: list[dict] = []
+    first_in_file: dict[tuple[str, str], dict] = {}
+    for r in subs:
+        here = first_in_file.get((r["file"], r["kode"]))
+        if here is not None:
+            losers.append((r, here))  # twice in one file
+            continue
+        first_in_file[(r["file"], r["kode"])] = r
+        own.append(r)
+        if r["kode"] in winner_of:
+            losers.append((r, winner_of[r["kode"]]))
+        else:
+            winner_of[r["kode"]] = r
+    below: dict[tuple[str, str], list[dict]] = {}  # (file, parent code) -> its own sub kegiatan
+    for r in own:
+        for code in (r["program"], r["kegiatan"]):
+            below.setdefault((r["file"], code), []).append(r)
+    kept_parents: list[dict] = []
+    childless: list[dict] = []
+    for r in records:
+        if r[LEVEL] == "sub_kegiatan":
+            continue
+        key = (r["file"], r["kode"])
+        here = first_in_file.get(key)
+        if here is not None:
+            losers.append((r, here))
+            continue
+        first_in_file[key] = r
+        children = below.get(key)
+        if not children:
+            childless.append(r)
+        elif any(winner_of[c["kode"]] is c for c in children):
+            kept_parents.append(r)
+        else:  # all its rows now come from a newer file: name that file's row of this code
+            newer = winner_of[children[0]["kode"]]
+            losers.append((r, next((x for x in records if x["file"] == newer["file"] and x["kode"] == r["kode"]), newer)))
+    stated = {r["kode"]: r for r in reversed(kept_parents)}
+    for r in childless:
+        if r["kode"] in stated:
+            losers.append((r, stated[r["kode"]]))
+        else:
+            stated[r["kode"]] = r
+            kept_parents.append(r)
     found: list[Problem] = []
-    if losers.height:
-        winner_of = {r["kode"]: r for r in winners.join(losers.select("kode").unique(), on="kode").iter_rows(named=True)}
-        for loser in losers.iter_rows(named=True):
-            winner = winner_of[loser["kode"]]
-            same_file = winner["file"] == loser["file"]
-            found.append(problem(
-                "duplicate_row" if same_file else "duplicate_superseded",
-                file=loser["file"], sheet=loser["sheet"], row=loser[ROW], column="Kode", value=loser["kode"],
-                what=f"{_level_label(loser[LEVEL])} {loser['kode']}",
-                expected=f"baris {winner[ROW]}" if same_file else f"{winner['file']} baris {winner[ROW]}",
-            ))
-    return winners, found
+    for loser, winner in losers:
+        same_file = winner["file"] == loser["file"]
+        found.append(problem(
+            "duplicate_row" if same_file else "duplicate_superseded",
+            file=loser["file"], sheet=loser["sheet"], row=loser[ROW], column="Kode", value=loser["kode"],
+            what=f"{_level_label(loser[LEVEL])} {loser['kode']}",
+            expected=f"baris {winner[ROW]}" if same_file else f"{winner['file']} baris {winner[ROW]}",
+            where="di berkas yang lebih baru",
+        ))
+    kept = [*winner_of.values(), *kept_parents]
+    return (pl.DataFrame(kept, schema=ordered.schema) if kept else ordered.clear()), found
+
+
+def own_sub_kegiatan(rows: pl.DataFrame) -> pl.DataFrame:
+    """Each file's own sub kegiatan rows (the first of a code within a file), superseded or not:
+    what a program or kegiatan row of that file is the subtotal of."""
+    ordered = rows.filter(pl.col(LEVEL) == "sub_kegiatan").sort(["_mtime", "file", ROW], descending=[True, True, False])
+    return ordered.unique(subset=["file", "kode"], keep="first", maintain_order=True)
 
 
 def _plain(value: float) -> str:
@@ -163,17 +222,24 @@ def sub_kegiatan_rows(rows: pl.DataFrame, letters: Letters, ref: Referensi) -> l
 
 
 def subtotals(intake: RealisasiIntake) -> list[Problem]:
-    """Program and kegiatan rows whose stated money differs from the sum of their sub kegiatan."""
-    if intake.sub.height == 0 or intake.parents.height == 0:
+    """Program and kegiatan rows whose stated money differs from the sum of their own file's sub kegiatan.
+
+    A stated row is a subtotal of the rows of its file: two bidang under one
+    program each state the part of the program they report.
+    """
+    stated_all = intake.stated if intake.stated.height else intake.parents
+    own_all = intake.own_sub if intake.own_sub.height else intake.sub
+    if own_all.height == 0 or stated_all.height == 0:
         return []
-    tree = budget.budget_tree(intake.sub, intake.names)
-    stated = intake.parents.select(LEVEL, "kode", *SUB_REQUIRED, "file", "sheet", ROW)
     found = []
-    for d in budget.subtotal_differences(stated, tree):
-        found.append(problem("subtotal_mismatch", file=d["file"], sheet=d["sheet"],
-                             **_at(intake.letters, d["file"], d[ROW], d["column"]),
-                             column=MONEY_LABEL.get(d["column"], d["column"]), value=rupiah(d["stated"]),
-                             expected=rupiah(d["computed"]), level=LEVEL_LABEL[d["level"]], code=d["kode"]))
+    for file in sorted(set(stated_all["file"].to_list())):
+        tree = budget.budget_tree(own_all.filter(pl.col("file") == file), intake.names)
+        stated = stated_all.filter(pl.col("file") == file).select(LEVEL, "kode", *SUB_REQUIRED, "file", "sheet", ROW)
+        for d in budget.subtotal_differences(stated, tree):
+            found.append(problem("subtotal_mismatch", file=d["file"], sheet=d["sheet"],
+                                 **_at(intake.letters, d["file"], d[ROW], d["column"]),
+                                 column=MONEY_LABEL.get(d["column"], d["column"]), value=rupiah(d["stated"]),
+                                 expected=rupiah(d["computed"]), level=LEVEL_LABEL[d["level"]], code=d["kode"]))
     return found
 
 
@@ -183,22 +249,33 @@ def missing_sub_kegiatan(reported: set[str], ref: Referensi) -> list[Problem]:
             for code, name in ref.bidang if code.count(".") == 5 and code not in reported]
 
 
-def unknown_regions(rows: pl.DataFrame, known_names: list[str], letters: Letters,
-                    key: Callable[[str | None], str]) -> tuple[pl.DataFrame, list[Problem]]:
-    """ODK rows whose Kabupaten/Kota is none of the referensi's Statistik (compared by ``key``):
-    an Error each, and the rows are dropped; the others get the referensi's spelling."""
-    known = {key(n): n for n in known_names}
-    regions = {v: key(v) for v in rows["kabupaten"].drop_nulls().unique().to_list()}  # each name once
-    keyed = rows.with_columns(pl.col("kabupaten").replace_strict(regions, default=None, return_dtype=pl.String)
-                              .alias("_region"))
-    keyed = keyed.with_columns(pl.col("_region").replace_strict(known, default=None, return_dtype=pl.String).alias("_canon"))
+def unknown_regions(rows: pl.DataFrame, known_names: list[str], letters: Letters) -> tuple[pl.DataFrame, list[Problem]]:
+    """ODK rows whose Kabupaten/Kota is none of the referensi's Statistik, or cannot be told apart
+    (``Malang`` when there are a Kabupaten and a Kota Malang): an Error each, and the rows are
+    dropped; the others get the referensi's spelling (see :mod:`pipeline.domain.regions`)."""
+    index = RegionIndex(known_names)
+    resolved: dict[str, str | None] = {}
+    candidates: dict[str, list[str]] = {}
+    for name in rows["kabupaten"].drop_nulls().unique().sort().to_list():  # each name once
+        try:
+            resolved[name] = index.resolve(name)
+        except RegionError as exc:
+            resolved[name] = None
+            candidates[name] = exc.candidates
+    keyed = rows.with_columns(pl.col("kabupaten").replace_strict(resolved, default=None, return_dtype=pl.String)
+                              .alias("_canon"))
     bad = keyed.filter(pl.col("_canon").is_null() & pl.col("kabupaten").is_not_null())
-    expected = ", ".join(sorted(known.values()))
-    found = [problem("unknown_region", file=r["file"], sheet=r["sheet"], **_at(letters, r["file"], r[ROW], "kabupaten"),
-                     column="Kabupaten/Kota", value=r["kabupaten"], expected=expected)
-             for r in bad.iter_rows(named=True)]
+    expected = ", ".join(sorted(index.names))
+    found = []
+    for r in bad.iter_rows(named=True):
+        where = dict(file=r["file"], sheet=r["sheet"], **_at(letters, r["file"], r[ROW], "kabupaten"),
+                     column="Kabupaten/Kota", value=r["kabupaten"])
+        if candidates.get(r["kabupaten"]):
+            found.append(problem("region_ambiguous", **where, expected=" atau ".join(candidates[r["kabupaten"]])))
+        else:
+            found.append(problem("unknown_region", **where, expected=expected))
     keyed = keyed.join(bad.select("file", ROW), on=["file", ROW], how="anti")
-    return keyed.with_columns(pl.col("_canon").alias("kabupaten")).drop("_region", "_canon"), found
+    return keyed.with_columns(pl.col("_canon").alias("kabupaten")).drop("_canon"), found
 
 
 def duplicate_koperasi(rows: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
@@ -215,10 +292,13 @@ def duplicate_koperasi(rows: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]
     found = []
     for record in losers.iter_rows(named=True):
         w = winner_at[(record["nik"], record["tahun_buku"])]
+        same_file = w["file"] == record["file"]
         found.append(problem(
             "duplicate_superseded", file=record["file"], sheet=record["sheet"], row=record[ROW], column="NIK",
             value=record["nik"], what=f"Koperasi NIK {record['nik']} tahun buku {record['tahun_buku']}",
-            expected=f"{w['file']} baris {w[ROW]}, tanggal update {w['tanggal_update'] or '-'}"))
+            where="di berkas yang sama" if same_file else "di berkas lain",
+            expected=(f"baris {w[ROW]}" if same_file else f"{w['file']} baris {w[ROW]}")
+            + f", tanggal update {w['tanggal_update'] or '-'}"))
     return winners, found
 
 
@@ -232,8 +312,11 @@ def budget_by_jenis(ref: Referensi, intake: RealisasiIntake) -> list[Problem]:
     by_type = float(ref.anggaran["pagu_pergeseran"].sum())
     by_sub = float(intake.sub["pagu"].sum())
     if abs(by_type - by_sub) > TOLERANCE:
+        reported = {" ".join(name.split()).casefold() for name in intake.received}
+        pending = [name for name in ref.bidang_names if " ".join(name.split()).casefold() not in reported]
+        note = f" (bidang yang belum melapor: {', '.join(pending)})" if pending else ""
         return [problem("budget_mismatch", file=ref.file, sheet="Anggaran", column="Pagu Pergeseran",
-                        value=rupiah(by_type), expected=rupiah(by_sub))]
+                        value=rupiah(by_type), expected=rupiah(by_sub), pending=note)]
     return []
 
 

@@ -33,6 +33,8 @@ class Field:
     aliases: tuple[str, ...] = ()
     non_negative: bool = False
     allowed: tuple[str, ...] = ()  # allowed values (case-insensitive), for TEXT
+    # a NUMBER whose row is in a percent unit (this field holds the unit) follows the percent rule
+    percent_unit: str | None = None
 
     def names(self) -> tuple[str, ...]:
         return (self.label, *self.aliases)
@@ -81,8 +83,8 @@ REALISASI = Table(
         Field("uraian", "Uraian", TEXT, True, ("Program/Kegiatan/Sub Kegiatan", "Nama Program/Kegiatan/Sub Kegiatan", "Program/Kegiatan/Sub Keg", "Nama", "Uraian Program/Kegiatan/Sub Kegiatan")),
         Field("indikator", "Indikator", TEXT, False, ("Indikator Kinerja", "Indikator Keluaran", "Indikator Kinerja Keluaran", "Keluaran")),
         Field("satuan", "Satuan", TEXT, False, ("Sat", "Unit Satuan")),
-        Field("target", "Target", NUMBER, False, ("Target Kinerja", "Target Fisik", "Target Keluaran", "Target Kinerja Keluaran"), True),
-        Field("realisasi", "Realisasi", NUMBER, False, ("Realisasi Kinerja", "Realisasi Fisik", "Realisasi Keluaran", "Realisasi Kinerja Keluaran"), True),
+        Field("target", "Target", NUMBER, False, ("Target Kinerja", "Target Fisik", "Target Keluaran", "Target Kinerja Keluaran"), True, percent_unit="satuan"),
+        Field("realisasi", "Realisasi", NUMBER, False, ("Realisasi Kinerja", "Realisasi Fisik", "Realisasi Keluaran", "Realisasi Kinerja Keluaran"), True, percent_unit="satuan"),
         Field("pagu", "Pagu", MONEY, True, ("Pagu Anggaran", "Anggaran", "Anggaran (Rp)", "Pagu (Rp)", "Pagu Anggaran (Rp)", "Target (Rp)", "Anggaran Target (Rp)", "Target Anggaran (Rp)", "Target Anggaran", "Target Keuangan (Rp)", "Target Keuangan", "Pagu Anggaran Tahun Ini", "Anggaran Pagu (Rp)", "Anggaran Pagu"), True),
         Field("realisasi_anggaran", "Realisasi Anggaran", MONEY, True, ("Realisasi Keuangan", "Realisasi (Rp)", "Realisasi Keuangan (Rp)", "Realisasi Anggaran (Rp)", "Anggaran Realisasi (Rp)", "Anggaran Realisasi"), True),
     ),

@@ -154,8 +154,9 @@ def evaluasi_renja(ref: Referensi, figures: YearFigures) -> E81:
     programs.sort(key=lambda s: sort_key(s.kode))
     iku = {r["kode_iku"]: r for r in ref.iku.to_dicts()} if ref.iku.height else {}
     groups: list[tuple[str | None, list[CodeSeries]]] = []
-    for kode_iku in [k for k in iku if k in set(ref.cascading.values())]:
-        groups.append((kode_iku, [p for p in programs if ref.cascading.get(p.kode) == kode_iku]))
+    served = {k for program in ref.cascading for k in ref.sasaran_of(program)}
+    for kode_iku in [k for k in iku if k in served]:  # a program serving two sasaran is under each
+        groups.append((kode_iku, [p for p in programs if kode_iku in ref.sasaran_of(p.kode)]))
     groups.append((None, [p for p in programs if p.kode not in ref.cascading]))
 
     rows: list[E81Row] = []

@@ -12,6 +12,7 @@ import polars as pl
 
 from pipeline.domain import budget, indicators
 from pipeline.domain.iku import IkuResult
+from pipeline.domain.numbers import is_percent_unit
 from pipeline.domain.periods import Period
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import LEVEL, RealisasiIntake
@@ -20,16 +21,11 @@ from pipeline.problems import ERROR, WARNING, Problem
 from pipeline.report.sheet import SheetTable, percent, rupiah
 
 LEVEL_LABEL = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub Kegiatan"}
-PERCENT_UNITS = {"%", "persen", "persentase", "prosentase"}
 YEAR = {"Tahun": "0"}  # years without thousands separators
 
 
 def title(ref: Referensi, heading: str, period: Period) -> list[str]:
     return [heading, ref.instansi, f"Periode: {period.label_id()}"]
-
-
-def is_percent_unit(satuan: str | None) -> bool:
-    return (satuan or "").strip().lower() in PERCENT_UNITS
 
 
 def _value(v: float | None, satuan: str | None):
@@ -48,7 +44,7 @@ def iku_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
     """Tabel 3.2: target, realisasi, capaian and kategori per key indicator, this year and last."""
     table = SheetTable("IKU", title(ref, "Capaian Indikator Kinerja Utama (IKU)", period),
                        ["Kode IKU", "Level", "Tujuan/Sasaran", "Indikator", "Satuan", "Tahun", "Target",
-                        "Realisasi", "Capaian", "Kategori", "Sumber Realisasi"], formats=YEAR)
+                        "Realisasi", "Capaian", "Kategori", "Sumber Realisasi", "Keterangan"], formats=YEAR)
     for record in ref.iku.iter_rows(named=True):
         kode, satuan = record["kode_iku"], record["satuan"]
         for year in (period.year - 1, period.year):
@@ -57,22 +53,24 @@ def iku_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
             cap = indicators.capaian(real, target, record["polaritas"])
             table.add(kode, record["level"], record["pernyataan"], record["indikator"], satuan, year,
                       _value(target, satuan), _value(real, satuan), percent(cap),
-                      indicators.kategori(cap, ref.skala) or "N/A", result.source.get((kode, year), "N/A"))
+                      indicators.kategori(cap, ref.skala) or "N/A", result.source.get((kode, year), "N/A"),
+                      result.note(kode, [year]))
     return table
 
 
 def tren_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
     """Tabel 3.3: target and realisasi of each key indicator over the Renstra and earlier years."""
     table = SheetTable("Tren IKU", title(ref, "Perbandingan Realisasi IKU Antar Tahun", period),
-                       ["Kode IKU", "Tujuan/Sasaran", "Indikator", "Satuan", "Tahun", "Target", "Realisasi", "Capaian"],
-                       formats=YEAR)
+                       ["Kode IKU", "Tujuan/Sasaran", "Indikator", "Satuan", "Tahun", "Target", "Realisasi", "Capaian",
+                        "Keterangan"], formats=YEAR)
     for record in ref.iku.iter_rows(named=True):
         kode, satuan = record["kode_iku"], record["satuan"]
         for year in ref.iku_years(period.year):
             target = ref.targets.get(kode, {}).get(year)
             real = result.realisasi.get(kode, {}).get(year) if year <= period.year else None
             table.add(kode, record["pernyataan"], record["indikator"], satuan, year, _value(target, satuan),
-                      _value(real, satuan), percent(indicators.capaian(real, target, record["polaritas"])))
+                      _value(real, satuan), percent(indicators.capaian(real, target, record["polaritas"])),
+                      result.note(kode, [year]) if real is not None else "")
     return table
 
 
@@ -81,7 +79,7 @@ def renstra_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTab
     akhir = ref.tahun_akhir or period.year
     table = SheetTable("Renstra", title(ref, f"Capaian terhadap Target Akhir Renstra {ref.tahun_awal or ''}-{akhir}", period),
                        ["Kode IKU", "Tujuan/Sasaran", "Indikator", "Satuan", "Akumulasi", f"Realisasi s.d. {period.year}",
-                        f"Target Akhir Renstra {akhir}", "Capaian", "Tingkat Kemajuan"])
+                        f"Target Akhir Renstra {akhir}", "Capaian", "Tingkat Kemajuan", "Keterangan"])
     for record in ref.iku.iter_rows(named=True):
         kode, satuan = record["kode_iku"], record["satuan"]
         by_year = result.realisasi.get(kode, {})
@@ -90,9 +88,11 @@ def renstra_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTab
         years = range(tahun_awal, period.year + 1) if akumulasi.lower() == "kumulatif" else [period.year]
         # a cumulative figure is shown only when no year of the Renstra so far is missing
         shown = sum(by_year[y] for y in years) if years and all(y in by_year for y in years) else None
-        cap = indicators.renstra_capaian(by_year, period.year, record["target_akhir"], akumulasi, tahun_awal)
+        cap = indicators.renstra_capaian(by_year, period.year, record["target_akhir"], akumulasi, tahun_awal,
+                                         record["polaritas"])
         table.add(kode, record["pernyataan"], record["indikator"], satuan, akumulasi, _value(shown, satuan),
-                  _value(record["target_akhir"], satuan), percent(cap), indicators.tingkat_kemajuan(cap) or "N/A")
+                  _value(record["target_akhir"], satuan), percent(cap), indicators.tingkat_kemajuan(cap) or "N/A",
+                  result.note(kode, years) if shown is not None else "")
     return table
 
 
@@ -107,8 +107,14 @@ def realisasi_anggaran_sheet(ref: Referensi, intake: RealisasiIntake, period: Pe
         return table
     tree = budget.budget_tree(intake.sub, intake.names)
     bidang = {r["kode"]: r["bidang"] for r in pl.concat([intake.sub, intake.parents], how="diagonal_relaxed").iter_rows(named=True)}
+    parts: dict[str, list[str]] = {}  # a program or kegiatan reported by several bidang: all of them
+    for r in intake.sub.iter_rows(named=True):
+        for code in (r["program"], r["kegiatan"]):
+            if r["bidang"] and r["bidang"] not in parts.setdefault(code, []):
+                parts[code].append(r["bidang"])
     for r in tree.iter_rows(named=True):
-        table.add(LEVEL_LABEL[r["level"]], r["kode"], r["uraian"], bidang.get(r["kode"]) or ref.bidang_of(r["kode"]) or "",
+        shown = bidang.get(r["kode"]) or ref.bidang_of(r["kode"]) or ", ".join(parts.get(r["kode"], []))
+        table.add(LEVEL_LABEL[r["level"]], r["kode"], r["uraian"], shown,
                   rupiah(r["pagu"]), rupiah(r["realisasi_anggaran"]), percent(r["capaian"]))
     pagu, spent, cap = budget.budget_total(intake.sub)
     table.add("Jumlah", "", "JUMLAH", "", rupiah(pagu), rupiah(spent), percent(cap))
@@ -133,7 +139,7 @@ def anggaran_sheet(ref: Referensi, period: Period) -> SheetTable:
 
 
 def _sasaran(ref: Referensi) -> list[dict]:
-    served = set(ref.cascading.values())
+    served = {k for program in ref.cascading for k in ref.sasaran_of(program)}
     return [r for r in ref.iku.iter_rows(named=True) if r["kode_iku"] in served]
 
 
@@ -141,7 +147,7 @@ def efisiensi_sheet(ref: Referensi, result: IkuResult, intake: RealisasiIntake, 
     """Tabel 3.6: outcome achievement beside budget use and efficiency, per sasaran."""
     table = SheetTable("Efisiensi", title(ref, "Analisis Efisiensi Penggunaan Sumber Daya", period),
                        ["Kode IKU", "Sasaran", "Indikator", "Satuan", "Target", "Realisasi", "Capaian", "Anggaran (Rp)",
-                        "Realisasi Anggaran (Rp)", "Capaian Anggaran", "Tingkat Efisiensi"])
+                        "Realisasi Anggaran (Rp)", "Capaian Anggaran", "Tingkat Efisiensi", "Keterangan"])
     eff = budget.efficiency(intake.sub, ref.cascading) if intake.sub.height else pl.DataFrame()
     by_sasaran = {r["sasaran"]: r for r in eff.iter_rows(named=True)} if eff.height else {}
     for record in _sasaran(ref):
@@ -151,7 +157,8 @@ def efisiensi_sheet(ref: Referensi, result: IkuResult, intake: RealisasiIntake, 
         e = by_sasaran.get(kode, {})
         table.add(kode, record["pernyataan"], record["indikator"], satuan, _value(target, satuan), _value(real, satuan),
                   percent(indicators.capaian(real, target, record["polaritas"])), rupiah(e.get("anggaran")),
-                  rupiah(e.get("realisasi_anggaran")), percent(e.get("capaian_anggaran")), percent(e.get("efisiensi")))
+                  rupiah(e.get("realisasi_anggaran")), percent(e.get("capaian_anggaran")), percent(e.get("efisiensi")),
+                  result.note(kode, [period.year]) if real is not None else "")
     return table
 
 
@@ -177,7 +184,7 @@ def kinerja_program_sheet(ref: Referensi, result: IkuResult, intake: RealisasiIn
         target = ref.targets.get(kode, {}).get(period.year)
         real = result.realisasi.get(kode, {}).get(period.year)
         cap_sasaran = percent(indicators.capaian(real, target, record["polaritas"]))
-        programs = sorted(p for p, k in ref.cascading.items() if k == kode)
+        programs = ref.programs_of(kode)
         for r in rows.filter(pl.col("program").is_in(programs)).iter_rows(named=True):
             cap = indicators.capaian(r["realisasi"], r["target"])
             table.add(kode, record["pernyataan"], record["indikator"], cap_sasaran, LEVEL_LABEL[r[LEVEL]], r["kode"],
@@ -244,9 +251,9 @@ def validasi_sheet(ref_title: list[str], problems: list[Problem]) -> SheetTable:
 def pengumpulan_rows(ref: Referensi, intake: RealisasiIntake, period: Period, deadline_day: int):
     """Submission status per bidang for the period (a bidang that sent nothing is shown)."""
     from pipeline.domain.submissions import Received, deadline_for, submission_status
-    from pipeline.intake.files import received_at
 
-    received = [Received(bidang, s.report.file, received_at(s.path), s.report.period)
+    # when the file arrived (the arrival ledger), never when Excel saved it
+    received = [Received(bidang, s.report.file, s.report.arrived or s.report.modified, s.report.period)
                 for bidang, files in intake.received.items() for s in files]
     return submission_status(str(period), ref.bidang_names, received, deadline_for(str(period), deadline_day))
 
@@ -263,14 +270,18 @@ def pengumpulan_sheet(ref: Referensi, rows, problems: list[Problem], period: Per
     """Per bidang: expected or not, received files and when, on time / late / missing, problem counts."""
     table = SheetTable("Pengumpulan", title(ref, "Status Pengumpulan Berkas Realisasi per Bidang", period),
                        ["Bidang", "Periode", "Wajib Lapor", "Status", "Berkas", "Diterima (WITA)",
-                        "Batas Pengumpulan (WITA)", "Jumlah Error", "Jumlah Peringatan"])
+                        "Batas Pengumpulan (WITA)", "Jumlah Error", "Jumlah Peringatan", "Keterangan"])
     counts = count_by_file(problems)
     expected = {" ".join(n.split()).casefold() for n in ref.bidang_names}
     for r in rows:
         errors = sum(counts.get(f, {}).get(ERROR, 0) for f in r.files)
         warnings = sum(counts.get(f, {}).get(WARNING, 0) for f in r.files)
         wajib = "Ya" if " ".join(r.bidang.split()).casefold() in expected else "Tidak"
-        table.add(r.bidang, str(period), wajib, r.status, "; ".join(r.files), r.received_at, r.deadline, errors, warnings)
+        note = f"Pertama diterima {r.first_received_at:%d/%m/%Y %H:%M}" if r.first_received_at else ""
+        if r.corrections:
+            note += "; koreksi setelah batas: " + "; ".join(r.corrections)
+        table.add(r.bidang, str(period), wajib, r.status, "; ".join(r.files), r.received_at, r.deadline, errors, warnings,
+                  note)
     return table
 
 
@@ -287,10 +298,11 @@ def ringkasan_sheet(ref: Referensi, period: Period, made_at, reports: list, prob
     ]
     table = SheetTable("Ringkasan", head, ["Berkas", "Jenis", "Status", "Periode", "Bidang", "Baris Dibaca",
                                            "Baris Diterima", "Baris Ditolak", "Error", "Peringatan", "Ukuran (byte)",
-                                           "Diubah (WITA)", "SHA-256", "Catatan"], widths={"SHA-256": 66})
+                                           "Diubah (WITA)", "Tiba (WITA)", "SHA-256", "Catatan"], widths={"SHA-256": 66})
     counts = count_by_file(problems)
     for r in reports:
         found = counts.get(r.file, {})
         table.add(r.file, r.kind, r.status, r.period, ", ".join(r.bidang), r.rows_read, r.rows_accepted,
-                  r.rows_rejected, found.get(ERROR, 0), found.get(WARNING, 0), r.size, r.modified, r.sha256, r.note)
+                  r.rows_rejected, found.get(ERROR, 0), found.get(WARNING, 0), r.size, r.modified, r.arrived,
+                  r.sha256, r.note)
     return table

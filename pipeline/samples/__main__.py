@@ -23,8 +23,9 @@ ODK = Path("odk") / "ODK Bali 2023-2024.xlsx"
 
 _HEAD = ("PEMERINTAH PROVINSI BALI", "DINAS KOPERASI, USAHA KECIL DAN MENENGAH")
 
-# When each bidang saved its December file (UTC; WITA is UTC+8).  December files were due on
+# When each bidang saved and sent its December file (UTC; WITA is UTC+8).  December files were due on
 # 10 January 2025: the Bidang UKM file came on the 13th, so Pengumpulan shows it "Terlambat".
+# The arrivals are recorded in inputs/.lkjip-kedatangan.json (write_arrivals).
 SAVED = {
     cal.SEKRETARIAT: datetime(2025, 1, 9, 6, 20),
     cal.KELEMBAGAAN: datetime(2025, 1, 8, 2, 5),
@@ -91,7 +92,27 @@ def generate(out: Path | str, *, odk: bool = True) -> list[Path]:
         written.append(write_realisasi(out / "realisasi" / name, cal.programs_of(bidang), saved=SAVED[bidang], **options))
     if odk:
         written.append(write_odk(out / ODK, **odk_arguments()))
+    write_arrivals(out)
     return written
+
+
+def write_arrivals(out: Path | str) -> Path:
+    """``<out>/.lkjip-kedatangan.json``: when each bidang's December file arrived (as :data:`SAVED`).
+
+    A checkout gives every file today's modification time; this record keeps the
+    sample's on-time and late bidang as they were (see pipeline/intake/arrivals.py).
+    """
+    from zoneinfo import ZoneInfo
+
+    from pipeline.intake.arrivals import Arrival, file_sha256, write_folder_record
+
+    out = Path(out)
+    arrivals = []
+    for bidang, (name, _) in REALISASI_FILES.items():
+        path = out / "realisasi" / name
+        arrived = SAVED[bidang].replace(tzinfo=ZoneInfo("UTC"))
+        arrivals.append(Arrival(file_sha256(path), arrived, (Path("realisasi") / name).as_posix(), "berkas"))
+    return write_folder_record(out, arrivals)
 
 
 def odk_arguments() -> dict:

@@ -165,6 +165,8 @@ def write_realisasi(
     the Kode cell merged over Kode and Uraian (else in the Uraian cell);
     ``capaian_column`` adds a ``Capaian Keuangan (%)`` column the contract
     does not know; ``front_sheet`` adds an instructions sheet before the table.
+    A node with ``excel_percent`` set has its target and realisasi written as
+    Excel percentages (100 as ``1`` formatted ``0%``).
     """
     fields = list(REALISASI_HEADERS)
     headers = {**REALISASI_HEADERS, **(headers or {})}
@@ -240,6 +242,9 @@ def write_realisasi(
                     cell.alignment = Alignment(horizontal="right")
             elif f in ("target", "realisasi"):
                 cell.number_format = NUMBER_FORMAT
+                if getattr(node, "excel_percent", False) and isinstance(values[f], (int, float)):
+                    cell.value = values[f] / 100  # an Excel percentage: 1 shown as 100%
+                    cell.number_format = "0%"
             elif f in ("uraian", "indikator"):
                 cell.alignment = Alignment(vertical="top", wrap_text=True, indent=depth)
             if depth < 2:

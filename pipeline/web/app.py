@@ -181,6 +181,12 @@ def _render_summary(summary: dict) -> str:
             f'<strong>{_int(problems.get("Peringatan"))}</strong> peringatan '
             f"(rinciannya ada di buku kerja).</p>"
         )
+    provisional = summary.get("sementara")
+    if isinstance(provisional, list) and provisional:
+        items = "".join(
+            f"<li>{_e(p.get('indikator'))} tahun {_e(p.get('tahun'))}: dihitung dari {_e(p.get('dasar'))}</li>"
+            for p in provisional if isinstance(p, dict))
+        parts.append(f'<p class="meta"><strong>Angka sementara</strong> (tahun belum berakhir):</p><ul>{items}</ul>')
     if "peringatan_dini" in summary:
         parts.append(
             f'<p class="meta">Peringatan dini: <strong>{_int(summary.get("peringatan_dini"))}</strong> '

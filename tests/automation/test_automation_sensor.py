@@ -241,3 +241,27 @@ def test_run_requests_resolve_against_the_job(drop):
     [request] = data.run_requests
     assert monthly_partitions.has_partition_key(request.partition_key)
     assert period_of(request.partition_key) == "2024-12"
+
+
+def test_the_sensor_records_when_each_content_arrived(drop, dagster_home):
+    """The first stable look records the file's arrival (its mtime) in the instance's ledger; a later
+    touch of the same content does not move it, a correction is a new arrival."""
+    from pipeline.intake.arrivals import Ledger, file_sha256
+
+    inputs, folder = drop
+    tick = Ticker(inputs)
+    target = folder / "tiba.xlsx"
+    target.write_bytes(b"PK\x03\x04 arrival test " + str(os.getpid()).encode())
+    arrived = datetime(2025, 1, 13, 9, 0, tzinfo=WITA).timestamp()
+    os.utime(target, (arrived, arrived))
+    tick()
+    tick()
+    ledger = Ledger(inputs=inputs)
+    assert ledger.path.parent == Path(dagster_home)
+    first = ledger.get(file_sha256(target))
+    assert first.arrived_at == datetime(2025, 1, 13, 9, 0, tzinfo=WITA) and first.via == "sensor"
+    assert first.file == "realisasi/bidang-ukm/2024-12/tiba.xlsx"
+    bump_mtime(target, 3600)
+    tick()
+    tick()
+    assert ledger.get(file_sha256(target)) == first

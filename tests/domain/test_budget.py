@@ -209,3 +209,15 @@ def test_tree_totals_property(amounts):
     assert programs.get_column("pagu").sum() == pagu == sum(p for p, _ in amounts)
     assert programs.get_column("realisasi_anggaran").sum() == real
     assert subtotal_differences(tree.filter(pl.col("level") != "sub_kegiatan"), tree) == []
+
+
+def test_a_program_serving_two_sasaran_counts_for_each():
+    from pipeline.domain.budget import efficiency
+
+    sub = pl.DataFrame({
+        "kode": ["2.17.03.1.01.0001", "2.17.02.1.01.0001"],
+        "pagu": [100.0, 50.0], "realisasi_anggaran": [80.0, 50.0], "target": [10.0, None], "realisasi": [10.0, None],
+    })
+    out = {r["sasaran"]: r for r in efficiency(sub, {"2.17.03": ["S1", "S2"], "2.17.02": "S1"}).iter_rows(named=True)}
+    assert out["S2"]["anggaran"] == 100.0 and out["S2"]["efisiensi"] == pytest.approx(20.0)
+    assert out["S1"]["anggaran"] == 150.0 and out["S1"]["realisasi_anggaran"] == 130.0

@@ -153,3 +153,11 @@ def test_kumkm_digital():
     assert kumkm_digital(ODK, STATISTIK, 2023) == pytest.approx((1 + 5) / (2 + 40) * 100)
     assert kumkm_digital(ODK, STATISTIK, 2022) is None
     assert kumkm_digital(ODK.clear(), STATISTIK, 2024) is None
+
+
+def test_renstra_capaian_of_a_negatif_indicator_uses_the_polarity_rule():
+    # lower is better: 8 % inactive cooperatives against a final target of 10 % is 120 %
+    assert renstra_capaian({2025: 8.0}, 2025, 10.0, "Tahun Berjalan", 2025, "Negatif") == pytest.approx(120.0)
+    assert renstra_capaian({2025: 12.0}, 2025, 10.0, "Tahun Berjalan", 2025, "Negatif") == pytest.approx(80.0)
+    assert renstra_capaian({2024: 4.0, 2025: 4.0}, 2025, 10.0, "Kumulatif", 2024, "Negatif") == pytest.approx(120.0)
+    assert renstra_capaian({2025: 8.0}, 2025, 10.0, "Tahun Berjalan", 2025, "Positif") == pytest.approx(80.0)

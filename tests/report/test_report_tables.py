@@ -88,8 +88,9 @@ def test_tren_and_renstra_sheets(ref, result):
     assert next(r for r in tren if (r["Kode IKU"], r["Tahun"]) == ("S1", 2025))["Realisasi"] == "N/A"
     renstra = {r["Kode IKU"]: r for r in rows(tables.renstra_sheet(ref, result, PERIOD))}
     assert renstra["S1"]["Capaian"] == pytest.approx(88.0) and renstra["S1"]["Tingkat Kemajuan"] == "Mendekati Target"
-    # cumulative over 2024..2024: 120 of 300
-    assert renstra["S2"]["Akumulasi"] == "Kumulatif" and renstra["S2"]["Capaian"] == pytest.approx(40.0)
+    # cumulative over 2024..2024: 120 against 300, lower is better (Negatif): (2 x 300 - 120) / 300
+    # (the input contract's polarity rule for the Renstra, issue 9; it was 120 / 300 before)
+    assert renstra["S2"]["Akumulasi"] == "Kumulatif" and renstra["S2"]["Capaian"] == pytest.approx(160.0)
 
 
 def test_budget_sheets(ref, realisasi):

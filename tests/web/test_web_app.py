@@ -108,3 +108,17 @@ def test_period_without_summary_still_listed(tmp_path, outputs):
 def test_dagster_link_follows_browser_host(outputs):
     client = TestClient(create_app(outputs, "http://{host}:3000"), base_url="http://laporan.local:8000")
     assert 'href="http://laporan.local:3000"' in client.get("/").text
+
+
+def test_page_marks_provisional_figures(tmp_path):
+    from pipeline.report.publish import write_summary
+
+    out = tmp_path / "outputs"
+    write_summary(out, "2025-06", {
+        "period": "2025-06", "problems": {"Error": 0, "Peringatan": 0}, "pengumpulan": [],
+        "sementara": [{"kode_iku": "S1", "indikator": "Volume <Usaha>", "tahun": 2025,
+                       "dasar": "Tahun Buku 2025 s.d. Juni"}],
+    })
+    text = TestClient(create_app(out, "http://127.0.0.1:3000")).get("/").text
+    assert "Angka sementara" in text
+    assert "Volume &lt;Usaha&gt; tahun 2025: dihitung dari Tahun Buku 2025 s.d. Juni" in text

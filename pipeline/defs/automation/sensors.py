@@ -45,6 +45,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -57,6 +58,7 @@ from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
 from pipeline.domain import periods
 from pipeline.domain.periods import Period
+from pipeline.intake.arrivals import VIA_SENSOR, Ledger
 from pipeline.intake.files import kind_of, list_inputs
 from pipeline.settings import TIMEZONE
 
@@ -126,7 +128,7 @@ def _digest(rels: list[str], hashes: dict) -> str:
     return digest.hexdigest()[:32]
 
 
-def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None):
+def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None, ledger: Ledger | None = None):
     """The sensor's logic without Dagster: (run requests, new cursor, note).
 
     ``run requests`` are (period, run_key, changed file names).
@@ -151,6 +153,7 @@ def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None):
             hashes.pop(rel, None)
             continue
         changed.add(rel)
+        _record_arrival(ledger, inputs / rel, hashes[rel][2])
 
     # the period of every stable realisation file, learned once per content hash
     known = state["periods"]
@@ -206,6 +209,16 @@ def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None):
     return requests, json.dumps(state, separators=(",", ":"), sort_keys=True), note
 
 
+def _record_arrival(ledger: Ledger | None, path: Path, sha: str) -> None:
+    """The first time a whole file content is seen, its arrival is recorded (pipeline/intake/arrivals.py)."""
+    if ledger is None:
+        return
+    try:
+        ledger.seen(path, VIA_SENSOR, sha256=sha)
+    except (OSError, sqlite3.Error):  # a run records it too; never stop the sensor for it
+        pass
+
+
 @dg.sensor(
     name="berkas_masuk",
     job=laporan_job,
@@ -218,7 +231,7 @@ def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None):
 )
 def berkas_masuk(context: dg.SensorEvaluationContext, lkjip: LkjipConfig) -> dg.SensorResult:
     with settings.using(lkjip.settings):
-        requests, cursor, note = evaluate(lkjip.inputs, context.cursor)
+        requests, cursor, note = evaluate(lkjip.inputs, context.cursor, ledger=Ledger(inputs=lkjip.inputs))
     run_requests = []
     for period, run_key, files in requests:
         shown = ", ".join(files[:5]) + (f" (+{len(files) - 5})" if len(files) > 5 else "")

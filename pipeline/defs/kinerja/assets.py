@@ -48,7 +48,9 @@ def realisasi_iku(context: dg.AssetExecutionContext, referensi: ReferensiIntake,
     atau dihitung (volume usaha koperasi dari ODK, rasio kewirausahaan dan KUMKM digital
     dari statistik)."""
     ref = referensi.referensi
-    return compute_iku(ref.iku, ref.stated, ref.statistik, data_koperasi.rows, ref.iku_years(_period(context).year))
+    period = _period(context)
+    return compute_iku(ref.iku, ref.stated, ref.statistik, data_koperasi.rows, ref.iku_years(period.year),
+                       period=(period.year, period.month))
 
 
 @_asset()

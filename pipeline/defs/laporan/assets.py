@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from pipeline.defs.kinerja.assets import Section
 from pipeline.defs.masukan.assets import ReferensiIntake
 from pipeline.defs.partitions import monthly_partitions
+from pipeline.domain.iku import IkuResult
 from pipeline.defs.resources import LkjipConfig
 from pipeline.defs.sepanjang_tahun.assets import RenjaSection, TrendSection, WarningSection
 from pipeline.domain.periods import period_of_partition_key
@@ -38,6 +39,7 @@ def laporan_kinerja(
     referensi: ReferensiIntake,
     realisasi_bidang: RealisasiIntake,
     data_koperasi: OdkIntake,
+    realisasi_iku: IkuResult,
     capaian_iku: Section,
     kemajuan_renstra: Section,
     realisasi_anggaran: Section,
@@ -71,8 +73,14 @@ def laporan_kinerja(
 
     path = publish(lambda tmp: write_workbook(ordered, tmp), lkjip.outputs, str(period), made_at)
     counts = tables.count_by_file(problems)
+    iku = realisasi_iku
+    names = {r["kode_iku"]: r["indikator"] for r in ref.iku.iter_rows(named=True)} if ref.iku.height else {}
     write_summary(lkjip.outputs, str(period), {
         "period": str(period),
+        "instansi": ref.instansi,
+        # figures computed from a year that has not ended: the page says they are provisional
+        "sementara": [{"kode_iku": kode, "indikator": names.get(kode, kode), "tahun": year, "dasar": basis}
+                      for (kode, year), basis in sorted(iku.sementara.items()) if year == period.year],
         "made_at": made_at.isoformat(),
         "workbook": path.name,
         "problems": {str(ERROR): sum(1 for p in problems if p.severity == ERROR),

@@ -14,6 +14,7 @@ from pipeline.defs.partitions import monthly_partitions
 from pipeline import settings
 from pipeline.defs.resources import LkjipConfig
 from pipeline.domain.periods import period_of_partition_key
+from pipeline.intake.arrivals import record_sources
 from pipeline.intake.loading import SourceFile
 from pipeline.intake.odk import OdkIntake, read_odk
 from pipeline.intake.realisasi import RealisasiIntake
@@ -68,6 +69,7 @@ def referensi(context: dg.AssetExecutionContext, lkjip: LkjipConfig):
     bidang penanggung jawab, statistik kabupaten/kota, dan anggaran per jenis belanja."""
     with settings.using(lkjip.settings):  # sandbox limits, expectation engine
         ref, sources = read_referensi(lkjip.inputs)
+    record_sources(sources, lkjip.inputs)
     problems = [p for s in sources for p in s.problems]
     _release(sources)
     yield dg.Output(ReferensiIntake(ref, sources, problems), metadata={"berkas": ref.file, "iku": ref.iku.height})
@@ -82,6 +84,7 @@ def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, refe
     period = str(period_of_partition_key(context.partition_key))
     with settings.using(lkjip.settings):
         intake = read_year(lkjip.inputs, referensi.referensi, period)
+    record_sources(intake.sources, lkjip.inputs)  # when each file arrived decides on time / late
     _release(intake.sources)
     yield dg.Output(intake, metadata={"sub_kegiatan": intake.sub.height, "berkas": len(intake.sources),
                                       "masalah": len(intake.problems)})
@@ -94,6 +97,7 @@ def data_koperasi(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referen
     (NIK, Tahun Buku) diselesaikan dengan Tanggal Update terbaru."""
     with settings.using(lkjip.settings):
         intake = read_odk(lkjip.inputs, referensi.referensi)
+    record_sources(intake.sources, lkjip.inputs)
     _release(intake.sources)
     yield dg.Output(intake, metadata={"baris": intake.rows.height, "berkas": len(intake.sources)})
     yield account_check(intake.sources)
