@@ -11,6 +11,7 @@ import polars as pl
 from pipeline.domain.indicators import DEFAULT_SKALA
 from pipeline.domain.numbers import NumberError, parse_number
 from pipeline.intake import tables as t
+from pipeline.intake.docx_template import is_document_template
 from pipeline.intake.files import discover
 from pipeline.intake.loading import SourceFile, load_table, open_sources
 from pipeline.intake.sheets import ROW
@@ -18,6 +19,14 @@ from pipeline.intake.tables import normalize_header
 from pipeline.problems import problem
 
 DEFAULT_INSTANSI = "Perangkat Daerah"
+# label/value rows of the Renstra sheet (normalized labels), first one given wins
+INSTANSI_LABELS = ("namainstansi", "instansi", "perangkatdaerah", "namaperangkatdaerah")
+SIGNATURE_LABELS = {
+    "kepala": ("kepala", "namakepala", "namakepalaperangkatdaerah", "kepalaperangkatdaerah", "penandatangan"),
+    "nip": ("nip", "nipkepala"),
+    "jabatan": ("jabatan", "jabatankepala", "jabatanpenandatangan"),
+    "kota": ("kota", "tempat", "kotapenandatanganan", "tempatpenandatanganan"),
+}
 
 
 class NoReferensi(RuntimeError):
@@ -41,6 +50,13 @@ class Referensi:
     statistik: pl.DataFrame = field(default_factory=pl.DataFrame)
     anggaran: pl.DataFrame = field(default_factory=pl.DataFrame)
     skala: list[tuple[str, float]] = field(default_factory=lambda: list(DEFAULT_SKALA))
+    # the document's signature block (Renstra sheet), None when not given
+    kepala: str | None = None
+    nip: str | None = None
+    jabatan: str | None = None
+    kota: str | None = None
+    # the planner's own sentences per IKU (optional Analisis sheet): kode_iku -> field -> text
+    analisis: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def bidang_of(self, code: str) -> str | None:
         """The bidang responsible for a code: the longest matching prefix wins."""
@@ -87,6 +103,7 @@ def _sheet(source: SourceFile, name: str):
 def read_referensi(inputs: Path, paths: list[Path] | None = None) -> tuple[Referensi, list[SourceFile]]:
     """Read the newest referensi workbook; older ones are reported and not used."""
     paths = discover(inputs, "referensi") if paths is None else paths
+    paths = [p for p in paths if not is_document_template(p)]  # a Word template is the document's, not a workbook
     sources = open_sources(inputs, "referensi", paths)
     usable = sorted((s for s in sources if s.readable), key=lambda s: (s.report.modified, s.report.file))
     if not usable:
@@ -131,8 +148,15 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
                     source.problems.append(problem("integer_invalid", file=file, sheet=renstra.name, cell=cell, column=key, value=text))
                 else:
                     setattr(ref, attr, number)
-        if "instansi" in values:
-            ref.instansi = values["instansi"][0]
+        for key in INSTANSI_LABELS:
+            if values.get(key, ("",))[0]:
+                ref.instansi = values[key][0]
+                break
+        for attr, labels in SIGNATURE_LABELS.items():
+            for key in labels:
+                if values.get(key, ("",))[0]:
+                    setattr(ref, attr, values[key][0])
+                    break
     else:
         source.problems.append(problem("sheet_not_found", file=file, table="Renstra (lembar 'Renstra')", expected="Tahun Awal, Tahun Akhir"))
 
@@ -172,6 +196,12 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
     if anggaran is not None:
         ref.anggaran = anggaran.rows
         _check_totals(source, anggaran, ("pagu_awal", "pagu_pergeseran"))
+
+    analisis = table(t.ANALISIS, optional=True)
+    if analisis is not None:
+        for r in analisis.rows.iter_rows(named=True):
+            texts = {k: " ".join(str(r[k]).split()) for k in t.ANALISIS_TEXTS if r.get(k) is not None and str(r[k]).strip()}
+            ref.analisis.setdefault(r["kode_iku"].strip(), {}).update(texts)
 
     skala = table(t.SKALA, optional=True)
     if skala is not None and skala.rows.height:

@@ -213,5 +213,21 @@ SKALA = Table(
     key_fields=("kategori", "batas_bawah"),
 )
 
-REFERENSI_TABLES = (IKU, RENSTRA, REALISASI_IKU, CASCADING, BIDANG, STATISTIK, ANGGARAN, SKALA)
+ANALISIS = Table(
+    name="referensi_analisis",
+    label="Referensi Analisis",
+    sheet="Analisis",
+    fields=(
+        Field("kode_iku", "Kode IKU", TEXT, True, ("Kode",)),
+        Field("analisis", "Analisis", TEXT, False, ("Analisis Keberhasilan/Kegagalan", "Analisis Keberhasilan", "Penyebab")),
+        Field("solusi", "Solusi", TEXT, False, ("Solusi yang Dilakukan", "Alternatif Solusi")),
+        Field("faktor_pendorong", "Faktor Pendorong", TEXT, False, ("Pendorong",)),
+        Field("faktor_penghambat", "Faktor Penghambat", TEXT, False, ("Penghambat",)),
+        Field("tindak_lanjut", "Tindak Lanjut", TEXT, False, ("Rencana Tindak Lanjut",)),
+    ),
+    key_fields=("kode_iku",),
+)
+ANALISIS_TEXTS = ("analisis", "solusi", "faktor_pendorong", "faktor_penghambat", "tindak_lanjut")
+
+REFERENSI_TABLES = (IKU, RENSTRA, REALISASI_IKU, CASCADING, BIDANG, STATISTIK, ANGGARAN, SKALA, ANALISIS)
 ALL_TABLES = (REALISASI, ODK, *REFERENSI_TABLES)

@@ -148,6 +148,28 @@ def publish(
     return _atomic_write(final, write_and_keep_history)
 
 
+DOCUMENT_SUFFIX = ".docx"
+
+
+def document_path(outputs: Path, period: str) -> Path:
+    """``<outputs>/<period>/laporan-kinerja-<period>.docx``: the LKjIP draft beside the workbook."""
+    return report_path(outputs, period).with_suffix(DOCUMENT_SUFFIX)
+
+
+def publish_document(content: bytes, outputs: Path, period: str, made_at: datetime) -> Path:
+    """Write the document of ``period`` like the workbook: a history copy first, then an atomic rename."""
+    final = document_path(outputs, period)
+    history = history_path(outputs, period, made_at).with_suffix(DOCUMENT_SUFFIX)
+
+    def write_and_keep_history(tmp: Path) -> None:
+        tmp.write_bytes(content)
+        if not zipfile.is_zipfile(tmp):
+            raise RuntimeError(f"berkas yang ditulis bukan .docx yang utuh: {final.name}")
+        _atomic_write(history, lambda copy: shutil.copy2(tmp, copy))
+
+    return _atomic_write(final, write_and_keep_history)
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
         return to_wita(value).isoformat()

@@ -7,6 +7,7 @@ import dagster as dg
 from openpyxl import load_workbook
 
 from pipeline.defs.kinerja.assets import Section
+from pipeline.defs.laporan.dokumen import DokumenLkjip
 from pipeline.defs.masukan.assets import ReferensiIntake
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
@@ -14,7 +15,8 @@ from pipeline.domain.periods import Period
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
 from pipeline.report import tables
-from pipeline.report.publish import publish, write_summary
+from pipeline.report.charts import chart_specs
+from pipeline.report.publish import publish, publish_document, write_summary
 from pipeline.report.workbook import write_workbook
 from pipeline.settings import TIMEZONE
 
@@ -41,6 +43,7 @@ def laporan_kinerja(
     kinerja_program: Section,
     rekap_koperasi: Section,
     pengumpulan: Section,
+    dokumen_lkjip: DokumenLkjip,
 ):
     """Workbook laporan kinerja konsolidasi periode ini (Ringkasan, IKU, Tren IKU, Renstra,
     Efisiensi, Kinerja Program, Realisasi Anggaran, Anggaran, Koperasi, Pengumpulan,
@@ -50,8 +53,9 @@ def laporan_kinerja(
     made_at = datetime.now(ZoneInfo(TIMEZONE)).replace(microsecond=0)
     sections = [capaian_iku, kemajuan_renstra, realisasi_anggaran, efisiensi, kinerja_program, rekap_koperasi]
     problems = (referensi.problems + realisasi_bidang.problems + data_koperasi.problems
-                + [p for s in sections for p in s.problems])
+                + [p for s in sections for p in s.problems] + dokumen_lkjip.problems)
     reports = [s.report for s in referensi.sources + realisasi_bidang.sources + data_koperasi.sources]
+    reports += dokumen_lkjip.reports
     rows = pengumpulan.extra["rows"]
     sheets = {t.name: t for s in sections for t in s.tables}
     sheets["Ringkasan"] = tables.ringkasan_sheet(ref, period, made_at, reports, problems)
@@ -59,12 +63,20 @@ def laporan_kinerja(
     sheets["Validasi"] = tables.validasi_sheet(tables.title(ref, "Hasil Validasi Berkas Masukan", period), problems)
     ordered = [sheets[name] for name in SHEET_ORDER]
 
-    path = publish(lambda tmp: write_workbook(ordered, tmp), lkjip.outputs, str(period), made_at)
+    charts = chart_specs(sheets, period.year)
+    path = publish(lambda tmp: write_workbook(ordered, tmp, charts), lkjip.outputs, str(period), made_at)
+    document = None
+    if dokumen_lkjip.content is not None:
+        try:
+            document = publish_document(dokumen_lkjip.content, lkjip.outputs, str(period), made_at)
+        except OSError as exc:  # the workbook is already safe; say why the document is missing
+            context.log.error(f"Dokumen laporan tidak dapat ditulis: {exc}")
     counts = tables.count_by_file(problems)
     write_summary(lkjip.outputs, str(period), {
         "period": str(period),
         "made_at": made_at.isoformat(),
         "workbook": path.name,
+        "dokumen": document.name if document else None,
         "problems": {"Error": sum(1 for p in problems if p.severity == "Error"),
                      "Peringatan": sum(1 for p in problems if p.severity == "Peringatan")},
         "pengumpulan": [
@@ -73,7 +85,8 @@ def laporan_kinerja(
             for r in rows
         ],
     })
-    yield dg.Output(str(path), metadata={"workbook": dg.MetadataValue.path(str(path)), "masalah": len(problems)})
+    yield dg.Output(str(path), metadata={"workbook": dg.MetadataValue.path(str(path)), "masalah": len(problems),
+                                         "dokumen": dg.MetadataValue.path(str(document)) if document else "-"})
     yield _no_formula_check(path)
 
 
