@@ -90,12 +90,16 @@ def cmd_run(inputs: Path, outputs: Path, period: str | None) -> int:
     from pipeline.intake.safety import remembered_verdicts
     from pipeline.intake.workbook import clear_prefetched
 
+    from pipeline.report import document_worker
+
+    document_worker.start()  # loads the document's libraries on the other core while Dagster starts
     with remembered_verdicts():  # each file is inspected (hashed, scanned) once per run
         try:
             _prefetch_inputs(inputs, twice=period is None)
             return _run(inputs, outputs, period)
         finally:
             clear_prefetched()
+            document_worker.stop()
 
 
 def _prefetch_inputs(inputs: Path, *, twice: bool) -> None:

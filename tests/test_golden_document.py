@@ -244,3 +244,12 @@ def test_workbook_holds_native_charts(sample_report):
         xml = " ".join(zf.read(n).decode("utf-8") for n in charts)
     assert "Rasio Kewirausahaan" in xml and "Pagu dan Realisasi Anggaran per Program" in xml
     assert "numLit" in xml  # values, not formulas or references to N/A cells
+
+
+def test_lists_point_at_unique_bookmarks(document_path):
+    with zipfile.ZipFile(document_path) as zf:
+        xml = zf.read("word/document.xml").decode("utf-8")
+    names = re.findall(r'<w:bookmarkStart [^>]*w:name="([^"]+)"', xml)
+    assert len(names) == len(set(names))
+    targets = set(re.findall(r"PAGEREF (\S+)", xml))
+    assert len(targets) >= 40 and targets <= set(names)  # every entry of Daftar Isi/Tabel/Gambar finds its place

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pipeline.report.format import number_id
 from pipeline.report.sheet import Percent, Rupiah, SheetTable
 
+DPI = 130
 PERCENT = "percent"
 RUPIAH = "rupiah"
 NUMBER = "number"
@@ -133,66 +134,67 @@ def _wrap(text: str, width: int) -> str:
 
 def render_png(chart: Chart, width_cm: float = 16.0) -> bytes:
     """The chart as a PNG (about 150 dpi at ``width_cm``)."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    # the object API with the Agg canvas: no pyplot, no GUI backend, no global state
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
     n = len(chart.categories)
     k = len(chart.series)
     height_cm = max(6.0, 1.1 * n * k + 3.0) if chart.horizontal else 8.0
-    fig, ax = plt.subplots(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=150)
-    try:
-        colors = ["#9DB4D3", "#1F4E79", "#C55A11"]
-        bar = 0.8 / max(k, 1)
-        top = 0.0
-        for i, (name, values) in enumerate(chart.series):
-            positions = [j + (i - (k - 1) / 2) * bar for j in range(n)]
-            shown = [(p, v) for p, v in zip(positions, values, strict=True) if v is not None]
-            if not shown:
-                continue
-            xs, vs = zip(*shown, strict=True)
-            top = max(top, max(vs))
-            draw = ax.barh if chart.horizontal else ax.bar
-            bars = draw(xs, vs, bar * 0.95, label=name, color=colors[i % len(colors)])
-            for rect, v in zip(bars, vs, strict=True):
-                text = _label(v, chart.unit)
-                if chart.horizontal:
-                    ax.annotate(text, (rect.get_width(), rect.get_y() + rect.get_height() / 2), xytext=(3, 0),
-                                textcoords="offset points", va="center", fontsize=6.5)
-                else:
-                    ax.annotate(text, (rect.get_x() + rect.get_width() / 2, rect.get_height()), xytext=(0, 2),
-                                textcoords="offset points", ha="center", fontsize=6.5)
-        missing = [j for j in range(n) if all(values[j] is None for _, values in chart.series)]
-        labels = [_wrap(c, 28 if chart.horizontal else 14) for c in chart.categories]
-        formatter = FuncFormatter(lambda v, _pos: _label(v, chart.unit))
-        if chart.horizontal:
-            ax.set_yticks(range(n), labels, fontsize=7)
-            ax.invert_yaxis()
-            ax.xaxis.set_major_formatter(formatter)
-            ax.set_xlim(0, max(top, chart.reference or 0) * 1.25 or 1)
-            if chart.reference is not None:
-                ax.axvline(chart.reference, color="#7F7F7F", linestyle="--", linewidth=0.8)
-            ax.set_xlabel(chart.axis_title, fontsize=7.5)
-        else:
-            ax.set_xticks(range(n), labels, fontsize=7.5)
-            ax.yaxis.set_major_formatter(formatter)
-            ax.set_ylim(0, (top or 1) * 1.2)
-            ax.set_ylabel(chart.axis_title, fontsize=7.5)
-        for j in missing:
+    fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    if chart.horizontal:  # fixed margins: the layout engines measure every text and cost more than drawing
+        fig.subplots_adjust(left=0.3, right=0.95, top=1 - 1.2 / height_cm, bottom=1.3 / height_cm)
+    else:
+        fig.subplots_adjust(left=0.1, right=0.97, top=0.88, bottom=0.16)
+    colors = ["#9DB4D3", "#1F4E79", "#C55A11"]
+    bar = 0.8 / max(k, 1)
+    top = 0.0
+    for i, (name, values) in enumerate(chart.series):
+        positions = [j + (i - (k - 1) / 2) * bar for j in range(n)]
+        shown = [(p, v) for p, v in zip(positions, values, strict=True) if v is not None]
+        if not shown:
+            continue
+        xs, vs = zip(*shown, strict=True)
+        top = max(top, max(vs))
+        draw = ax.barh if chart.horizontal else ax.bar
+        bars = draw(xs, vs, bar * 0.95, label=name, color=colors[i % len(colors)])
+        for rect, v in zip(bars, vs, strict=True):
+            text = _label(v, chart.unit)
             if chart.horizontal:
-                ax.annotate("N/A", (0, j), xytext=(3, 0), textcoords="offset points", va="center", fontsize=6.5)
+                ax.annotate(text, (rect.get_width(), rect.get_y() + rect.get_height() / 2), xytext=(3, 0),
+                            textcoords="offset points", va="center", fontsize=6.5)
             else:
-                ax.annotate("N/A", (j, 0), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=6.5)
-        ax.tick_params(labelsize=7)
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.set_title(_wrap(chart.title, 80), fontsize=9)
-        if k > 1:
-            ax.legend(fontsize=7, frameon=False)
-        fig.tight_layout()
-        out = io.BytesIO()
-        fig.savefig(out, format="png")
-        return out.getvalue()
-    finally:
-        plt.close(fig)
+                ax.annotate(text, (rect.get_x() + rect.get_width() / 2, rect.get_height()), xytext=(0, 2),
+                            textcoords="offset points", ha="center", fontsize=6.5)
+    missing = [j for j in range(n) if all(values[j] is None for _, values in chart.series)]
+    labels = [_wrap(c, 28 if chart.horizontal else 14) for c in chart.categories]
+    formatter = FuncFormatter(lambda v, _pos: _label(v, chart.unit))
+    if chart.horizontal:
+        ax.set_yticks(range(n), labels, fontsize=7)
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(formatter)
+        ax.set_xlim(0, max(top, chart.reference or 0) * 1.25 or 1)
+        if chart.reference is not None:
+            ax.axvline(chart.reference, color="#7F7F7F", linestyle="--", linewidth=0.8)
+        ax.set_xlabel(chart.axis_title, fontsize=7.5)
+    else:
+        ax.set_xticks(range(n), labels, fontsize=7.5)
+        ax.yaxis.set_major_formatter(formatter)
+        ax.set_ylim(0, (top or 1) * 1.2)
+        ax.set_ylabel(chart.axis_title, fontsize=7.5)
+    for j in missing:
+        if chart.horizontal:
+            ax.annotate("N/A", (0, j), xytext=(3, 0), textcoords="offset points", va="center", fontsize=6.5)
+        else:
+            ax.annotate("N/A", (j, 0), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=6.5)
+    ax.tick_params(labelsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(_wrap(chart.title, 80), fontsize=9)
+    if k > 1:
+        ax.legend(fontsize=7, frameon=False)
+    out = io.BytesIO()
+    fig.savefig(out, format="png", pil_kwargs={"compress_level": 1})
+    return out.getvalue()

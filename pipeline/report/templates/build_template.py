@@ -187,8 +187,9 @@ class Builder:
         """A paragraph holding only a docxtpl block tag ({%p ... %})."""
         self.doc.add_paragraph(text)
 
-    def heading(self, text: str, level: int, toc: bool = True):
-        bookmark = f"_Ref_lkjip_h{len(self.headings) + 1}"
+    def heading(self, text: str, level: int, toc: bool = True, roman: bool = False):
+        self._heading_count = getattr(self, "_heading_count", 0) + 1
+        bookmark = f"_Ref_lkjip_h{self._heading_count}"  # unique, listed or not
         if level == 1 and "\n" in text:
             first, second = text.split("\n", 1)
             par = self.doc.add_heading(level=1)
@@ -200,7 +201,7 @@ class Builder:
             shown = text
         _bookmark(par, bookmark)
         if toc:
-            self.headings.append((level, shown, bookmark))
+            self.headings.append((level, shown, bookmark + ("\x00" if roman else "")))
         return par
 
     def caption(self, text: str):
@@ -232,7 +233,10 @@ class Builder:
                 par = self.doc.add_paragraph(style="Daftar")
                 par.paragraph_format.left_indent = Cm(0.6 * indent)
                 par.add_run(text + "\t")
-                _field(par, f" PAGEREF {bookmark} \\h ", "")
+                roman = bookmark.endswith("\x00")
+                bookmark = bookmark.rstrip("\x00")
+                switch = "\\* roman " if roman else ""
+                _field(par, f" PAGEREF {bookmark} \\h {switch}", "")
                 anchor._p.addnext(par._p)
                 anchor = par
             slot._p.getparent().remove(slot._p)
@@ -363,7 +367,7 @@ def build(path: Path = OUT) -> Path:
     first.footer.is_linked_to_previous = False  # the cover keeps an empty footer and header
     first.header.is_linked_to_previous = False
 
-    b.heading("KATA PENGANTAR", 1)
+    b.heading("KATA PENGANTAR", 1, roman=True)
     b.p("[[kata pengantar: ucapan syukur, dasar hukum penyusunan LKjIP, tujuan laporan]]")
     b.p("Laporan Kinerja Instansi Pemerintah (LKjIP) {{ instansi }} Tahun {{ tahun }}{{ sd_bulan_kalimat }} ini "
         "disusun sebagai pertanggungjawaban atas Perjanjian Kinerja tahun {{ tahun }} sesuai Peraturan Presiden "
@@ -377,7 +381,7 @@ def build(path: Path = OUT) -> Path:
     b.p("{{r nip }}", "Tanda Tangan")
     b.page_break()
 
-    b.heading("RINGKASAN EKSEKUTIF", 1)
+    b.heading("RINGKASAN EKSEKUTIF", 1, roman=True)
     b.p("{{ ringkasan.pembuka }}")
     b.p("{{ ringkasan.kategori }}")
     b.p("{{ ringkasan.anggaran }}")
