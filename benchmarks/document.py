@@ -45,7 +45,8 @@ period = Period(2024, 12)
 ref, _ = read_referensi(inputs)
 real = read_realisasi(inputs, ref, str(period))
 odk = read_odk(inputs, ref)
-iku = tables.compute_iku(ref, odk, tables.iku_years(ref, period))
+from pipeline.domain.iku import compute_iku
+iku = compute_iku(ref.iku, ref.stated, ref.statistik, odk.rows, ref.iku_years(period.year))
 sheets = {t.name: t for t in [
     tables.iku_sheet(ref, iku, period), tables.tren_sheet(ref, iku, period), tables.renstra_sheet(ref, iku, period),
     tables.efisiensi_sheet(ref, iku, real, period), tables.kinerja_program_sheet(ref, iku, real, period),

@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from pipeline.report.format import number_id
+from pipeline.domain.formatting import number_id
 from pipeline.report.sheet import Percent, Rupiah, SheetTable
 
 DPI = 130

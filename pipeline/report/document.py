@@ -27,7 +27,7 @@ from pipeline.domain.periods import MONTH_NAMES_ID, Period
 from pipeline.domain.summary import mean_capaian
 from pipeline.intake.referensi import Referensi
 from pipeline.report.charts import Chart
-from pipeline.report.format import number_id
+from pipeline.domain.formatting import number_id
 from pipeline.report.sheet import Percent, Rupiah, SheetTable
 
 BUNDLED_TEMPLATE = Path(__file__).with_name("templates") / "lkjip.docx"

@@ -12,8 +12,10 @@ from pipeline.defs.masukan.assets import ReferensiIntake
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
 from pipeline.domain.periods import Period
+from pipeline.domain.submissions import SubmissionRow
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
+from pipeline.problems import ERROR, WARNING
 from pipeline.report import tables
 from pipeline.report.charts import chart_specs
 from pipeline.report.publish import publish, publish_document, write_summary
@@ -42,7 +44,7 @@ def laporan_kinerja(
     efisiensi: Section,
     kinerja_program: Section,
     rekap_koperasi: Section,
-    pengumpulan: Section,
+    pengumpulan: list[SubmissionRow],
     dokumen_lkjip: DokumenLkjip,
 ):
     """Workbook laporan kinerja konsolidasi periode ini (Ringkasan, IKU, Tren IKU, Renstra,
@@ -56,7 +58,7 @@ def laporan_kinerja(
                 + [p for s in sections for p in s.problems] + dokumen_lkjip.problems)
     reports = [s.report for s in referensi.sources + realisasi_bidang.sources + data_koperasi.sources]
     reports += dokumen_lkjip.reports
-    rows = pengumpulan.extra["rows"]
+    rows = pengumpulan
     sheets = {t.name: t for s in sections for t in s.tables}
     sheets["Ringkasan"] = tables.ringkasan_sheet(ref, period, made_at, reports, problems)
     sheets["Pengumpulan"] = tables.pengumpulan_sheet(ref, rows, problems, period)
@@ -77,11 +79,11 @@ def laporan_kinerja(
         "made_at": made_at.isoformat(),
         "workbook": path.name,
         "dokumen": document.name if document else None,
-        "problems": {"Error": sum(1 for p in problems if p.severity == "Error"),
-                     "Peringatan": sum(1 for p in problems if p.severity == "Peringatan")},
+        "problems": {str(ERROR): sum(1 for p in problems if p.severity == ERROR),
+                     str(WARNING): sum(1 for p in problems if p.severity == WARNING)},
         "pengumpulan": [
-            {**r.as_dict(), "errors": sum(counts.get(f, {}).get("Error", 0) for f in r.files),
-             "warnings": sum(counts.get(f, {}).get("Peringatan", 0) for f in r.files)}
+            {**r.as_dict(), "errors": sum(counts.get(f, {}).get(ERROR, 0) for f in r.files),
+             "warnings": sum(counts.get(f, {}).get(WARNING, 0) for f in r.files)}
             for r in rows
         ],
     })
