@@ -51,13 +51,15 @@ class Referensi:
     statistik: pl.DataFrame = field(default_factory=pl.DataFrame)
     anggaran: pl.DataFrame = field(default_factory=pl.DataFrame)
     skala: list[tuple[str, float]] = field(default_factory=lambda: list(DEFAULT_SKALA))
+    # through the year (Tabel E.81, Tren Bulanan, Peringatan Dini); empty when the sheets are absent
+    target_renstra: pl.DataFrame = field(default_factory=pl.DataFrame)  # one row per code
+    rencana_penarikan: dict[str, dict[int, float]] = field(default_factory=dict)  # sub kegiatan -> month -> Rp
+    analisis: pl.DataFrame = field(default_factory=pl.DataFrame)  # one row per kode_iku
     # the document's signature block (Renstra sheet), None when not given
     kepala: str | None = None
     nip: str | None = None
     jabatan: str | None = None
     kota: str | None = None
-    # the planner's own sentences per IKU (optional Analisis sheet): kode_iku -> field -> text
-    analisis: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def iku_years(self, period_year: int) -> list[int]:
         """Years shown in the trend tables for a period of ``period_year``."""
@@ -204,15 +206,24 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
         ref.anggaran = anggaran.rows
         _check_totals(source, anggaran, ("pagu_awal", "pagu_pergeseran"))
 
-    analisis = table(t.ANALISIS, optional=True)
-    if analisis is not None:
-        for r in analisis.rows.iter_rows(named=True):
-            texts = {k: " ".join(str(r[k]).split()) for k in t.ANALISIS_TEXTS if r.get(k) is not None and str(r[k]).strip()}
-            ref.analisis.setdefault(r["kode_iku"].strip(), {}).update(texts)
-
     skala = table(t.SKALA, optional=True)
     if skala is not None and skala.rows.height:
         ref.skala = sorted(((r["kategori"], r["batas_bawah"]) for r in skala.rows.iter_rows(named=True)), key=lambda x: -x[1])
+
+    target_renstra = table(t.TARGET_RENSTRA, optional=True)
+    if target_renstra is not None:
+        ref.target_renstra = target_renstra.rows
+
+    rencana = table(t.RENCANA_PENARIKAN, optional=True)
+    if rencana is not None:
+        ref.rencana_penarikan = {
+            r["kode"]: {m: r[f"m{m}"] for m in range(1, 13) if r.get(f"m{m}") is not None}
+            for r in rencana.rows.iter_rows(named=True)
+        }
+
+    analisis = table(t.ANALISIS, optional=True)
+    if analisis is not None:
+        ref.analisis = analisis.rows
 
     source.report.count(read, rejected)
 

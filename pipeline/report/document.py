@@ -107,6 +107,11 @@ def _records(table: SheetTable | None) -> list[dict]:
     return [dict(zip(table.columns, row, strict=True)) for row in table.rows]
 
 
+def _words(text) -> str | None:
+    """A planner's cell text on one line, or None when empty."""
+    return " ".join(str(text).split()) or None if text is not None else None
+
+
 def _list_id(items: list[str]) -> str:
     """``a, b dan c``."""
     if len(items) <= 1:
@@ -351,13 +356,15 @@ def document_context(ref: Referensi, period: Period, made_at: datetime, sheets: 
          "capaian": shown(renstra.get(i.kode, {}).get("Capaian")),
          "kemajuan": renstra.get(i.kode, {}).get("Tingkat Kemajuan") or "N/A"}
         for k, i in enumerate(shown_ikus)]
+    analisis = ({str(r["kode_iku"]).strip(): r for r in ref.analisis.iter_rows(named=True)}
+                if ref.analisis.height else {})
     ctx["tabel_3_5"] = [
         {"no": LETTERS[k % 26], "pernyataan": i.pernyataan, "indikator": i.indikator,
          "target": shown(i.now.get("Target")), "realisasi": shown(i.now.get("Realisasi")),
          "capaian": shown(i.now.get("Capaian")),
-         "analisis": _text_or_placeholder(ref.analisis.get(i.kode, {}).get("analisis"),
+         "analisis": _text_or_placeholder(_words(analisis.get(i.kode, {}).get("analisis")),
                                           "analisis keberhasilan/kegagalan (lembar Analisis referensi)"),
-         "solusi": _text_or_placeholder(ref.analisis.get(i.kode, {}).get("solusi"),
+         "solusi": _text_or_placeholder(_words(analisis.get(i.kode, {}).get("solusi")),
                                         "solusi yang dilakukan (lembar Analisis referensi)")}
         for k, i in enumerate(shown_ikus)]
 

@@ -122,6 +122,8 @@ def _sheet(wb: Workbook, table: SheetTable) -> None:
                 cell = ws.cell(row=header_row + offset, column=col)
                 cell.alignment = Alignment(wrap_text=True, vertical="top",
                                            horizontal=cell.alignment.horizontal)
+    for chart in table.charts:
+        chart.draw(ws, table.columns, header_row)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     if table.rows:
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{row}"
@@ -144,10 +146,11 @@ def write_workbook(tables: list[SheetTable], path: Path, charts: list | None = N
     if charts:
         from pipeline.report.workbook_charts import add_charts
 
+        before = {ws.title: list(ws._charts) for ws in wb.worksheets}
         try:
             add_charts(wb, charts)
         except Exception:  # a chart is an extra: it never costs the planner the workbook
             for ws in wb.worksheets:
-                ws._charts = []
+                ws._charts = before[ws.title]
     wb.properties.creator = "lkjip"
     wb.save(path)

@@ -144,9 +144,10 @@ def scan_outputs(outputs: Path) -> list[PeriodReports]:
         history: list[Version] = []
         hist_dir = folder / HISTORY_DIR
         if hist_dir.is_dir():
+            stem = REPORT_NAME.format(period=period).removesuffix(".xlsx")
             for path in hist_dir.iterdir():
-                if not _is_visible_xlsx(path):
-                    continue
+                if not _is_visible_xlsx(path) or not path.name.startswith(stem):
+                    continue  # only the consolidated workbook's versions (not the E.81 workbook's)
                 st = path.stat()
                 if (st.st_size, st.st_mtime_ns) == latest_key:
                     continue  # the history copy of the current report
@@ -188,6 +189,17 @@ def _render_summary(summary: dict) -> str:
             f'<strong>{_int(problems.get("Peringatan"))}</strong> peringatan '
             f"(rinciannya ada di buku kerja).</p>"
         )
+    if "peringatan_dini" in summary:
+        parts.append(
+            f'<p class="meta">Peringatan dini: <strong>{_int(summary.get("peringatan_dini"))}</strong> '
+            "sub kegiatan atau bidang perlu perhatian (lembar Peringatan Dini).</p>"
+        )
+    renja = summary.get("evaluasi_renja")
+    if isinstance(renja, str) and renja.endswith(".xlsx") and "/" not in renja:
+        period = str(summary.get("period") or "")
+        if PERIOD_RE.match(period):
+            parts.append(f'<p><a href="/unduh/{_e(period)}/{_e(quote(renja))}" download>Unduh {_e(renja)}</a> '
+                         '<span class="meta">(Evaluasi Renja, Tabel E.81, untuk Bappeda)</span></p>')
     rows = summary.get("pengumpulan")
     if isinstance(rows, list) and rows:
         parts.append(

@@ -21,6 +21,7 @@ import dagster as dg
 from pipeline.defs.jobs import laporan_job
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
+from pipeline.domain.triwulan import TRIWULAN_LABELS, is_quarter_end, quarter_of
 from pipeline.domain.submissions import configured_deadline_day, deadline_date
 from pipeline.settings import DEFAULT_RUN_HOUR, TIMEZONE
 
@@ -76,8 +77,8 @@ def laporan_bulanan_terjadwal(context: dg.ScheduleEvaluationContext, lkjip: Lkji
         return dg.SkipReason(
             f"{moment:%Y-%m-%d} bukan hari setelah batas pengumpulan (tanggal {day})"
         )
-    return dg.RunRequest(
-        run_key=f"jadwal-{period}",
-        partition_key=partition_key_for(period),
-        tags={"lkjip/pemicu": "jadwal", "lkjip/periode": period, "lkjip/batas-pengumpulan": str(day)},
-    )
+    tags = {"lkjip/pemicu": "jadwal", "lkjip/periode": period, "lkjip/batas-pengumpulan": str(day)}
+    month = int(period[-2:])
+    if is_quarter_end(month):  # the run that gives the quarter's Tabel E.81 (evaluasi-renja-<period>.xlsx)
+        tags["lkjip/triwulan"] = TRIWULAN_LABELS[quarter_of(month) - 1]
+    return dg.RunRequest(run_key=f"jadwal-{period}", partition_key=partition_key_for(period), tags=tags)

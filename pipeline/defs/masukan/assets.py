@@ -14,7 +14,8 @@ from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
 from pipeline.intake.loading import SourceFile
 from pipeline.intake.odk import OdkIntake, read_odk
-from pipeline.intake.realisasi import RealisasiIntake, read_realisasi
+from pipeline.intake.realisasi import RealisasiIntake
+from pipeline.intake.year import read_year
 from pipeline.intake.referensi import Referensi, read_referensi
 from pipeline.problems import ERROR, Problem
 
@@ -73,8 +74,9 @@ def referensi(context: dg.AssetExecutionContext, lkjip: LkjipConfig):
 @dg.asset(partitions_def=monthly_partitions, group_name=GROUP, check_specs=_check("realisasi_bidang"))
 def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake):
     """Berkas realisasi bulanan setiap bidang untuk periode ini: keluaran dan anggaran per
-    sub kegiatan, dibersihkan dan diperiksa (kode, angka, jumlah, duplikat antar berkas)."""
-    intake = read_realisasi(lkjip.inputs, referensi.referensi, context.partition_key)
+    sub kegiatan, dibersihkan dan diperiksa (kode, angka, jumlah, duplikat antar berkas), beserta
+    bulan-bulan sebelumnya di tahun yang sama dan Desember tahun-tahun Renstra sebelumnya."""
+    intake = read_year(lkjip.inputs, referensi.referensi, context.partition_key)
     _release(intake.sources)
     yield dg.Output(intake, metadata={"sub_kegiatan": intake.sub.height, "berkas": len(intake.sources),
                                       "masalah": len(intake.problems)})
