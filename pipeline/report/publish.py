@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pipeline.settings import REPORT_NAME, TIMEZONE
+from pipeline.settings import REPORT_NAME, TIMEZONE, report_path
 
 HISTORY_DIR = "riwayat"
 SUMMARY_NAME = "ringkasan.json"

@@ -79,7 +79,7 @@ def laporan_kinerja(
     if dokumen_lkjip.content is not None:
         try:
             document = publish_document(dokumen_lkjip.content, lkjip.outputs, str(period), made_at)
-        except OSError as exc:  # the workbook is already safe; say why the document is missing
+        except Exception as exc:  # the workbook is already safe; say why the document is missing
             context.log.error(f"Dokumen laporan tidak dapat ditulis: {exc}")
     counts = tables.count_by_file(problems)
     write_summary(lkjip.outputs, str(period), {
