@@ -192,17 +192,28 @@ def _combine(intake: RealisasiIntake, rows: pl.DataFrame, ref: Referensi) -> Non
     intake.problems.extend(rules.missing_sub_kegiatan(set(intake.sub["kode"].to_list()), ref))
 
 
-def latest_period(inputs: Path) -> str | None:
-    """The latest month for which any realisation file exists (title block or folder)."""
+def file_periods(inputs: Path, paths: list[Path]) -> dict[Path, Period | None]:
+    """The period the run reads for each realisation file, or None when the run would not
+    use the file (refused, unreadable, no table, no period, or title and folder disagree).
+
+    Light: the same safety checks, sandboxed reading, table search and
+    :func:`file_period` as :func:`read_realisasi`, without casting or validating rows.
+    """
     from pipeline.intake.sheets import Located, find_table
 
-    found: list[Period] = []
-    for source in open_sources(inputs, "realisasi", discover(inputs, "realisasi")):
+    found: dict[Path, Period | None] = {Path(p): None for p in paths}
+    for source in open_sources(inputs, "realisasi", [Path(p) for p in paths]):
         if not source.readable:
             continue
         located = find_table(REALISASI, source.sheets, file=source.report.file)
         if isinstance(located, Located):
             period = file_period(source, located.title)
             if isinstance(period, Period):
-                found.append(period)
+                found[Path(source.path)] = period
+    return found
+
+
+def latest_period(inputs: Path) -> str | None:
+    """The latest month for which any realisation file exists (title block or folder)."""
+    found = [p for p in file_periods(inputs, discover(inputs, "realisasi")).values() if p is not None]
     return str(max(found)) if found else None

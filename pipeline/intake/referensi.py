@@ -11,6 +11,7 @@ import polars as pl
 from pipeline.domain.iku import iku_years
 from pipeline.domain.indicators import DEFAULT_SKALA
 from pipeline.domain.numbers import NumberError, parse_number
+from pipeline.domain.periods import DateError, parse_date
 from pipeline.intake import tables as t
 from pipeline.intake.docx_template import is_document_template
 from pipeline.intake.files import discover
@@ -108,12 +109,93 @@ def _sheet(source: SourceFile, name: str):
     return None
 
 
+# --- Batas Pengumpulan: the one setting the referensi states ------------------------------
+
+DEADLINE_LABEL = "batas pengumpulan"
+_DEADLINE_SEARCH = (300, 30)  # rows, columns of the Renstra sheet searched for the label
+
+
+@dataclass(frozen=True)
+class DeadlineCell:
+    """A ``Batas Pengumpulan`` label found in the Renstra sheet: the day (None if unreadable), where, what."""
+
+    day: int | None
+    row: int  # Excel row
+    col: str  # column letter of the value (of the label when there is none)
+    text: str
+
+
+def deadline_day_of(text: object) -> int | None:
+    """The day a ``Batas Pengumpulan`` value gives: ``10``, ``tanggal 10``, a date (its day); else None."""
+    s = " ".join(str(text if text is not None else "").split())
+    if not s:
+        return None
+    try:
+        date = parse_date(s)
+    except DateError:
+        date = None
+    if date is not None:
+        return date.day
+    m = re.fullmatch(r"(\d{1,2})(?:[.,]0+)?", s) or re.search(r"(?<![\d.,])(\d{1,2})(?![\d.,])", s)
+    if m and 1 <= int(m.group(1)) <= 31:
+        return int(m.group(1))
+    return None
+
+
+def find_deadline(sheet) -> DeadlineCell | None:
+    """The first ``Batas Pengumpulan`` label of a sheet (any case, more words allowed) and its value:
+    text after a colon in the label cell, else the first non-empty cell to its right."""
+    height, width = _DEADLINE_SEARCH
+    cells = sheet.cells
+    columns = cells.columns[:width]
+    for i, row in enumerate(cells.head(height).select(columns).iter_rows()):
+        for j, value in enumerate(row):
+            if value is None or DEADLINE_LABEL not in " ".join(str(value).split()).casefold():
+                continue
+            label = str(value)
+            rest = label.split(":", 1)[1].strip() if ":" in label else ""
+            if rest:
+                return DeadlineCell(deadline_day_of(rest), i + 1, columns[j], rest)
+            for k in range(j + 1, len(row)):
+                if row[k] is not None and str(row[k]).strip():
+                    return DeadlineCell(deadline_day_of(row[k]), i + 1, columns[k], str(row[k]).strip())
+            return DeadlineCell(None, i + 1, columns[j], "")
+    return None
+
+
+def deadline_day(inputs: Path, paths: list[Path] | None = None) -> int | None:
+    """The ``Batas Pengumpulan`` day of the referensi workbook the run would use, or None.
+
+    Light: the same safety checks and sandboxed reading as :func:`read_referensi`
+    and the same choice of workbook, but only the Renstra sheet is looked at.
+    """
+    paths = discover(inputs, "referensi") if paths is None else paths
+    chosen = _newest_usable(open_sources(inputs, "referensi", paths))
+    sheet = _sheet(chosen, "Renstra") if chosen is not None else None
+    found = find_deadline(sheet) if sheet is not None else None
+    return found.day if found is not None else None
+
+
+def deadline_day_from_referensi(path: Path) -> int | None:
+    """:func:`deadline_day` of one workbook."""
+    return deadline_day(Path(path).parent, [Path(path)])
+
+
+def _newest_usable(sources: list[SourceFile]) -> SourceFile | None:
+    usable = _by_age(sources)
+    return usable[-1] if usable else None
+
+
+def _by_age(sources: list[SourceFile]) -> list[SourceFile]:
+    return sorted((s for s in sources if s.readable), key=lambda s: (s.report.modified, s.report.file))
+
+
 def read_referensi(inputs: Path, paths: list[Path] | None = None) -> tuple[Referensi, list[SourceFile]]:
     """Read the newest referensi workbook; older ones are reported and not used."""
     paths = discover(inputs, "referensi") if paths is None else paths
     paths = [p for p in paths if not is_document_template(p)]  # a Word template is the document's, not a workbook
     sources = open_sources(inputs, "referensi", paths)
-    usable = sorted((s for s in sources if s.readable), key=lambda s: (s.report.modified, s.report.file))
+    usable = _by_age(sources)
     if not usable:
         reason = "; ".join(s.report.note for s in sources if s.report.note) or "folder referensi kosong"
         raise NoReferensi(f"Tidak ada workbook referensi yang dapat dipakai di {Path(inputs) / 'referensi'} ({reason})")
@@ -148,7 +230,7 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
     renstra = _sheet(source, "Renstra")
     if renstra is not None:
         values = _label_values(renstra)
-        for key, attr in (("tahunawal", "tahun_awal"), ("tahunakhir", "tahun_akhir"), ("bataspengumpulan", "batas_pengumpulan")):
+        for key, attr in (("tahunawal", "tahun_awal"), ("tahunakhir", "tahun_akhir")):
             if key in values:
                 text, row, col = values[key]
                 number = _whole(text)
@@ -166,6 +248,12 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
                 if values.get(key, ("",))[0]:
                     setattr(ref, attr, values[key][0])
                     break
+        deadline = find_deadline(renstra)
+        if deadline is not None and deadline.day is None and deadline.text:
+            source.problems.append(problem("integer_invalid", file=file, sheet=renstra.name, row=deadline.row,
+                                           col=deadline.col, column="bataspengumpulan", value=deadline.text))
+        elif deadline is not None:
+            ref.batas_pengumpulan = deadline.day
     else:
         source.problems.append(problem("sheet_not_found", file=file, table="Renstra (lembar 'Renstra')", expected="Tahun Awal, Tahun Akhir"))
 

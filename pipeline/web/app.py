@@ -22,20 +22,16 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
+from pipeline.domain.periods import Period, date_label_id
 from pipeline.report.publish import HISTORY_DIR, STAMP_FORMAT, read_summary
 from pipeline.settings import REPORT_NAME, TIMEZONE
 
 WITA = ZoneInfo(TIMEZONE)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PERIOD_RE = re.compile(r"^\d{4}-\d{2}$")
 _NAME_RE = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
 _STAMP_RE = re.compile(r"-(\d{8}-\d{6})\.xlsx$")
 
-BULAN = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-]
 STATUS_CLASS = {"Tepat Waktu": "ok", "Terlambat": "late", "Belum Mengirim": "missing"}
 
 CSS = """
@@ -64,15 +60,15 @@ def _e(value: object) -> str:
 
 
 def period_label(period: str) -> str:
-    year, month = period.split("-")
-    return f"{BULAN[int(month) - 1]} {year}" if 1 <= int(month) <= 12 else period
+    parsed = Period.from_key(period)
+    return parsed.label_id() if parsed is not None else period
 
 
 def format_time(moment: datetime | None) -> str:
     if moment is None:
         return "-"
     moment = moment.replace(tzinfo=WITA) if moment.tzinfo is None else moment.astimezone(WITA)
-    return f"{moment.day} {BULAN[moment.month - 1]} {moment.year} {moment:%H:%M} WITA"
+    return f"{date_label_id(moment)} {moment:%H:%M} WITA"
 
 
 def format_size(size: int) -> str:
@@ -131,7 +127,7 @@ def scan_outputs(outputs: Path) -> list[PeriodReports]:
         return []
     found: list[PeriodReports] = []
     for folder in sorted(outputs.iterdir(), key=lambda p: p.name, reverse=True):
-        if not folder.is_dir() or not PERIOD_RE.match(folder.name):
+        if not folder.is_dir() or Period.from_key(folder.name) is None:
             continue
         period = folder.name
         latest_path = folder / REPORT_NAME.format(period=period)
@@ -197,7 +193,7 @@ def _render_summary(summary: dict) -> str:
     renja = summary.get("evaluasi_renja")
     if isinstance(renja, str) and renja.endswith(".xlsx") and "/" not in renja:
         period = str(summary.get("period") or "")
-        if PERIOD_RE.match(period):
+        if Period.from_key(period) is not None:
             parts.append(f'<p><a href="/unduh/{_e(period)}/{_e(quote(renja))}" download>Unduh {_e(renja)}</a> '
                          '<span class="meta">(Evaluasi Renja, Tabel E.81, untuk Bappeda)</span></p>')
     rows = summary.get("pengumpulan")
@@ -284,7 +280,7 @@ def render_page(outputs: Path, dagster_url: str) -> str:
 def safe_report_file(outputs: Path, period: str, name: str, sub: str | None = None) -> Path | None:
     """The file to serve, or None when the request is not for an .xlsx file
     inside ``<outputs>/<period>/`` (or its ``riwayat/``)."""
-    if not PERIOD_RE.fullmatch(period or ""):
+    if Period.from_key(period) is None:
         return None
     if (
         not name

@@ -73,13 +73,13 @@ def tren_bulanan(referensi: ReferensiIntake, realisasi_bidang: RealisasiIntake) 
 
 
 @_asset()
-def peringatan_dini(referensi: ReferensiIntake, realisasi_bidang: RealisasiIntake) -> WarningSection:
+def peringatan_dini(lkjip: LkjipConfig, referensi: ReferensiIntake, realisasi_bidang: RealisasiIntake) -> WarningSection:
     """Sub kegiatan yang penyerapannya tertinggal dari rencana (atau dari waktu berjalan), capaian
     keluaran yang jauh di bawah penyerapan, angka kumulatif yang turun, dan bidang yang berhenti
     mengirim berkas; ambang LKJIP_EARLY_WARNING_POINTS (bawaan 20 poin)."""
     ref = referensi.referensi
     figures = year_figures(realisasi_bidang)
-    points = settings.early_warning_points()
+    points = lkjip.settings.early_warning_points
     warnings = renja.early_warnings(ref, figures, points)
     return WarningSection([renja.peringatan_dini_sheet(ref, warnings, figures.period, points)], warnings)
 
