@@ -106,9 +106,15 @@ def cmd_run(inputs: Path, outputs: Path, period: str | None) -> int:
     from pipeline.intake.prefetch import prefetched_inputs
     from pipeline.intake.safety import remembered_verdicts
 
-    # each file is inspected (hashed, scanned) once per run; the workbooks are read while Dagster starts
-    with remembered_verdicts(), prefetched_inputs(inputs, twice=period is None):
-        return _run(inputs, outputs, period)
+    from pipeline.report import document_worker
+
+    document_worker.start()  # loads the document's libraries on the other core while Dagster starts
+    try:
+        # each file is inspected (hashed, scanned) once per run; the workbooks are read while Dagster starts
+        with remembered_verdicts(), prefetched_inputs(inputs, twice=period is None):
+            return _run(inputs, outputs, period)
+    finally:
+        document_worker.stop()
 
 
 def _instance():

@@ -69,6 +69,9 @@ RULES: dict[str, tuple[Severity, str]] = {
     "expectation_failed": (ERROR, "{message}"),
     # through the year: realisation is cumulative from January
     "cumulative_decrease": (WARNING, "{what}: {column} kumulatif {value} ({month}) lebih kecil dari {expected} ({previous}); angka realisasi dihitung kumulatif sejak Januari sehingga tidak boleh turun"),
+    # the report document
+    "template_invalid": (ERROR, "Templat dokumen tidak dapat dipakai: {reason}; dokumen dibuat dengan templat bawaan"),
+    "document_failed": (ERROR, "Dokumen laporan kinerja (.docx) tidak dapat dibuat: {reason}; workbook tetap ditulis"),
 }
 
 

@@ -13,6 +13,7 @@ from pipeline.domain.indicators import DEFAULT_SKALA
 from pipeline.domain.numbers import NumberError, parse_number
 from pipeline.domain.periods import DateError, parse_date
 from pipeline.intake import tables as t
+from pipeline.intake.docx_template import is_document_template
 from pipeline.intake.files import discover
 from pipeline.intake.loading import SourceFile, load_table, open_sources
 from pipeline.intake.sheets import ROW
@@ -20,14 +21,13 @@ from pipeline.intake.tables import normalize_header
 from pipeline.problems import problem
 
 DEFAULT_INSTANSI = "Perangkat Daerah"
-
 # Renstra label/value rows: normalized label -> Referensi attribute (first label found wins)
 INSTANSI_LABELS = ("Nama Instansi", "Instansi", "Nama Perangkat Daerah", "Perangkat Daerah")
 SIGNATURE_LABELS = {  # the document's signature block
-    "kepala": ("Kepala", "Nama Kepala", "Nama Kepala Perangkat Daerah"),
+    "kepala": ("Kepala", "Nama Kepala", "Nama Kepala Perangkat Daerah", "Kepala Perangkat Daerah", "Penandatangan"),
     "nip": ("NIP", "NIP Kepala"),
-    "jabatan": ("Jabatan", "Jabatan Kepala"),
-    "kota": ("Kota", "Tempat", "Kota Penandatanganan"),
+    "jabatan": ("Jabatan", "Jabatan Kepala", "Jabatan Penandatangan"),
+    "kota": ("Kota", "Tempat", "Kota Penandatanganan", "Tempat Penandatanganan"),
 }
 
 
@@ -61,6 +61,11 @@ class Referensi:
     target_renstra: pl.DataFrame = field(default_factory=pl.DataFrame)  # one row per code
     rencana_penarikan: dict[str, dict[int, float]] = field(default_factory=dict)  # sub kegiatan -> month -> Rp
     analisis: pl.DataFrame = field(default_factory=pl.DataFrame)  # one row per kode_iku
+    # the document's signature block (Renstra sheet), None when not given
+    kepala: str | None = None
+    nip: str | None = None
+    jabatan: str | None = None
+    kota: str | None = None
 
     def iku_years(self, period_year: int) -> list[int]:
         """Years shown in the trend tables for a period of ``period_year``."""
@@ -202,6 +207,7 @@ def _by_age(sources: list[SourceFile]) -> list[SourceFile]:
 def read_referensi(inputs: Path, paths: list[Path] | None = None) -> tuple[Referensi, list[SourceFile]]:
     """Read the newest referensi workbook; older ones are reported and not used."""
     paths = discover(inputs, "referensi") if paths is None else paths
+    paths = [p for p in paths if not is_document_template(p)]  # a Word template is the document's, not a workbook
     sources = open_sources(inputs, "referensi", paths)
     usable = _by_age(sources)
     if not usable:

@@ -260,13 +260,16 @@ ANALISIS = Table(
     sheet="Analisis",
     fields=(
         Field("kode_iku", "Kode IKU", TEXT, True, ("Kode",)),
-        Field("analisis", "Analisis", TEXT, False, ("Analisis Penyebab",)),
-        Field("solusi", "Solusi", TEXT, False, ()),
+        Field("analisis", "Analisis", TEXT, False, ("Analisis Penyebab", "Analisis Keberhasilan/Kegagalan",
+                                                     "Analisis Keberhasilan")),
+        Field("solusi", "Solusi", TEXT, False, ("Solusi yang Dilakukan", "Alternatif Solusi")),
         Field("faktor_pendorong", "Faktor Pendorong", TEXT, False, ("Pendorong",)),
         Field("faktor_penghambat", "Faktor Penghambat", TEXT, False, ("Penghambat",)),
-        Field("tindak_lanjut", "Tindak Lanjut", TEXT, False, ()),
+        Field("tindak_lanjut", "Tindak Lanjut", TEXT, False, ("Rencana Tindak Lanjut",)),
     ),
-    key_fields=("kode_iku", "faktor_pendorong"),
+    # the sheet is found by its name; a planner who writes only Analisis and Solusi (for the
+    # document's Tabel 3.5) or only the factors (for E.81) is read either way
+    key_fields=("kode_iku",),
 )
 
 REFERENSI_TABLES = (IKU, RENSTRA, REALISASI_IKU, CASCADING, BIDANG, STATISTIK, ANGGARAN, SKALA, TARGET_RENSTRA,

@@ -1,13 +1,213 @@
-"""Native Excel charts for a sheet (openpyxl ``LineChart``): the data stay in the cells, the
-chart refers to them, so the planner can restyle or copy it in Excel."""
+"""The charts of the report, as data, as PNG (matplotlib, for the document) and as native workbook charts.
+
+:func:`chart_specs` picks the figures from the workbook's own sheets (the same
+typed values the sheets show), so the document's pictures and the workbook's
+charts always agree with the tables:
+
+- per key indicator, target and realisasi over the years (sheet ``Tren IKU``);
+- capaian per sasaran in the period's year (sheet ``IKU``);
+- pagu and realisasi anggaran per program (sheet ``Realisasi Anggaran``).
+
+:class:`LineChartSpec` is the other kind: a native line chart over a sheet's own rows (the data
+stay in the cells, the chart refers to them), used by the monthly sheets.
+
+matplotlib is imported only when a PNG is drawn (its import is a good part of
+the document's cost); it draws with the Agg backend and the DejaVu fonts that
+ship with it, so nothing depends on the fonts of the machine.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import io
+from dataclasses import dataclass, field
 
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.utils import get_column_letter
+
+from pipeline.domain.formatting import number_id
+from pipeline.report.sheet import Percent, Rupiah, SheetTable
+
+DPI = 130
+PERCENT = "percent"
+RUPIAH = "rupiah"
+NUMBER = "number"
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str  # stable id, e.g. "iku-S1"
+    sheet: str  # the workbook sheet the native chart is placed on
+    title: str
+    categories: list[str]
+    series: list[tuple[str, list[float | None]]]  # (name, one value per category; None = no value)
+    unit: str = NUMBER  # PERCENT (percent points), RUPIAH, NUMBER
+    horizontal: bool = False
+    reference: float | None = None  # a reference line (100 % capaian)
+    axis_title: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _records(table: SheetTable) -> list[dict]:
+    return [dict(zip(table.columns, row, strict=True)) for row in table.rows]
+
+
+def _number(value) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _unit_of(values) -> str:
+    if any(isinstance(v, Percent) for v in values):
+        return PERCENT
+    if any(isinstance(v, Rupiah) for v in values):
+        return RUPIAH
+    return NUMBER
+
+
+def chart_specs(sheets: dict[str, SheetTable], year: int) -> list[Chart]:
+    """Every chart of the report, in the order the document shows them."""
+    charts: list[Chart] = []
+    iku = sheets.get("IKU")
+    if iku is not None:
+        rows = [r for r in _records(iku) if r["Tahun"] == year and str(r["Level"]).strip().lower() == "sasaran"]
+        if rows:
+            charts.append(Chart(
+                key="capaian-sasaran", sheet="IKU", title=f"Capaian Indikator Sasaran Tahun {year}",
+                categories=[str(r["Indikator"]) for r in rows],
+                series=[("Capaian", [_number(r["Capaian"]) for r in rows])],
+                unit=PERCENT, horizontal=True, reference=100.0, axis_title="Capaian (%)"))
+    tren = sheets.get("Tren IKU")
+    if tren is not None:
+        by_kode: dict[str, list[dict]] = {}
+        for r in _records(tren):
+            by_kode.setdefault(r["Kode IKU"], []).append(r)
+        for kode, rows in by_kode.items():
+            rows = [r for r in rows if _number(r["Target"]) is not None or _number(r["Realisasi"]) is not None]
+            if not rows:
+                continue
+            unit = _unit_of([r["Target"] for r in rows] + [r["Realisasi"] for r in rows])
+            charts.append(Chart(
+                key=f"iku-{kode}", sheet="Tren IKU", title=f"Target dan Realisasi {rows[0]['Indikator']}",
+                categories=[str(r["Tahun"]) for r in rows],
+                series=[("Target", [_number(r["Target"]) for r in rows]),
+                        ("Realisasi", [_number(r["Realisasi"]) for r in rows])],
+                unit=unit, axis_title="Persen (%)" if unit == PERCENT else str(rows[0]["Satuan"] or "")))
+    anggaran = sheets.get("Realisasi Anggaran")
+    if anggaran is not None:
+        rows = [r for r in _records(anggaran) if r["Level"] == "Program"]
+        if rows:
+            charts.append(Chart(
+                key="anggaran-program", sheet="Realisasi Anggaran",
+                title=f"Pagu dan Realisasi Anggaran per Program Tahun {year}",
+                categories=[_program_label(str(r["Uraian"])) for r in rows],
+                series=[("Pagu", [_number(r["Pagu (Rp)"]) for r in rows]),
+                        ("Realisasi", [_number(r["Realisasi (Rp)"]) for r in rows])],
+                unit=RUPIAH, horizontal=True, axis_title="Rupiah"))
+    return charts
+
+
+def _program_label(uraian: str) -> str:
+    text = " ".join(uraian.split())
+    if text.upper().startswith("PROGRAM "):
+        text = text[len("PROGRAM "):]
+    return text[:1].upper() + text[1:].lower()
+
+
+# --- PNG -------------------------------------------------------------------------------------------
+
+
+def _label(value: float, unit: str) -> str:
+    if unit == PERCENT:
+        from pipeline.report.document import pct  # the document's rounding (as Excel shows it)
+
+        return pct(value)
+    if unit == RUPIAH:
+        return _rupiah_short(value)
+    return number_id(value, 0 if float(value).is_integer() else 2)
+
+
+def _rupiah_short(value: float) -> str:
+    for size, word in ((1e12, "T"), (1e9, "M"), (1e6, "jt")):
+        if abs(value) >= size:
+            return f"{number_id(value / size, 2)} {word}"
+    return number_id(value, 0)
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def render_png(chart: Chart, width_cm: float = 16.0) -> bytes:
+    """The chart as a PNG (about 150 dpi at ``width_cm``)."""
+    # the object API with the Agg canvas: no pyplot, no GUI backend, no global state
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    n = len(chart.categories)
+    k = len(chart.series)
+    height_cm = max(6.0, 1.1 * n * k + 3.0) if chart.horizontal else 8.0
+    fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    if chart.horizontal:  # fixed margins: the layout engines measure every text and cost more than drawing
+        fig.subplots_adjust(left=0.3, right=0.95, top=1 - 1.2 / height_cm, bottom=1.3 / height_cm)
+    else:
+        fig.subplots_adjust(left=0.1, right=0.97, top=0.88, bottom=0.16)
+    colors = ["#9DB4D3", "#1F4E79", "#C55A11"]
+    bar = 0.8 / max(k, 1)
+    top = 0.0
+    for i, (name, values) in enumerate(chart.series):
+        positions = [j + (i - (k - 1) / 2) * bar for j in range(n)]
+        shown = [(p, v) for p, v in zip(positions, values, strict=True) if v is not None]
+        if not shown:
+            continue
+        xs, vs = zip(*shown, strict=True)
+        top = max(top, max(vs))
+        draw = ax.barh if chart.horizontal else ax.bar
+        bars = draw(xs, vs, bar * 0.95, label=name, color=colors[i % len(colors)])
+        for rect, v in zip(bars, vs, strict=True):
+            text = _label(v, chart.unit)
+            if chart.horizontal:
+                ax.annotate(text, (rect.get_width(), rect.get_y() + rect.get_height() / 2), xytext=(3, 0),
+                            textcoords="offset points", va="center", fontsize=6.5)
+            else:
+                ax.annotate(text, (rect.get_x() + rect.get_width() / 2, rect.get_height()), xytext=(0, 2),
+                            textcoords="offset points", ha="center", fontsize=6.5)
+    missing = [j for j in range(n) if all(values[j] is None for _, values in chart.series)]
+    labels = [_wrap(c, 28 if chart.horizontal else 14) for c in chart.categories]
+    formatter = FuncFormatter(lambda v, _pos: _label(v, chart.unit))
+    if chart.horizontal:
+        ax.set_yticks(range(n), labels, fontsize=7)
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(formatter)
+        ax.set_xlim(0, max(top, chart.reference or 0) * 1.25 or 1)
+        if chart.reference is not None:
+            ax.axvline(chart.reference, color="#7F7F7F", linestyle="--", linewidth=0.8)
+        ax.set_xlabel(chart.axis_title, fontsize=7.5)
+    else:
+        ax.set_xticks(range(n), labels, fontsize=7.5)
+        ax.yaxis.set_major_formatter(formatter)
+        ax.set_ylim(0, (top or 1) * 1.2)
+        ax.set_ylabel(chart.axis_title, fontsize=7.5)
+    for j in missing:
+        if chart.horizontal:
+            ax.annotate("N/A", (0, j), xytext=(3, 0), textcoords="offset points", va="center", fontsize=6.5)
+        else:
+            ax.annotate("N/A", (j, 0), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=6.5)
+    ax.tick_params(labelsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(_wrap(chart.title, 80), fontsize=9)
+    if k > 1:
+        ax.legend(fontsize=7, frameon=False)
+    out = io.BytesIO()
+    fig.savefig(out, format="png", pil_kwargs={"compress_level": 1})
+    return out.getvalue()
+
+
+# --- native line charts over a table's rows -------------------------------------------------------------
 
 
 @dataclass

@@ -27,7 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipeline.oserrors import WriteFailed, describe
-from pipeline.settings import REPORT_NAME, TIMEZONE
+from pipeline.settings import REPORT_NAME, TIMEZONE, report_path
 
 HISTORY_DIR = "riwayat"
 SUMMARY_NAME = "ringkasan.json"
@@ -193,6 +193,28 @@ def publish(
         return _atomic_write(final, write_and_keep_history)
     except OSError as exc:  # read-only, not a folder, disk full: one line, the old report intact
         raise WriteFailed(describe("laporan tidak dapat ditulis ke folder", final.parent, exc)) from exc
+
+
+DOCUMENT_SUFFIX = ".docx"
+
+
+def document_path(outputs: Path, period: str) -> Path:
+    """``<outputs>/<period>/laporan-kinerja-<period>.docx``: the LKjIP draft beside the workbook."""
+    return report_path(outputs, period).with_suffix(DOCUMENT_SUFFIX)
+
+
+def publish_document(content: bytes, outputs: Path, period: str, made_at: datetime) -> Path:
+    """Write the document of ``period`` like the workbook: a history copy first, then an atomic rename."""
+    final = document_path(outputs, period)
+    history = history_path(outputs, period, made_at).with_suffix(DOCUMENT_SUFFIX)
+
+    def write_and_keep_history(tmp: Path) -> None:
+        tmp.write_bytes(content)
+        if not zipfile.is_zipfile(tmp):
+            raise RuntimeError(f"berkas yang ditulis bukan .docx yang utuh: {final.name}")
+        _atomic_write(history, lambda copy: shutil.copy2(tmp, copy))
+
+    return _atomic_write(final, write_and_keep_history)
 
 
 def _json_default(value: Any) -> Any:

@@ -143,12 +143,21 @@ def _sheet(wb: Workbook, table: SheetTable) -> None:
     ws.print_title_rows = f"{header_row}:{header_row}"
 
 
-def write_workbook(tables: list[SheetTable], path: Path) -> None:
-    """Write the sheets, in order, to ``path`` (xlsx)."""
+def write_workbook(tables: list[SheetTable], path: Path, charts: list | None = None) -> None:
+    """Write the sheets, in order, to ``path`` (xlsx), with the native ``charts`` on their sheets."""
     wb = Workbook()
     wb.remove(wb.active)
     for table in tables:
         _sheet(wb, table)
+    if charts:
+        from pipeline.report.workbook_charts import add_charts
+
+        before = {ws.title: list(ws._charts) for ws in wb.worksheets}
+        try:
+            add_charts(wb, charts)
+        except Exception:  # a chart is an extra: it never costs the planner the workbook
+            for ws in wb.worksheets:
+                ws._charts = before[ws.title]
     wb.properties.creator = "lkjip"
     save_workbook(wb, path)
 

@@ -29,6 +29,7 @@ from pipeline.settings import REPORT_NAME, TIMEZONE
 
 WITA = ZoneInfo(TIMEZONE)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _NAME_RE = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
 _STAMP_RE = re.compile(r"-(\d{8}-\d{6})(?:-\d+)?\.xlsx$")  # -2, -3: same second
 
@@ -104,6 +105,7 @@ class PeriodReports:
     latest: Version | None
     history: list[Version]
     summary: dict | None
+    document: Version | None = None  # the LKjIP draft (.docx) beside the workbook
 
 
 def _is_visible_xlsx(path: Path) -> bool:
@@ -159,8 +161,12 @@ def scan_outputs(outputs: Path) -> list[PeriodReports]:
                 )
         history.sort(key=lambda v: (v.made, v.name), reverse=True)
         summary = read_summary(outputs, period)
+        doc_path = latest_path.with_suffix(".docx")
+        document = None
+        if doc_path.is_file() and not doc_path.name.startswith((".", "~$")):
+            document = _version(doc_path, f"/unduh/{period}/{quote(doc_path.name)}")
         if latest or history or summary:
-            found.append(PeriodReports(period, latest, history, summary))
+            found.append(PeriodReports(period, latest, history, summary, document))
     return found
 
 
@@ -234,6 +240,10 @@ def _render_period(item: PeriodReports) -> str:
             f'<p class="meta">Versi terbaru, dibuat {_e(format_time(v.made))}, '
             f"{_e(format_size(v.size))}.</p>"
         )
+        if item.document:
+            d = item.document
+            out.append(f'<p><a class="unduh" href="{_e(d.url)}" download>Unduh {_e(d.name)}</a> '
+                       f'<span class="meta">draf dokumen LKjIP (Word), {_e(format_size(d.size))}</span></p>')
     else:
         out.append('<p class="meta">Buku kerja laporan bulan ini belum tersedia.</p>')
     if item.summary:
@@ -285,7 +295,7 @@ def safe_report_file(outputs: Path, period: str, name: str, sub: str | None = No
         or not _NAME_RE.fullmatch(name)
         or ".." in name
         or name.startswith((".", "~$"))
-        or not name.endswith(".xlsx")
+        or not name.endswith((".xlsx", ".docx"))
     ):
         return None
     if sub not in (None, HISTORY_DIR):
@@ -327,7 +337,8 @@ def create_app(outputs: Path, dagster_url: str = "http://127.0.0.1:3000") -> Sta
         target = safe_report_file(outputs, period, name, sub)
         if target is None:
             raise HTTPException(status_code=404, detail="Berkas tidak ditemukan")
-        response = file_response(target, XLSX_MIME, {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+        mime = DOCX_MIME if target.suffix == ".docx" else XLSX_MIME
+        response = file_response(target, mime, {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
                                  head=head)
         if response is None:  # replaced by a link, or removed, since it was checked
             raise HTTPException(status_code=404, detail="Berkas tidak ditemukan")

@@ -8,6 +8,7 @@ import dagster as dg
 from openpyxl import load_workbook
 
 from pipeline.defs.kinerja.assets import Section
+from pipeline.defs.laporan.dokumen import DokumenLkjip
 from pipeline.defs.masukan.assets import ReferensiIntake
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.domain.iku import IkuResult
@@ -19,7 +20,8 @@ from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
 from pipeline.problems import ERROR, WARNING
 from pipeline.report import tables
-from pipeline.report.publish import publish, write_summary
+from pipeline.report.charts import chart_specs
+from pipeline.report.publish import publish, publish_document, write_summary
 from pipeline.report.workbook import write_workbook
 from pipeline.settings import TIMEZONE
 
@@ -51,6 +53,7 @@ def laporan_kinerja(
     evaluasi_renja: RenjaSection,
     peringatan_dini: WarningSection,
     evaluasi_renja_bappeda: str,
+    dokumen_lkjip: DokumenLkjip,
 ):
     """Workbook laporan kinerja konsolidasi periode ini (Ringkasan, IKU, Tren IKU, Renstra,
     Efisiensi, Kinerja Program, Realisasi Anggaran, Anggaran, Koperasi, Pengumpulan,
@@ -62,8 +65,9 @@ def laporan_kinerja(
     sections = [capaian_iku, kemajuan_renstra, realisasi_anggaran, efisiensi, kinerja_program, rekap_koperasi,
                 tren_bulanan, evaluasi_renja, peringatan_dini]
     problems = (referensi.problems + realisasi_bidang.problems + data_koperasi.problems
-                + [p for s in sections for p in s.problems])
+                + [p for s in sections for p in s.problems] + dokumen_lkjip.problems)
     reports = [s.report for s in referensi.sources + realisasi_bidang.sources + data_koperasi.sources]
+    reports += dokumen_lkjip.reports
     rows = pengumpulan
     sheets = {t.name: t for s in sections for t in s.tables}
     sheets["Ringkasan"] = tables.ringkasan_sheet(ref, period, made_at, reports, problems)
@@ -71,7 +75,14 @@ def laporan_kinerja(
     sheets["Validasi"] = tables.validasi_sheet(tables.title(ref, "Hasil Validasi Berkas Masukan", period), problems)
     ordered = [sheets[name] for name in SHEET_ORDER]
 
-    path = publish(lambda tmp: write_workbook(ordered, tmp), lkjip.outputs, str(period), made_at)
+    charts = chart_specs(sheets, period.year)
+    path = publish(lambda tmp: write_workbook(ordered, tmp, charts), lkjip.outputs, str(period), made_at)
+    document = None
+    if dokumen_lkjip.content is not None:
+        try:
+            document = publish_document(dokumen_lkjip.content, lkjip.outputs, str(period), made_at)
+        except Exception as exc:  # the workbook is already safe; say why the document is missing
+            context.log.error(f"Dokumen laporan tidak dapat ditulis: {exc}")
     counts = tables.count_by_file(problems)
     iku = realisasi_iku
     names = {r["kode_iku"]: r["indikator"] for r in ref.iku.iter_rows(named=True)} if ref.iku.height else {}
@@ -83,6 +94,7 @@ def laporan_kinerja(
                       for (kode, year), basis in sorted(iku.sementara.items()) if year == period.year],
         "made_at": made_at.isoformat(),
         "workbook": path.name,
+        "dokumen": document.name if document else None,
         "problems": {str(ERROR): sum(1 for p in problems if p.severity == ERROR),
                      str(WARNING): sum(1 for p in problems if p.severity == WARNING)},
         "peringatan_dini": len(peringatan_dini.warnings),
@@ -93,7 +105,8 @@ def laporan_kinerja(
             for r in rows
         ],
     })
-    yield dg.Output(str(path), metadata={"workbook": dg.MetadataValue.path(str(path)), "masalah": len(problems)})
+    yield dg.Output(str(path), metadata={"workbook": dg.MetadataValue.path(str(path)), "masalah": len(problems),
+                                         "dokumen": dg.MetadataValue.path(str(document)) if document else "-"})
     yield _no_formula_check(path)
 
 

@@ -1,0 +1,597 @@
+"""Build the bundled Word template of the LKjIP draft: ``python -m pipeline.report.templates.build_template``.
+
+Writes ``lkjip.docx`` next to this file with python-docx: A4, the styles the
+document uses (``Judul Tabel`` above tables, ``Judul Gambar`` below charts,
+``Isi Tabel``, ``Kepala Tabel``, ``Isian Perencana`` for what only the planner can
+write), the chapters of PermenPAN-RB 53/2014, landscape sections for the wide
+tables, page numbers (roman in the front matter, arabic from Bab I), header rows
+repeated on every page, and docxtpl (Jinja2) tags that
+:mod:`pipeline.report.document` fills.  The Daftar Isi / Daftar Tabel / Daftar
+Gambar are lists whose page numbers are ``PAGEREF`` fields to bookmarks on the
+headings and captions: LibreOffice computes them when it lays the document out,
+Word when it opens it (``updateFields``).
+
+An office can make its own template (letterhead, fonts, styles) by editing
+``lkjip.docx`` in Word and dropping it in ``inputs/referensi/``; the variables
+are listed in ``docs/outputs.md``.  Both this script and the ``.docx`` it writes
+are committed; re-run it after changing it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+OUT = Path(__file__).with_name("lkjip.docx")
+FONT = "Arial"
+A4 = (Cm(21.0), Cm(29.7))
+PLACEHOLDER = "Isian Perencana"
+
+_bookmark_id = 0
+
+
+# --- low-level helpers ----------------------------------------------------------------
+
+
+def _el(tag: str, **attrs) -> OxmlElement:
+    el = OxmlElement(tag)
+    for key, value in attrs.items():
+        el.set(qn(f"w:{key}"), str(value))
+    return el
+
+
+def _field(paragraph, instr: str, cached: str = "") -> None:
+    """A complex field (PAGE, PAGEREF ...) with its cached text."""
+    for kind, text in (("begin", None), ("instr", instr), ("separate", None), ("text", cached), ("end", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
+            t = _el("w:instrText")
+            t.set(qn("xml:space"), "preserve")
+            t.text = text
+            run._r.append(t)
+        elif kind == "text":
+            run.text = text
+        else:
+            run._r.append(_el("w:fldChar", fldCharType=kind))
+
+
+def _bookmark(paragraph, name: str) -> None:
+    global _bookmark_id
+    _bookmark_id += 1
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, _el("w:bookmarkStart", id=_bookmark_id, name=name))
+    paragraph._p.append(_el("w:bookmarkEnd", id=_bookmark_id))
+
+
+def _orient(section, landscape: bool) -> None:
+    width, height = A4
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (height, width) if landscape else (width, height)
+    section.top_margin = section.bottom_margin = Cm(2.5)
+    section.left_margin, section.right_margin = (Cm(2.5), Cm(2.0)) if landscape else (Cm(3.0), Cm(2.5))
+
+
+def _page_numbers(section, fmt: str | None, start: int | None = 1) -> None:
+    pg = section._sectPr.find(qn("w:pgNumType"))
+    if pg is None:
+        pg = _el("w:pgNumType")
+        section._sectPr.append(pg)
+    if fmt:
+        pg.set(qn("w:fmt"), fmt)
+    if start is not None:
+        pg.set(qn("w:start"), str(start))
+
+
+# --- styles -----------------------------------------------------------------------------
+
+
+def _styles(doc) -> None:
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(11)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    for level, size, align in ((1, 14, WD_ALIGN_PARAGRAPH.CENTER), (2, 12, None), (3, 11, None)):
+        style = doc.styles[f"Heading {level}"]
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.paragraph_format.space_before = Pt(12 if level > 1 else 0)
+        style.paragraph_format.space_after = Pt(6 if level > 1 else 18)
+        style.paragraph_format.keep_with_next = True
+        if align is not None:
+            style.paragraph_format.alignment = align
+        rfonts = style.element.rPr.find(qn("w:rFonts"))
+        for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+            rfonts.set(qn(f"w:{attr}"), FONT)
+        for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+            rfonts.attrib.pop(qn(f"w:{attr}"), None)
+
+    def para(name: str, size: float, *, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.LEFT, keep=False,
+             before=0, after=0):
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.font.size = Pt(size)
+        style.font.bold = bold
+        style.font.italic = italic
+        style.paragraph_format.alignment = align
+        style.paragraph_format.keep_with_next = keep
+        style.paragraph_format.space_before = Pt(before)
+        style.paragraph_format.space_after = Pt(after)
+        style.paragraph_format.line_spacing = 1.0
+        return style
+
+    para("Judul Tabel", 10, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True, before=6, after=4)
+    para("Judul Gambar", 10, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=2, after=10)
+    para("Isi Tabel", 8.5)
+    para("Isi Tabel Angka", 8.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para("Kepala Tabel", 8.5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para("Gambar", 10, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True, before=6)
+    para("Sampul", 16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=6)
+    para("Daftar", 11, after=2)
+    para("Tanda Tangan", 11, align=WD_ALIGN_PARAGRAPH.CENTER)
+    mark = doc.styles.add_style(PLACEHOLDER, WD_STYLE_TYPE.CHARACTER)
+    mark.font.italic = True
+    mark.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    mark.element.get_or_add_rPr().append(_el("w:shd", val="clear", color="auto", fill="FFF2CC"))
+    tabs = doc.styles["Daftar"].paragraph_format.tab_stops
+    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+
+    tabs.add_tab_stop(Cm(15.5), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+
+
+# --- the document builder -----------------------------------------------------------------
+
+
+class Builder:
+    def __init__(self):
+        self.doc = Document()
+        _styles(self.doc)
+        self.headings: list[tuple[int, str, str]] = []  # level, text, bookmark
+        self.captions: list[tuple[str, str]] = []  # text, bookmark
+        self._toc_slots: dict[str, object] = {}
+
+    # text
+    def p(self, text: str = "", style: str | None = None, align=None, bold: bool = False):
+        par = self.doc.add_paragraph(style=style)
+        if text:
+            self._runs(par, text, bold)
+        if align is not None:
+            par.alignment = align
+        return par
+
+    def _runs(self, par, text: str, bold: bool = False) -> None:
+        """Text with ``[[...]]`` marking a placeholder run (style Isian Perencana)."""
+        import re
+
+        for i, part in enumerate(re.split(r"\[\[(.*?)\]\]", text)):
+            if not part:
+                continue
+            if i % 2:
+                par.add_run(f"[diisi oleh perencana: {part}]", style=PLACEHOLDER)
+            else:
+                par.add_run(part).bold = bold or None
+
+    def tag(self, text: str) -> None:
+        """A paragraph holding only a docxtpl block tag ({%p ... %})."""
+        self.doc.add_paragraph(text)
+
+    def heading(self, text: str, level: int, toc: bool = True, roman: bool = False):
+        self._heading_count = getattr(self, "_heading_count", 0) + 1
+        bookmark = f"_Ref_lkjip_h{self._heading_count}"  # unique, listed or not
+        if level == 1 and "\n" in text:
+            first, second = text.split("\n", 1)
+            par = self.doc.add_heading(level=1)
+            par.add_run(first).add_break()
+            par.add_run(second)
+            shown = f"{first} {second}"
+        else:
+            par = self.doc.add_heading(text, level)
+            shown = text
+        _bookmark(par, bookmark)
+        if toc:
+            self.headings.append((level, shown, bookmark + ("\x00" if roman else "")))
+        return par
+
+    def caption(self, text: str):
+        bookmark = f"_Ref_lkjip_t{len(self.captions) + 1}"
+        par = self.p(text, "Judul Tabel")
+        _bookmark(par, bookmark)
+        self.captions.append((text, bookmark))
+        return par
+
+    def page_break(self) -> None:
+        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def section(self, landscape: bool):
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        _orient(section, landscape)
+        pg = section._sectPr.find(qn("w:pgNumType"))  # copied from the section before: numbering continues
+        if pg is not None:
+            pg.attrib.pop(qn("w:start"), None)
+        return section
+
+    def toc_slot(self, name: str) -> None:
+        """Where a list (Daftar Isi/Tabel) goes; filled at the end, once every heading is known."""
+        self._toc_slots[name] = self.doc.add_paragraph()
+
+    def fill_toc(self) -> None:
+        def entries(slot, items):
+            anchor = slot
+            for indent, text, bookmark in items:
+                par = self.doc.add_paragraph(style="Daftar")
+                par.paragraph_format.left_indent = Cm(0.6 * indent)
+                par.add_run(text + "\t")
+                roman = bookmark.endswith("\x00")
+                bookmark = bookmark.rstrip("\x00")
+                switch = "\\* roman " if roman else ""
+                _field(par, f" PAGEREF {bookmark} \\h {switch}", "")
+                anchor._p.addnext(par._p)
+                anchor = par
+            slot._p.getparent().remove(slot._p)
+
+        entries(self._toc_slots["isi"], [(lvl - 1, text, bm) for lvl, text, bm in self.headings])
+        entries(self._toc_slots["tabel"], [(0, text, bm) for text, bm in self.captions])
+
+    # tables
+    def table(self, header_rows: list[list], cells: list[str], widths: list[float], *, loop: str,
+              numeric: set[int] = frozenset(), total: list[str] | None = None):
+        """A table: header rows (repeated on each page; a cell ``None`` merges with the one to its
+        left, ``"^"`` with the one above), one templated row repeated by ``{%tr for ... %}``,
+        and an optional total row."""
+        n = len(widths)
+        table = self.doc.add_table(rows=0, cols=n)
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+
+        def row(values, style, header=False, numeric_cols=frozenset()):
+            r = table.add_row()
+            if header:
+                r._tr.get_or_add_trPr().append(_el("w:tblHeader"))
+            r._tr.get_or_add_trPr().append(_el("w:cantSplit"))
+            for i, value in enumerate(values):
+                cell = r.cells[i]
+                cell.width = Cm(widths[i])
+                par = cell.paragraphs[0]
+                par.style = self.doc.styles["Isi Tabel Angka" if i in numeric_cols else style]
+                if value:
+                    if value.startswith("{{r "):
+                        par.add_run(value)
+                    else:
+                        self._runs(par, value, bold=False)
+                if header:
+                    shd = _el("w:shd", val="clear", color="auto", fill="D9E2F3")
+                    cell._tc.get_or_add_tcPr().append(shd)
+            return r
+
+        for values in header_rows:
+            row([v if v not in (None, "^") else "" for v in values], "Kepala Tabel", header=True)
+        # merges in the header
+        for ri, values in enumerate(header_rows):
+            for ci, value in enumerate(values):
+                if value is None:
+                    start = ci - 1
+                    while header_rows[ri][start] is None:
+                        start -= 1
+                    table.cell(ri, start).merge(table.cell(ri, ci))
+                elif value == "^":
+                    top = ri - 1
+                    while header_rows[top][ci] == "^":
+                        top -= 1
+                    table.cell(top, ci).merge(table.cell(ri, ci))
+        for ri in range(len(header_rows)):
+            for cell in table.rows[ri].cells:  # merged cells keep one paragraph of text
+                for extra in cell.paragraphs[1:]:
+                    if not extra.text:
+                        extra._p.getparent().remove(extra._p)
+        loop_row = table.add_row()
+        loop_row.cells[0].paragraphs[0].add_run(f"{{%tr for r in {loop} %}}")
+        row(cells, "Isi Tabel", numeric_cols=numeric)
+        end_row = table.add_row()
+        end_row.cells[0].paragraphs[0].add_run("{%tr endfor %}")
+        if total is not None:
+            r = row(total, "Isi Tabel", numeric_cols=numeric)
+            for cell in r.cells:
+                for par in cell.paragraphs:
+                    for run in par.runs:
+                        run.bold = True
+        after = self.doc.add_paragraph(style="Isi Tabel")  # a little air between a table and the text below
+        after.paragraph_format.space_after = Pt(6)
+        grid = table._tbl.tblGrid
+        for col, width in zip(grid.iterchildren(qn("w:gridCol")), widths, strict=True):
+            col.set(qn("w:w"), str(int(Cm(width).twips)))
+        return table
+
+    def save(self, path: Path) -> None:
+        self.fill_toc()
+        settings = self.doc.settings.element
+        settings.append(_el("w:updateFields", val="true"))
+        self.doc.core_properties.title = "Laporan Kinerja Instansi Pemerintah"
+        self.doc.core_properties.author = "lkjip"
+        self.doc.save(path)
+
+
+# --- the LKjIP ------------------------------------------------------------------------------------
+
+C = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def build(path: Path = OUT) -> Path:
+    b = Builder()
+    doc = b.doc
+    first = doc.sections[0]
+    _orient(first, False)
+    first.different_first_page_header_footer = False
+
+    # cover (no page number)
+    for _ in range(5):
+        b.p()
+    b.p("LAPORAN KINERJA INSTANSI PEMERINTAH", "Sampul")
+    b.p("(LKjIP)", "Sampul")
+    b.p()
+    b.p("{{ instansi_upper }}", "Sampul")
+    b.p("TAHUN ANGGARAN {{ tahun }}", "Sampul")
+    b.tag("{%p if draf %}")
+    b.p("{{ sd_bulan_upper }}", "Sampul")
+    b.p("DRAF – data sampai dengan {{ periode }}, belum akhir tahun anggaran", align=C, bold=True)
+    b.tag("{%p endif %}")
+    for _ in range(6):
+        b.p()
+    b.p("Dibuat oleh lkjip dari berkas masukan periode {{ periode }} pada {{ dibuat }}. Bagian bertanda "
+        "[[...]] ditulis oleh perencana.", "Isi Tabel", align=C)
+
+    # front matter: roman page numbers
+    front = b.section(False)
+    _page_numbers(front, "lowerRoman", 1)
+    front.footer.is_linked_to_previous = False
+    footer = front.footer.paragraphs[0]
+    footer.alignment = C
+    _field(footer, " PAGE ", "1")
+    front.header.is_linked_to_previous = False
+    header = front.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    header.style = doc.styles["Isi Tabel"]
+    header.add_run("LKjIP {{ tahun }}{% if draf %} {{ sd_bulan }} – DRAF{% endif %} · {{ instansi }}")
+    first.footer.is_linked_to_previous = False  # the cover keeps an empty footer and header
+    first.header.is_linked_to_previous = False
+
+    b.heading("KATA PENGANTAR", 1, roman=True)
+    b.p("[[kata pengantar: ucapan syukur, dasar hukum penyusunan LKjIP, tujuan laporan]]")
+    b.p("Laporan Kinerja Instansi Pemerintah (LKjIP) {{ instansi }} Tahun {{ tahun }}{{ sd_bulan_kalimat }} ini "
+        "disusun sebagai pertanggungjawaban atas Perjanjian Kinerja tahun {{ tahun }} sesuai Peraturan Presiden "
+        "Nomor 29 Tahun 2014 dan Peraturan Menteri PAN dan RB Nomor 53 Tahun 2014.")
+    b.p()
+    b.p("{{r kota_tanggal }}", "Tanda Tangan")
+    b.p("{{r jabatan }}", "Tanda Tangan")
+    for _ in range(3):
+        b.p("", "Tanda Tangan")
+    b.p("{{r kepala }}", "Tanda Tangan")
+    b.p("{{r nip }}", "Tanda Tangan")
+    b.page_break()
+
+    b.heading("RINGKASAN EKSEKUTIF", 1, roman=True)
+    b.p("{{ ringkasan.pembuka }}")
+    b.p("{{ ringkasan.kategori }}")
+    b.p("{{ ringkasan.anggaran }}")
+    b.p("{{ ringkasan.efisiensi }}")
+    b.p("[[tantangan dan permasalahan yang ditemui pada setiap sasaran, serta kesimpulan umum perencana]]")
+    b.page_break()
+
+    b.heading("DAFTAR ISI", 1, toc=False)
+    b.toc_slot("isi")
+    b.page_break()
+    b.heading("DAFTAR TABEL", 1, toc=False)
+    b.toc_slot("tabel")
+    b.p()
+    b.heading("DAFTAR GAMBAR", 1, toc=False)
+    b.tag("{%p for g in gambar %}")
+    par = b.p(style="Daftar")
+    par.add_run("Gambar {{ g.nomor }} {{ g.judul }}\t")
+    _field(par, " PAGEREF {{ g.bookmark }} \\h ", "")
+    b.tag("{%p endfor %}")
+
+    # Bab I: arabic page numbers from 1
+    body = b.section(False)
+    _page_numbers(body, "decimal", 1)
+    b.heading("BAB I\nPENDAHULUAN", 1)
+    b.heading("1.1 Latar Belakang", 2)
+    b.p("[[latar belakang penyusunan LKjIP dan maksud serta tujuannya]]")
+    b.heading("1.2 Struktur Organisasi dan Tata Kerja", 2)
+    b.p("[[kedudukan, tugas pokok dan fungsi {{ instansi }} menurut peraturan kepala daerah yang berlaku]]")
+    b.heading("1.2.1 Struktur Organisasi", 3)
+    b.p("[[bagan struktur organisasi]]")
+    b.heading("1.2.2 Sumber Daya Manusia", 3)
+    b.p("[[jumlah pegawai menurut golongan dan tingkat pendidikan]]")
+    b.heading("1.2.3 Sarana dan Prasarana", 3)
+    b.p("[[sarana dan prasarana yang dimiliki dan kondisinya]]")
+    b.heading("1.3 Aspek Strategis dan Permasalahan Utama", 2)
+    b.p("[[isu strategis dan permasalahan utama yang dihadapi]]")
+    b.heading("1.4 Landasan Hukum", 2)
+    b.p("[[peraturan perundang-undangan yang menjadi dasar penyusunan]]")
+    b.heading("1.5 Sistematika Penulisan", 2)
+    for text in ("Bab I Pendahuluan: latar belakang, struktur organisasi dan tata kerja, aspek strategis dan "
+                 "permasalahan utama, landasan hukum, sistematika penulisan.",
+                 "Bab II Perencanaan Kinerja: rencana strategis, perencanaan kinerja, perjanjian kinerja tahun {{ tahun }}.",
+                 "Bab III Akuntabilitas Kinerja: capaian kinerja organisasi, analisis capaian kinerja, realisasi anggaran.",
+                 "Bab IV Penutup: kesimpulan dan langkah-langkah ke depan."):
+        b.p(text)
+    b.page_break()
+
+    # Bab II
+    b.heading("BAB II\nPERENCANAAN KINERJA", 1)
+    b.heading("2.1 Rencana Strategis", 2)
+    b.p("{{ renstra_kalimat }}")
+    b.tag("{%p for s in sasaran %}")
+    b.p("{{ s.huruf }}. Sasaran {{ s.nomor }}: {{ s.pernyataan }} — Indikator: {{ s.indikator }}")
+    b.tag("{%p endfor %}")
+
+    b.section(True)
+    b.caption("Tabel 2.1 Tujuan dan Sasaran serta Target Kinerja per Tahun")
+    years = [f"{{{{ tahun_2_1[{i}] }}}}" for i in range(5)]
+    b.table([["NO", "TUJUAN", "SASARAN", "INDIKATOR KINERJA", "TARGET KINERJA PADA TAHUN", None, None, None, None],
+             ["^", "^", "^", "^", *years]],
+            ["{{ r.no }}", "{{ r.tujuan }}", "{{ r.sasaran }}", "{{ r.indikator }}",
+             *[f"{{{{ r.target[{i}] }}}}" for i in range(5)]],
+            [1.0, 5.5, 5.5, 5.0, 1.9, 1.9, 1.9, 1.9, 1.9], loop="tabel_2_1", numeric={4, 5, 6, 7, 8})
+
+    b.section(False)
+    b.heading("2.2 Perencanaan Kinerja", 2)
+    b.p("Tujuan, sasaran dan indikator kinerja yang ditetapkan dalam Renstra {{ instansi }} Tahun "
+        "{{ renstra_periode }} untuk tahun {{ tahun }}:")
+    b.caption("Tabel 2.2 Perencanaan Kinerja Tahun {{ tahun }}")
+    b.table([["NO", "TUJUAN", "SASARAN STRATEGIS", "INDIKATOR KINERJA", "SATUAN", "TARGET"]],
+            ["{{ r.no }}", "{{ r.tujuan }}", "{{ r.sasaran }}", "{{ r.indikator }}", "{{ r.satuan }}", "{{ r.target }}"],
+            [0.9, 3.8, 3.8, 3.8, 1.9, 1.7], loop="tabel_2_2", numeric={5})
+    b.heading("2.2.1 Rencana Anggaran Tahun {{ tahun }}", 3)
+    b.p("{{ anggaran_kalimat }}")
+    b.p("{{ pergeseran_kalimat }}")
+    b.caption("Tabel 2.3 Target Belanja Tahun {{ tahun }} Sebelum dan Sesudah Pergeseran Anggaran")
+    b.table([["NO", "URAIAN", "AWAL", "PERGESERAN"], ["^", "^", "TOTAL (Rp)", "TOTAL (Rp)"]],
+            ["{{ r.no }}", "{{ r.uraian }}", "{{ r.awal }}", "{{ r.pergeseran }}"],
+            [1.0, 7.5, 3.8, 3.8], loop="tabel_2_3", numeric={2, 3})
+    b.heading("2.2.2 Instrumen Pendukung", 3)
+    b.p("[[instrumen pendukung: situs web, aplikasi pendataan dan sistem informasi yang dipakai]]")
+    b.heading("2.3 Perjanjian Kinerja Tahun {{ tahun }}", 2)
+    b.p("[[uraian perjanjian kinerja dengan kepala daerah]]")
+    b.caption("Tabel 2.4 Perjanjian Kinerja Tahun {{ tahun }}")
+    b.table([["NO", "SASARAN STRATEGIS", "INDIKATOR KINERJA", "SATUAN", "TARGET"]],
+            ["{{ r.no }}", "{{ r.sasaran }}", "{{ r.indikator }}", "{{ r.satuan }}", "{{ r.target }}"],
+            [0.9, 5.5, 5.5, 2.0, 2.0], loop="tabel_2_4", numeric={4})
+    b.p("{{ program_kalimat }}")
+    b.page_break()
+
+    # Bab III
+    b.heading("BAB III\nAKUNTABILITAS KINERJA", 1)
+    b.heading("3.1 Capaian Kinerja Organisasi Tahun {{ tahun }}", 2)
+    b.p("Keberhasilan pencapaian tujuan dan sasaran dinilai dengan skala pengukuran berikut:")
+    b.caption("Tabel 3.1 Skala Pengukuran Kinerja")
+    b.table([["NO", "SKALA CAPAIAN KINERJA", "KATEGORI"]], ["{{ r.no }}", "{{ r.skala }}", "{{ r.kategori }}"],
+            [1.0, 6.0, 5.0], loop="tabel_3_1")
+    b.heading("3.2 Analisis Capaian Kinerja", 2)
+    b.p("Pengukuran dilakukan dengan membandingkan target kinerja dengan realisasinya untuk setiap indikator "
+        "tujuan dan sasaran strategis:")
+
+    b.section(True)
+    b.caption("Tabel 3.2 Perbandingan Target dan Realisasi Kinerja Tahun {{ tahun_lalu }} dan {{ tahun }}")
+    b.table([["NO", "TUJUAN/SASARAN STRATEGIS", "INDIKATOR KINERJA", "TAHUN {{ tahun_lalu }}", None, None,
+              "TAHUN {{ tahun }}", None, None],
+             ["^", "^", "^", "Target", "Realisasi", "Capaian", "Target", "Realisasi", "Capaian"]],
+            ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", "{{ r.target_lalu }}", "{{ r.realisasi_lalu }}",
+             "{{ r.capaian_lalu }}", "{{ r.target }}", "{{ r.realisasi }}", "{{ r.capaian }}"],
+            [0.9, 6.2, 5.4, 2.1, 2.1, 2.1, 2.1, 2.1, 2.1], loop="tabel_3_2", numeric={3, 4, 5, 6, 7, 8})
+    b.p("{{ kalimat_3_2 }}")
+    b.tag("{%p for k in iku_kalimat %}")
+    b.p("{{ k.capaian }} {{ k.perbandingan }} {{ k.renstra }}")
+    b.tag("{%p endfor %}")
+    b.p("[[analisis penyebab keberhasilan atau kegagalan setiap indikator]]")
+    b.tag("{%p for g in gambar_capaian %}")
+    b.p("{{ g.gambar }}", "Gambar")
+    par = b.p(style="Judul Gambar")
+    par._p.append(_el("w:bookmarkStart", id="{{ g.bid }}", name="{{ g.bookmark }}"))
+    par.add_run("Gambar {{ g.nomor }} {{ g.judul }}")
+    par._p.append(_el("w:bookmarkEnd", id="{{ g.bid }}"))
+    b.tag("{%p endfor %}")
+
+    b.caption("Tabel 3.3 Perbandingan Realisasi Kinerja Tahun Ini dengan Tahun-Tahun Sebelumnya")
+    tgt = [f"{{{{ tahun_3_3[{i}] }}}}" for i in range(5)]
+    b.table([["NO", "SASARAN", "INDIKATOR KINERJA", "TARGET", None, None, None, None,
+              "REALISASI", None, None, None, None],
+             ["^", "^", "^", *tgt, *tgt]],
+            ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", *[f"{{{{ r.target[{i}] }}}}" for i in range(5)],
+             *[f"{{{{ r.realisasi[{i}] }}}}" for i in range(5)]],
+            [0.8, 4.6, 4.2, *[1.55] * 10], loop="tabel_3_3", numeric=set(range(3, 13)))
+    b.p("Data yang kosong (N/A) menandakan indikator tersebut belum memiliki target atau realisasi pada tahun itu.")
+    b.tag("{%p for g in gambar_iku %}")
+    b.p("{{ g.gambar }}", "Gambar")
+    par = b.p(style="Judul Gambar")
+    par._p.append(_el("w:bookmarkStart", id="{{ g.bid }}", name="{{ g.bookmark }}"))
+    par.add_run("Gambar {{ g.nomor }} {{ g.judul }}")
+    par._p.append(_el("w:bookmarkEnd", id="{{ g.bid }}"))
+    b.tag("{%p endfor %}")
+
+    b.caption("Tabel 3.4 Realisasi Kinerja sampai dengan Tahun {{ tahun }} terhadap Target Akhir Renstra")
+    b.table([["NO", "TUJUAN/SASARAN", "INDIKATOR KINERJA", "REALISASI {{ tahun }}", "TARGET AKHIR {{ renstra_akhir }}",
+              "CAPAIAN", "TINGKAT KEMAJUAN"]],
+            ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", "{{ r.realisasi }}", "{{ r.target_akhir }}",
+             "{{ r.capaian }}", "{{ r.kemajuan }}"],
+            [0.9, 7.0, 6.0, 2.6, 2.6, 2.3, 3.5], loop="tabel_3_4", numeric={3, 4, 5})
+    b.tag("{%p for k in renstra_kalimat_list %}")
+    b.p("{{ k }}")
+    b.tag("{%p endfor %}")
+
+    b.caption("Tabel 3.5 Analisis Penyebab Keberhasilan/Kegagalan dan Solusi yang Dilakukan Tahun {{ tahun }}")
+    b.table([["NO", "TUJUAN/SASARAN", "INDIKATOR KINERJA", "TARGET", "REALISASI", "CAPAIAN",
+              "ANALISIS KEBERHASILAN/KEGAGALAN", "SOLUSI YANG DILAKUKAN"]],
+            ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", "{{ r.target }}", "{{ r.realisasi }}",
+             "{{ r.capaian }}", "{{r r.analisis }}", "{{r r.solusi }}"],
+            [0.8, 4.0, 3.4, 1.8, 1.8, 1.8, 5.6, 5.6], loop="tabel_3_5", numeric={3, 4, 5})
+
+    b.caption("Tabel 3.6 Analisis atas Efisiensi Penggunaan Sumber Daya")
+    b.table([["NO", "SASARAN", "INDIKATOR KINERJA", None, None, "ANGGARAN", None, None, "TINGKAT EFISIENSI"],
+             ["^", "^", "TARGET", "REALISASI", "CAPAIAN", "ANGGARAN (Rp)", "REALISASI (Rp)", "CAPAIAN", "^"]],
+            ["{{ r.no }}", "{{ r.sasaran }}", "{{ r.target }}", "{{ r.realisasi }}", "{{ r.capaian }}",
+             "{{ r.anggaran }}", "{{ r.realisasi_anggaran }}", "{{ r.capaian_anggaran }}", "{{ r.efisiensi }}"],
+            [0.9, 6.0, 2.0, 2.0, 2.2, 3.4, 3.4, 2.2, 2.5], loop="tabel_3_6", numeric={2, 3, 4, 5, 6, 7, 8})
+    b.p("{{ efisiensi_rumus }}")
+    b.tag("{%p for k in efisiensi_kalimat %}")
+    b.p("{{ k }}")
+    b.tag("{%p endfor %}")
+
+    b.caption("Tabel 3.7 Analisis Program/Kegiatan yang Menunjang Keberhasilan atau Kegagalan Pencapaian Kinerja")
+    b.table([["NO", "SASARAN", "INDIKATOR KINERJA", "CAPAIAN", "PROGRAM/KEGIATAN/SUB KEGIATAN", "INDIKATOR KINERJA",
+              "TARGET", "REALISASI", "CAPAIAN", "MENUNJANG/ TIDAK MENUNJANG"]],
+            ["{{ r.no }}", "{{ r.sasaran }}", "{{ r.indikator_sasaran }}", "{{ r.capaian_sasaran }}", "{{r r.uraian }}",
+             "{{ r.indikator }}", "{{ r.target }}", "{{ r.realisasi }}", "{{ r.capaian }}", "{{ r.menunjang }}"],
+            [0.8, 3.0, 2.6, 1.7, 5.0, 4.6, 1.7, 1.7, 1.7, 2.3], loop="tabel_3_7", numeric={3, 6, 7, 8})
+    b.tag("{%p for k in program_sasaran_kalimat %}")
+    b.p("{{ k }}")
+    b.tag("{%p endfor %}")
+
+    b.section(False)
+    b.heading("3.3 Realisasi Anggaran Tahun {{ tahun }}", 2)
+    b.p("{{ realisasi_anggaran_pembuka }}")
+    b.caption("Tabel 3.8 Realisasi Anggaran Tahun {{ tahun }}")
+    b.table([["NO", "PROGRAM/KEGIATAN/SUB KEGIATAN", "TARGET (Rp)", "REALISASI (Rp)", "CAPAIAN"]],
+            ["{{ r.no }}", "{{r r.uraian }}", "{{ r.pagu }}", "{{ r.realisasi }}", "{{ r.capaian }}"],
+            [1.0, 8.1, 3.0, 3.0, 1.8], loop="tabel_3_8", numeric={2, 3, 4},
+            total=["", "JUMLAH", "{{ total_3_8.pagu }}", "{{ total_3_8.realisasi }}", "{{ total_3_8.capaian }}"])
+    b.p("{{ realisasi_anggaran_kalimat }}")
+    b.tag("{%p for g in gambar_anggaran %}")
+    b.p("{{ g.gambar }}", "Gambar")
+    par = b.p(style="Judul Gambar")
+    par._p.append(_el("w:bookmarkStart", id="{{ g.bid }}", name="{{ g.bookmark }}"))
+    par.add_run("Gambar {{ g.nomor }} {{ g.judul }}")
+    par._p.append(_el("w:bookmarkEnd", id="{{ g.bid }}"))
+    b.tag("{%p endfor %}")
+    b.heading("3.4 Inovasi", 2)
+    b.p("[[inovasi yang dilaksanakan pada tahun {{ tahun }}]]")
+    b.page_break()
+
+    # Bab IV
+    b.heading("BAB IV\nPENUTUP", 1)
+    b.heading("4.1 Kesimpulan", 2)
+    b.p("{{ kesimpulan_pembuka }}")
+    b.tag("{%p for k in kesimpulan %}")
+    b.p("{{ loop.index }}. {{ k }}")
+    b.tag("{%p endfor %}")
+    b.p("[[kesimpulan umum dan faktor-faktor yang menentukan keberhasilan]]")
+    b.heading("4.2 Langkah-Langkah ke Depan", 2)
+    b.p("[[rekomendasi untuk peningkatan kinerja pada tahun berikutnya]]")
+    b.save(path)
+    return path
+
+
+if __name__ == "__main__":
+    print(build())
