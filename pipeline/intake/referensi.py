@@ -340,11 +340,9 @@ def _read_office(source: SourceFile, sheet, values: dict[str, tuple[str, str]], 
         if hit is None or not hit[0].strip():
             continue
         text, row, col = hit
-        if attr == "nip":
-            if (row, col) in long_numbers:
-                source.problems.append(problem("nip_as_number", file=source.report.file, sheet=sheet.name, row=row,
-                                               col=col, column="NIP", value=text))
-            text = text.replace(" ", "")
+        if attr == "nip" and (row, col) in long_numbers:  # kept as written: "19700101 199503 1 002" is usual
+            source.problems.append(problem("nip_as_number", file=source.report.file, sheet=sheet.name, row=row,
+                                           col=col, column="NIP", value=text))
         setattr(ref, attr, " ".join(text.split()))
 
 
