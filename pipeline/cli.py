@@ -4,6 +4,7 @@
     lkjip validate FILE... [--inputs DIR] [--annotate] [--out DIR]
     lkjip template --bidang NAME --period YYYY-MM [--inputs DIR] [--out DIR]
     lkjip serve [--host 127.0.0.1] [--port 8000] [--dagster-port 3000] [--inputs DIR] [--outputs DIR]
+    lkjip akun tambah NAMA --peran perencana|bidang [--bidang "NAMA BIDANG"] | daftar | hapus NAMA | sandi NAMA
 """
 
 from __future__ import annotations
@@ -52,6 +53,19 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--dagster-port", type=int, default=3000)
     srv.add_argument("--inputs", type=Path, default=settings.DEFAULT_INPUTS)
     srv.add_argument("--outputs", type=Path, default=settings.DEFAULT_OUTPUTS)
+
+    akun = sub.add_parser("akun", help="kelola akun halaman (perencana dan bidang)")
+    akun_sub = akun.add_subparsers(dest="akun_command", required=True)
+    tambah = akun_sub.add_parser("tambah", help="buat akun; sandi dibaca dari prompt (atau stdin bila bukan terminal)")
+    tambah.add_argument("nama")
+    tambah.add_argument("--peran", required=True, choices=["perencana", "bidang"])
+    tambah.add_argument("--bidang", help="nama bidang di referensi (untuk akun bidang)")
+    tambah.add_argument("--inputs", type=Path, default=settings.DEFAULT_INPUTS, help="folder masukan (untuk referensi)")
+    akun_sub.add_parser("daftar", help="daftar akun")
+    hapus = akun_sub.add_parser("hapus", help="hapus akun")
+    hapus.add_argument("nama")
+    sandi = akun_sub.add_parser("sandi", help="ganti sandi akun")
+    sandi.add_argument("nama")
     return parser
 
 
@@ -70,11 +84,22 @@ def main(argv: list[str] | None = None) -> int:
             from pipeline.template import cmd_template
 
             return cmd_template(args.bidang, args.period, args.inputs, args.out)
+        if args.command == "akun":
+            from pipeline.web.accounts import cmd_akun
+            from pipeline.web.instance import instance_dir
+
+            return cmd_akun(args, instance_dir())
         if args.command == "serve":
             from pipeline.web.serve import serve
 
-            serve(host=args.host, port=args.port, dagster_port=args.dagster_port,
-                  inputs=args.inputs.resolve(), outputs=args.outputs.resolve())
+            from pipeline.web.serve import NoAccountError
+
+            try:
+                serve(host=args.host, port=args.port, dagster_port=args.dagster_port,
+                      inputs=args.inputs.resolve(), outputs=args.outputs.resolve())
+            except NoAccountError as exc:
+                print(exc, file=sys.stderr)
+                return 2
             return 0
     except KeyboardInterrupt:
         return 130

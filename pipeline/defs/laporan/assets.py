@@ -61,6 +61,9 @@ def laporan_kinerja(
 
     path = publish(lambda tmp: write_workbook(ordered, tmp), lkjip.outputs, str(period), made_at)
     counts = tables.count_by_file(problems)
+    by_file: dict[str, list] = {}
+    for p in problems:
+        by_file.setdefault(p.file, []).append(p)
     write_summary(lkjip.outputs, str(period), {
         "period": str(period),
         "made_at": made_at.isoformat(),
@@ -69,12 +72,22 @@ def laporan_kinerja(
                      "Peringatan": sum(1 for p in problems if p.severity == "Peringatan")},
         "pengumpulan": [
             {**r.as_dict(), "errors": sum(counts.get(f, {}).get("Error", 0) for f in r.files),
-             "warnings": sum(counts.get(f, {}).get("Peringatan", 0) for f in r.files)}
+             "warnings": sum(counts.get(f, {}).get("Peringatan", 0) for f in r.files),
+             "masalah": _problem_list([p for f in r.files for p in by_file.get(f, [])])}
             for r in rows
         ],
+        "utama": tables.headline(ref, capaian_iku.extra["iku"], realisasi_bidang, period),
     })
     yield dg.Output(str(path), metadata={"workbook": dg.MetadataValue.path(str(path)), "masalah": len(problems)})
     yield _no_formula_check(path)
+
+
+MAX_LISTED_PROBLEMS = 300  # per bidang in ringkasan.json; the Validasi sheet has them all
+
+
+def _problem_list(problems) -> list[dict]:
+    return [{"severity": p.severity, "file": p.file, "sheet": p.sheet, "cell": p.cell, "column": p.column,
+             "value": p.value, "message": p.message} for p in problems[:MAX_LISTED_PROBLEMS]]
 
 
 def _no_formula_check(path) -> dg.AssetCheckResult:
