@@ -542,11 +542,12 @@ def create_app(
         except ValueError:
             length = -1
         if length < 0 or length > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
-            return _too_big(request, user)  # refused before reading the body (none without a length)
+            # refused before reading the body (and a body without a length is not read at all)
+            return _not_taken(request, user, f"Berkas melebihi batas {MAX_UPLOAD_BYTES >> 20} MB; tidak disimpan.", 413)
         form = await checked_form(request, max_files=1, max_fields=5)
         berkas = form.get("berkas")
-        if not isinstance(berkas, UploadFile):
-            raise HTTPException(status_code=400, detail="Berkas belum dipilih")
+        if not isinstance(berkas, UploadFile) or not berkas.filename:
+            return _not_taken(request, user, "Berkas belum dipilih; pilih atau seret berkas .xlsx.", 400)
         with tempfile.TemporaryDirectory(prefix="lkjip-terima-") as tmp:
             spooled = Path(tmp) / "berkas"
             with spooled.open("wb") as out:
@@ -556,12 +557,12 @@ def create_app(
                 chosen_period=str(form.get("periode") or "") or None, inputs=inputs, instance=instance, now=clock())
         return bidang_page(request, user, answer, status=200 if answer.saved else 400)
 
-    def _too_big(request: Request, user) -> Response:
+    def _not_taken(request: Request, user, message: str, status: int) -> Response:
         from types import SimpleNamespace
 
-        answer = SimpleNamespace(saved=False, problems=[], record=SimpleNamespace(errors=1, catatan=False, id=""),
-                                 message=f"Berkas melebihi batas {MAX_UPLOAD_BYTES >> 20} MB; tidak disimpan.")
-        return bidang_page(request, user, answer, status=413)
+        answer = SimpleNamespace(saved=False, problems=[], message=message,
+                                 record=SimpleNamespace(errors=1, catatan=False, id=""))
+        return bidang_page(request, user, answer, status=status)
 
     def own_upload(request: Request):
         user = require(request)

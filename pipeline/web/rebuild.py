@@ -28,8 +28,15 @@ class GraphQLLauncher:
 
     def __call__(self, period: str, requested_by: str) -> str:
         """Submit the run; return its id."""
+        import socket
+
         from dagster_graphql import DagsterGraphQLClient, DagsterGraphQLClientError
 
+        try:
+            socket.create_connection((self.host, self.port), timeout=min(self.timeout, 10)).close()
+        except OSError as exc:
+            raise RebuildError(f"Dagster di {self.host}:{self.port} tidak dapat dihubungi ({exc.strerror or exc}); "
+                               "pastikan lkjip serve berjalan") from None
         try:
             client = DagsterGraphQLClient(self.host, port_number=self.port, timeout=self.timeout)
             return client.submit_job_execution(
@@ -38,7 +45,8 @@ class GraphQLLauncher:
                       "lkjip/oleh": requested_by},
             )
         except DagsterGraphQLClientError as exc:
-            raise RebuildError(f"Dagster menolak run: {exc}") from None
+            text = str(exc).strip().splitlines()
+            raise RebuildError(f"Dagster menolak run: {text[0] if text else type(exc).__name__}") from None
         except Exception as exc:  # connection refused, timeout: the webserver is not up
             raise RebuildError(f"Dagster di {self.host}:{self.port} tidak dapat dihubungi ({type(exc).__name__}); "
                                "pastikan lkjip serve berjalan") from None
