@@ -189,7 +189,7 @@ def receive_upload(
             return refuse(f"Tidak ada sub kegiatan {bidang} (menurut referensi) di berkas ini; periksa kolom Kode.",
                           **done)
         try:
-            target = _save(staged, inputs, slug, period, name, now)
+            target = _save(staged, inputs, slug, period, _free_name(instance, inputs, bidang, slug, period, name), now)
         except Refused as exc:
             return refuse(str(exc), **done)
     saved = target.relative_to(inputs).as_posix()
@@ -202,6 +202,20 @@ def receive_upload(
                + (f"Ada {errors} Error: perbaiki lalu unggah lagi." if errors else
                   "Tidak ada Error." if not found else "Tidak ada Error, hanya peringatan."))
     return Answer(record, True, message, found)
+
+
+def _free_name(instance: Path, inputs: Path, bidang: str, slug: str, period: str, name: str) -> str:
+    """``name``, unless a file of that name is there that is not an upload of this bidang
+    (then ``name (2).xlsx``, ...): an upload never replaces a file it does not own."""
+    own = {r.disimpan for r in read_uploads(instance, bidang=bidang) if r.hasil == ACCEPTED and r.disimpan}
+    stem = name[: -len(".xlsx")]
+    for n in range(1, 1000):
+        candidate = name if n == 1 else f"{stem} ({n}).xlsx"
+        relative = f"realisasi/{slug}/{period}/{candidate}"
+        path = inputs / relative
+        if not (path.exists() or path.is_symlink()) or relative in own:
+            return candidate
+    raise Refused("Terlalu banyak berkas bernama sama di folder ini; ganti nama berkas lalu unggah lagi.")
 
 
 def _save(staged: Path, inputs: Path, slug: str, period: str, name: str, now: datetime) -> Path:

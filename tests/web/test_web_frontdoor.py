@@ -424,3 +424,18 @@ def test_rebuild_without_dagster_says_so(office):
     page = planner.get("/periode/2024-12")
     response = planner.post("/periode/2024-12/bangun", data={"csrf_token": csrf_of(page.text)})
     assert response.status_code == 502 and "tidak dapat dihubungi" in response.text
+
+
+def test_an_upload_never_replaces_a_file_it_does_not_own(office):
+    folder = office["inputs"] / "realisasi" / "bidang-kewirausahaan" / "2024-12"
+    folder.mkdir(parents=True)
+    foreign = folder / "Realisasi.xlsx"
+    foreign.write_bytes(b"dropped by hand")
+    client = make_client(office)
+    log_in(client, "wira")
+    assert upload(client, office["wira_file"], name="Realisasi.xlsx").status_code == 200
+    assert foreign.read_bytes() == b"dropped by hand"
+    assert (folder / "Realisasi (2).xlsx").read_bytes() == office["wira_file"].read_bytes()
+    # its own upload of the same name is replaced, not multiplied
+    assert upload(client, office["wira_file"], name="Realisasi.xlsx").status_code == 200
+    assert sorted(p.name for p in folder.iterdir()) == ["Realisasi (2).xlsx", "Realisasi.xlsx"]

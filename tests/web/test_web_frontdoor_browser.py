@@ -170,8 +170,9 @@ def test_bidang_uploads_fixes_and_turns_on_time_planner_sees_it(site):
             rows = [[c for c in r if c is not None] for r in ws.iter_rows(values_only=True)]
             assert any(WIRA in r and "Tepat Waktu" in r for r in rows)
 
-            page.reload()
+            page.goto(url + "/unggah")  # not a reload: that would send the last upload again
             assert "Tepat Waktu" in page.locator("#status").inner_text()
+            assert page.locator("#riwayat tr", has_text="diterima").count() == 2
             shot(page, "4-bidang-tepat-waktu")
             assert page.goto(url + "/unduh/2024-12/laporan-kinerja-2024-12.xlsx").status == 403
         finally:
