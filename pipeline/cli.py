@@ -112,34 +112,12 @@ def cmd_run(inputs: Path, outputs: Path, period: str | None) -> int:
     if not inputs.is_dir():
         print(f"lkjip: folder masukan tidak ditemukan: {inputs}", file=sys.stderr)
         return 2
+    from pipeline.intake.prefetch import prefetched_inputs
     from pipeline.intake.safety import remembered_verdicts
-    from pipeline.intake.workbook import clear_prefetched
 
-    with remembered_verdicts():  # each file is inspected (hashed, scanned) once per run
-        try:
-            _prefetch_inputs(inputs, twice=period is None)
-            return _run(inputs, outputs, period)
-        finally:
-            clear_prefetched()
-
-
-def _prefetch_inputs(inputs: Path, *, twice: bool) -> None:
-    """Read the drop folder's workbooks in the background while Dagster starts.
-
-    Two sandboxed children: the small files (referensi, realisasi) and the ODK
-    exports, so the period can be chosen before the (possibly national-size)
-    ODK export is read.  The realisation files are asked for twice when the
-    period is to be chosen from them.
-    """
-    from pipeline.intake.files import discover, display_name
-    from pipeline.intake.workbook import prefetch
-
-    small = [p for kind in ("referensi", "realisasi") for p in discover(inputs, kind)]
-    odk = discover(inputs, "odk")
-    uses = {p: 2 for p in discover(inputs, "realisasi")} if twice else {}
-    for group in (small, odk):
-        xlsx = [p for p in group if p.suffix.lower() == ".xlsx"]
-        prefetch(xlsx, {p: display_name(inputs, p) for p in xlsx}, uses)
+    # each file is inspected (hashed, scanned) once per run; the workbooks are read while Dagster starts
+    with remembered_verdicts(), prefetched_inputs(inputs, twice=period is None):
+        return _run(inputs, outputs, period)
 
 
 def _run(inputs: Path, outputs: Path, period: str | None) -> int:

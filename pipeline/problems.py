@@ -11,14 +11,23 @@ was used but somebody should look at it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from enum import StrEnum
 
-ERROR = "Error"
-WARNING = "Peringatan"
+
+class Severity(StrEnum):
+    """How bad a problem is; the values are what the sheets show."""
+
+    ERROR = "Error"  # the row or file was not used
+    WARNING = "Peringatan"  # used, but somebody should look
+
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
 
 # rule code -> (default severity, Indonesian message template).
 # Templates use str.format with the keyword arguments given to ``problem``.
-RULES: dict[str, tuple[str, str]] = {
+RULES: dict[str, tuple[Severity, str]] = {
     # files
     "file_not_readable": (ERROR, "Berkas tidak dapat dibaca: {reason}"),
     "file_incomplete": (ERROR, "Berkas belum lengkap (kosong atau terpotong saat disalin); kirim ulang setelah penyalinan selesai"),
@@ -59,19 +68,36 @@ RULES: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one place in one input file."""
+    """One thing wrong with one place in one input file.
 
-    severity: str
+    The place is structured: ``row`` is the Excel row (or CSV line), ``col`` the
+    column letter; both None for a problem about the whole file or sheet.
+    """
+
+    severity: Severity
     rule: str
     message: str
     file: str = ""
     sheet: str = ""
-    cell: str = ""  # "H12" for a cell, "baris 12" for a whole row, "" for the file
-    column: str = ""
+    row: int | None = None
+    col: str | None = None  # column letter ("H"); None for a whole row
+    column: str = ""  # the column's name as the user knows it ("Pagu")
     value: str = ""
 
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+    @property
+    def address(self) -> str | None:
+        """The Excel address of the cell (``H12``), or None when the problem is not about one cell."""
+        return f"{self.col}{self.row}" if self.row is not None and self.col else None
+
+    @property
+    def cell(self) -> str:
+        """For display: ``H12`` for a cell, ``baris 12`` for a whole row, ``""`` for the file."""
+        if self.row is None:
+            return ""
+        return self.address or f"baris {self.row}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {**asdict(self), "severity": str(self.severity), "cell": self.cell}
 
 
 def problem(
@@ -79,10 +105,11 @@ def problem(
     *,
     file: str = "",
     sheet: str = "",
-    cell: str = "",
+    row: int | None = None,
+    col: str | None = None,
     column: str = "",
     value: object = "",
-    severity: str | None = None,
+    severity: Severity | str | None = None,
     **context: object,
 ) -> Problem:
     """Build a :class:`Problem` from a rule code and the template's fields."""
@@ -94,12 +121,13 @@ def problem(
     except KeyError as missing:  # a template field nobody gave: keep the message readable
         raise ValueError(f"rule {rule!r} needs {missing} to format its message") from None
     return Problem(
-        severity=severity or default_severity,
+        severity=Severity(severity) if severity else default_severity,
         rule=rule,
         message=message,
         file=file,
         sheet=sheet,
-        cell=cell,
+        row=row,
+        col=col or None,
         column=column,
         value=shown,
     )
@@ -113,26 +141,3 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-def cell_ref(row: int, col: int | None) -> str:
-    """1-based Excel row and 0-based column index -> ``H12`` (or ``baris 12``)."""
-    if col is None:
-        return f"baris {row}"
-    return f"{column_letter(col)}{row}"
-
-
-@dataclass
-class ProblemLog:
-    """Problems collected while reading, in the order they were found."""
-
-    items: list[Problem] = field(default_factory=list)
-
-    def add(self, item: Problem) -> None:
-        self.items.append(item)
-
-    def extend(self, items) -> None:
-        self.items.extend(items)
-
-    def errors(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == ERROR]

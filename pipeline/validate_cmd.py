@@ -3,16 +3,20 @@
 A bidang checks its file before sending it: every problem is printed with its
 cell, and ``--annotate`` writes a copy of the file with the problem cells
 coloured and commented, to send back.  Exit status 1 when a file has an Error.
+
+The file is read by the run's own reader, which applies every rule of its table
+(:mod:`pipeline.intake.rules`), subtotals and duplicates included; of the rules
+across inputs, the ones a file can be judged by alone run too (a referensi's
+stated IKU against what its own Statistik gives).
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 from pipeline import settings
-from pipeline.problems import ERROR, Problem
+from pipeline.problems import ERROR, WARNING, Problem
 
 KIND_FOLDERS = ("realisasi", "odk", "referensi")
 
@@ -43,6 +47,7 @@ def sniff_kind(path: Path) -> str:
 
 def check_files(files: list[Path], inputs: Path):
     """Read each file as the run would; returns [(file report, problems)]."""
+    from pipeline.intake import rules
     from pipeline.intake.odk import read_odk
     from pipeline.intake.realisasi import read_realisasi
     from pipeline.intake.referensi import NoReferensi, Referensi, read_referensi
@@ -58,14 +63,16 @@ def check_files(files: list[Path], inputs: Path):
         root = _root_for(path, kind)
         if kind == "referensi":
             try:
-                _, sources = read_referensi(root, [path])
+                own, sources = read_referensi(root, [path])
             except NoReferensi as exc:
                 from pipeline.intake.loading import open_sources
 
                 sources = open_sources(root, "referensi", [path])
                 if not sources[0].problems:
                     print(f"lkjip: {exc}", file=sys.stderr)
-            results.append((sources[0].report, sources[0].problems))
+                own = None
+            found = sources[0].problems + (rules.stated_iku_alone(own) if own is not None else [])
+            results.append((sources[0].report, found))
         elif kind == "odk":
             intake = read_odk(root, ref, [path])
             results.append((intake.sources[0].report, intake.problems))
@@ -127,10 +134,6 @@ def cmd_validate(files: list[Path], inputs: Path, annotate: bool, out: Path | No
     return 1 if failed else 0
 
 
-_CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
-_ROW = re.compile(r"^baris (\d+)$")
-
-
 def annotate_copy(path: Path, problems: list[Problem], out: Path) -> Path | None:
     """A copy of the file with problem cells filled and commented, plus a sheet listing every problem."""
     from openpyxl import load_workbook
@@ -142,23 +145,21 @@ def annotate_copy(path: Path, problems: list[Problem], out: Path) -> Path | None
     if path.suffix.lower() != ".xlsx" or any(p.rule in {"file_unsafe", "file_incomplete", "file_format_unsupported",
                                                           "file_not_readable"} for p in problems):
         return None
-    fills = {ERROR: PatternFill("solid", fgColor="F8CBAD"), "Peringatan": PatternFill("solid", fgColor="FFE699")}
+    fills = {ERROR: PatternFill("solid", fgColor="F8CBAD"), WARNING: PatternFill("solid", fgColor="FFE699")}
     wb = load_workbook(path)
     notes: dict[tuple[str, str], list[Problem]] = {}
     for p in problems:
-        if p.sheet in wb.sheetnames and p.cell:
-            match = _CELL.match(p.cell) or _ROW.match(p.cell)
-            if match:
-                ref = p.cell if _CELL.match(p.cell) else f"A{match.group(1)}"
-                notes.setdefault((p.sheet, ref), []).append(p)
+        if p.sheet in wb.sheetnames and p.row is not None:
+            ref = p.address or f"A{p.row}"  # a problem about a whole row is noted on its first cell
+            notes.setdefault((p.sheet, ref), []).append(p)
     for (sheet, ref), items in notes.items():
         cell = wb[sheet][ref]
-        worst = ERROR if any(p.severity == ERROR for p in items) else "Peringatan"
+        worst = ERROR if any(p.severity == ERROR for p in items) else WARNING
         cell.fill = fills[worst]
         cell.comment = Comment("\n".join(f"{p.severity}: {p.message}" for p in items), "lkjip", width=320, height=140)
     ws = wb.create_sheet("Catatan Validasi")
     rows = [["Tingkat", "Lembar", "Sel/Baris", "Kolom", "Nilai", "Pesan"]]
-    rows += [[p.severity, p.sheet, p.cell, p.column, p.value, p.message] for p in problems]
+    rows += [[str(p.severity), p.sheet, p.cell, p.column, p.value, p.message] for p in problems]
     for r, values in enumerate(rows, start=1):
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c)

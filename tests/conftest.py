@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-GOLDEN_PATH = SHARED / "golden" / "lkjip-2024.json"
+GOLDEN_PATH = ROOT / "tests" / "data" / "lkjip-2024.json"  # the figures of the published LKjIP 2024
 SAMPLE_INPUTS = ROOT / "inputs"
 
 
@@ -29,9 +28,7 @@ def dagster_home(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def golden() -> dict:
-    if GOLDEN_PATH.exists():
-        return json.loads(GOLDEN_PATH.read_text(encoding="utf-8"))
-    return json.loads((ROOT / "tests" / "data" / "lkjip-2024.json").read_text(encoding="utf-8"))
+    return json.loads(GOLDEN_PATH.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

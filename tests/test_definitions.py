@@ -36,3 +36,18 @@ def test_intake_assets_have_blocking_checks():
             checks[(spec.asset_key.to_user_string(), spec.name)] = spec.blocking
     for name in ("referensi", "realisasi_bidang", "data_koperasi"):
         assert checks[(name, "tidak_ada_baris_hilang")] is True
+
+
+def test_assets_hand_on_typed_results():
+    """The IKU result and the submission rows are assets of their own, with their types (checked by Dagster)."""
+    import typing
+    from dataclasses import fields
+
+    from pipeline.defs.kinerja.assets import Section
+    from pipeline.domain.iku import IkuResult
+    from pipeline.domain.submissions import SubmissionRow
+
+    types = {key.to_user_string(): a.op.output_defs[0].dagster_type for a in defs().assets for key in a.keys}
+    assert types["realisasi_iku"].typing_type is IkuResult
+    assert types["pengumpulan"].typing_type == typing.List[SubmissionRow]  # noqa: UP006 - how Dagster spells list[...]
+    assert {f.name for f in fields(Section)} == {"tables", "problems"}

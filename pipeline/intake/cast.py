@@ -42,7 +42,7 @@ class Caster:
         f = self.loc.table.field(field_name) if not field_name.startswith("y") else None
         label = f.label if f else field_name[1:]
         self.problems.append(problem(rule, file=self.loc.file, sheet=self.loc.sheet,
-                                     cell=self.loc.cell(row, field_name), column=label, value=value, **ctx))
+                                     **self.loc.at(row, field_name), column=label, value=value, **ctx))
         self.rejected.add(row)
 
     def _letter(self, name: str) -> str:
@@ -112,7 +112,7 @@ class Caster:
             for row, value in zip(rows.filter(_flags(self.long_number_cells, letter, rows)).to_list(),
                                   raw.filter(_flags(self.long_number_cells, letter, rows)).to_list(), strict=True):
                 self.problems.append(problem("nik_as_number", file=self.loc.file, sheet=self.loc.sheet,
-                                             cell=self.loc.cell(row, name), column=self.loc.table.field(name).label,
+                                             **self.loc.at(row, name), column=self.loc.table.field(name).label,
                                              value=value))
         return raw.str.replace_all(r"[\s\u00a0'’.-]", "")
 

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.intake import rules
 from pipeline.intake.files import discover
 from pipeline.intake.loading import SourceFile, load_table, open_sources
 from pipeline.intake.referensi import Referensi
 from pipeline.intake.sheets import ROW
 from pipeline.intake.tables import ODK
-from pipeline.problems import Problem, problem
+from pipeline.problems import Problem
 
 MAX_LISTED_DUPLICATES = 10_000  # beyond this, duplicates are still counted, not each listed
 
@@ -66,11 +67,11 @@ def read_odk(inputs: Path, ref: Referensi, paths: list[Path] | None = None) -> O
     return intake
 
 
-def _reject(bad: pl.DataFrame, located, make) -> None:
-    """Report each row of ``bad`` and move it from accepted to rejected in its file's account."""
-    for record in bad.iter_rows(named=True):
-        source, loc = located[record["file"]]
-        source.problems.append(make(record, loc))
+def _reject(found: list[Problem], located) -> None:
+    """Report each problem and move its row from accepted to rejected in its file's account."""
+    for item in found:
+        source, _ = located[item.file]
+        source.problems.append(item)
         source.report.rows_accepted -= 1
         source.report.rows_rejected += 1
 
@@ -78,35 +79,13 @@ def _reject(bad: pl.DataFrame, located, make) -> None:
 def _check_regions(rows: pl.DataFrame, ref: Referensi, located) -> pl.DataFrame:
     if ref.statistik.height == 0:
         return rows
-    known = {region_key(n): n for n in ref.statistik["kabupaten"].unique().to_list()}
-    regions = {v: region_key(v) for v in rows["kabupaten"].drop_nulls().unique().to_list()}  # each name once
-    keyed = rows.with_columns(pl.col("kabupaten").replace_strict(regions, default=None, return_dtype=pl.String)
-                              .alias("_region"))
-    keyed = keyed.with_columns(pl.col("_region").replace_strict(known, default=None, return_dtype=pl.String).alias("_canon"))
-    bad = keyed.filter(pl.col("_canon").is_null() & pl.col("kabupaten").is_not_null())
-    expected = ", ".join(sorted(known.values()))
-    _reject(bad, located, lambda r, loc: problem(
-        "unknown_region", file=r["file"], sheet=r["sheet"], cell=loc.cell(r[ROW], "kabupaten"),
-        column="Kabupaten/Kota", value=r["kabupaten"], expected=expected))
-    keyed = keyed.join(bad.select("file", ROW), on=["file", ROW], how="anti")
-    return keyed.with_columns(pl.col("_canon").alias("kabupaten")).drop("_region", "_canon")
+    letters = {file: loc.columns for file, (_, loc) in located.items()}
+    kept, found = rules.unknown_regions(rows, ref.statistik["kabupaten"].unique().to_list(), letters, region_key)
+    _reject(found, located)
+    return kept
 
 
 def _dedupe(rows: pl.DataFrame, located) -> pl.DataFrame:
-    ordered = rows.sort(["nik", "tahun_buku", "tanggal_update", "_order", ROW],
-                        descending=[False, False, True, True, True], nulls_last=True)
-    winners = ordered.unique(subset=["nik", "tahun_buku"], keep="first", maintain_order=True)
-    losers = ordered.join(winners.select("file", ROW), on=["file", ROW], how="anti")
-    if losers.height == 0:
-        return winners
-    winner_at = {(r["nik"], r["tahun_buku"]): r for r in winners.join(losers.select("nik", "tahun_buku").unique(),
-                                                                     on=["nik", "tahun_buku"]).iter_rows(named=True)}
-
-    def make(record, loc):
-        w = winner_at[(record["nik"], record["tahun_buku"])]
-        return problem("duplicate_superseded", file=record["file"], sheet=record["sheet"], cell=f"baris {record[ROW]}",
-                       column="NIK", value=record["nik"], what=f"Koperasi NIK {record['nik']} tahun buku {record['tahun_buku']}",
-                       expected=f"{w['file']} baris {w[ROW]}, tanggal update {w['tanggal_update'] or '-'}")
-
-    _reject(losers, located, make)
+    winners, found = rules.duplicate_koperasi(rows)
+    _reject(found, located)
     return winners

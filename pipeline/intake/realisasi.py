@@ -14,16 +14,15 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.domain.periods import Period, PeriodError, period_from_path, period_from_title_block
-from pipeline.intake.checks import check_total_rows
+from pipeline.intake import rules
 from pipeline.intake.files import OTHER_PERIOD, REJECTED, discover
 from pipeline.intake.loading import SourceFile, load_table, open_sources
 from pipeline.intake.referensi import Referensi
 from pipeline.intake.sheets import ROW
 from pipeline.intake.tables import REALISASI
 from pipeline.problems import Problem, problem
-from pipeline.report.format import number_id, rupiah
 
-LEVEL = "level"
+LEVEL = rules.LEVEL
 FACTS = ["indikator", "satuan", "target", "realisasi", "pagu", "realisasi_anggaran"]
 MONEY = ("pagu", "realisasi_anggaran")
 
@@ -38,6 +37,7 @@ class RealisasiIntake:
     sources: list[SourceFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     received: dict[str, list[SourceFile]] = field(default_factory=dict)  # bidang -> files for the period
+    letters: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> field -> column letter
 
     @property
     def names(self) -> dict[str, str]:
@@ -71,27 +71,6 @@ def _with_levels(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-SUB_REQUIRED = ("pagu", "realisasi_anggaran")
-
-
-def _missing_facts(source: SourceFile, loc, rows: pl.DataFrame) -> set[int]:
-    """Sub kegiatan rows without their money: an Error each, and the rows are rejected.
-
-    Money is a fact of the sub kegiatan; program and kegiatan rows are subtotals
-    the pipeline recomputes, so an empty subtotal there is fine (a blank
-    template leaves them empty).
-    """
-    missing: set[int] = set()
-    subs = rows.filter(pl.col(LEVEL) == "sub_kegiatan")
-    for name in SUB_REQUIRED:
-        for row in subs.filter(pl.col(name).is_null())[ROW].to_list():
-            label = REALISASI.field(name).label
-            source.problems.append(problem("required", file=source.report.file, sheet=loc.sheet,
-                                           cell=loc.cell(row, name), column=label))
-            missing.add(row)
-    return missing
-
-
 def read_file(source: SourceFile) -> tuple[Period | None, pl.DataFrame | None]:
     """Rows of one realisation file with their period (None when the file is rejected)."""
     loaded = load_table(source, REALISASI)
@@ -104,18 +83,17 @@ def read_file(source: SourceFile) -> tuple[Period | None, pl.DataFrame | None]:
         source.report.count(read, read)
         return None, None
     rows = _with_levels(loaded.rows)
-    missing = _missing_facts(source, loaded.located, rows)
+    found, missing = rules.missing_money(loaded.located, rows)
+    source.problems.extend(found)
     if missing:
         rows = rows.filter(~pl.col(ROW).is_in(sorted(missing)))
     rows = rows.with_columns(
         pl.lit(source.report.file).alias("file"),
         pl.lit(loaded.located.sheet).alias("sheet"),
         pl.lit(source.report.modified.timestamp()).alias("_mtime"),
-        # column letters, so findings made after the files are closed still name a cell
-        *(pl.lit(loaded.located.columns.get(name), dtype=pl.String).alias(f"_col_{name}") for name in MONEY),
     )
     source.report.period = str(period)
-    source.problems.extend(check_total_rows(loaded, ("pagu", "realisasi_anggaran"),
+    source.problems.extend(rules.total_rows(loaded, MONEY,
                                             lambda block: _with_levels(block).filter(pl.col(LEVEL) == "sub_kegiatan")))
     source.report.count(read, len(loaded.rejected) + len(missing))
     source.located = loaded.located
@@ -143,6 +121,7 @@ def read_realisasi(inputs: Path, ref: Referensi, period: str | None = None,
             source.report.note = f"periode {found_period}: tidak dipakai untuk {chosen}"
             continue
         frames.append(rows)
+        intake.letters[source.report.file] = dict(source.located.columns)
     if frames:
         _combine(intake, pl.concat(frames, how="diagonal_relaxed"), ref)
     for source in sources:
@@ -160,77 +139,33 @@ def _empty_sub() -> pl.DataFrame:
 
 
 def _combine(intake: RealisasiIntake, rows: pl.DataFrame, ref: Referensi) -> None:
-    """Deduplicate across files (newest wins), attach bidang, run cross-checks."""
+    """Deduplicate across files (newest wins), attach bidang, run the rules across rows and files."""
     by_file = {s.report.file: s for s in intake.sources}
     rows = rows.with_columns(
         pl.col("kode").map_elements(lambda c: ref.bidang_of(c), return_dtype=pl.String).alias("bidang")
     )
-    # newest file first; within a file, the first row wins
-    rows = rows.sort(["_mtime", "file", ROW], descending=[True, True, False])
-    winners = rows.unique(subset=["kode"], keep="first", maintain_order=True)
-    losers = rows.join(winners.select("file", ROW), on=["file", ROW], how="anti")
-    for loser in losers.iter_rows(named=True):
-        winner = winners.filter(pl.col("kode") == loser["kode"]).row(0, named=True)
-        source = by_file[loser["file"]]
-        same_file = winner["file"] == loser["file"]
-        source.problems.append(problem(
-            "duplicate_row" if same_file else "duplicate_superseded",
-            file=loser["file"], sheet=loser["sheet"], cell=f"baris {loser[ROW]}", column="Kode", value=loser["kode"],
-            what=f"{_level_label(loser[LEVEL])} {loser['kode']}",
-            expected=f"baris {winner[ROW]}" if same_file else f"{winner['file']} baris {winner[ROW]}",
-        ))
+    winners, duplicates = rules.duplicate_kegiatan(rows)
+    for found in duplicates:
+        source = by_file[found.file]
+        source.problems.append(found)
         source.report.rows_accepted -= 1
         source.report.rows_rejected += 1
     winners = winners.sort(["kode"], maintain_order=True)
     intake.sub = winners.filter(pl.col(LEVEL) == "sub_kegiatan").drop("_mtime")
     intake.parents = winners.filter(pl.col(LEVEL) != "sub_kegiatan").drop("_mtime")
 
-    for record in winners.iter_rows(named=True):
-        source = by_file[record["file"]]
-        if record["bidang"] and record["bidang"] not in source.report.bidang:
-            source.report.bidang.append(record["bidang"])
-        _row_checks(source, record, ref)
+    for record in winners.select("file", "bidang").unique(maintain_order=True).iter_rows(named=True):
+        report = by_file[record["file"]].report
+        if record["bidang"] and record["bidang"] not in report.bidang:
+            report.bidang.append(record["bidang"])
+    for found in rules.sub_kegiatan_rows(winners, intake.letters, ref) + rules.subtotals(intake):
+        by_file[found.file].problems.append(found)
     for source in intake.sources:
         if source.report.status == REJECTED or source.report.period != intake.period:
             continue
         for name in source.report.bidang or ["(tanpa bidang)"]:
             intake.received.setdefault(name, []).append(source)
-    _missing_expected(intake, ref)
-
-
-def _level_label(level: str) -> str:
-    return {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub kegiatan"}.get(level, "Baris")
-
-
-def _row_checks(source: SourceFile, record: dict, ref: Referensi) -> None:
-    loc = source.located
-    where = {"file": record["file"], "sheet": record["sheet"]}
-    if record[LEVEL] != "sub_kegiatan":
-        return
-    pagu, spent = record["pagu"], record["realisasi_anggaran"]
-    if pagu is not None and spent is not None and spent > pagu + 0.5:
-        source.problems.append(problem("realisasi_over_pagu", **where, cell=loc.cell(record[ROW], "realisasi_anggaran"),
-                                       column="Realisasi Anggaran", value=rupiah(spent), expected=rupiah(pagu)))
-    target, done = record["target"], record["realisasi"]
-    if target is not None and done is not None and done > target:
-        source.problems.append(problem("realisasi_over_target", **where, cell=loc.cell(record[ROW], "realisasi"),
-                                       column="Realisasi", value=number_id(done, 2).rstrip("0").rstrip(","),
-                                       expected=number_id(target, 2).rstrip("0").rstrip(",")))
-    if ref.bidang and record["bidang"] is None:
-        source.problems.append(problem("unknown_sub_kegiatan", **where, cell=loc.cell(record[ROW], "kode"),
-                                       column="Kode", value=record["kode"]))
-
-
-def _missing_expected(intake: RealisasiIntake, ref: Referensi) -> None:
-    """Sub kegiatan that the referensi lists by their full code but nobody reported."""
-    reported = set(intake.sub["kode"].to_list())
-    for code, name in ref.bidang:
-        if code.count(".") == 5 and code not in reported:
-            intake.problems.append(problem("missing_sub_kegiatan", file=ref.file, sheet="Bidang", value=code, expected=name))
-
-
-def stated_subtotals(intake: RealisasiIntake) -> pl.DataFrame:
-    return intake.parents.select(LEVEL, "kode", "pagu", "realisasi_anggaran", "file", "sheet", ROW)
+    intake.problems.extend(rules.missing_sub_kegiatan(set(intake.sub["kode"].to_list()), ref))
 
 
 def latest_period(inputs: Path) -> str | None:

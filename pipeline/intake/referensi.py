@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.domain.iku import iku_years
 from pipeline.domain.indicators import DEFAULT_SKALA
 from pipeline.domain.numbers import NumberError, parse_number
 from pipeline.intake import tables as t
@@ -35,12 +36,17 @@ class Referensi:
     targets: dict[str, dict[int, float]] = field(default_factory=dict)  # kode_iku -> year -> target
     years: list[int] = field(default_factory=list)  # the year columns of the IKU sheet
     stated: dict[tuple[str, int], float] = field(default_factory=dict)  # (kode_iku, year) -> realisasi
-    stated_at: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)  # -> (sheet, cell)
+    stated_at: dict[tuple[str, int], tuple[str, int, str | None]] = field(default_factory=dict)  # -> (sheet, row, col)
     cascading: dict[str, str] = field(default_factory=dict)  # program code -> kode_iku
     bidang: list[tuple[str, str]] = field(default_factory=list)  # (code prefix, bidang), longest first
     statistik: pl.DataFrame = field(default_factory=pl.DataFrame)
     anggaran: pl.DataFrame = field(default_factory=pl.DataFrame)
     skala: list[tuple[str, float]] = field(default_factory=lambda: list(DEFAULT_SKALA))
+
+    def iku_years(self, period_year: int) -> list[int]:
+        """Years shown in the trend tables for a period of ``period_year``."""
+        return iku_years(period_year, columns=self.years, targets=self.targets, stated=self.stated,
+                         tahun_awal=self.tahun_awal, tahun_akhir=self.tahun_akhir)
 
     def bidang_of(self, code: str) -> str | None:
         """The bidang responsible for a code: the longest matching prefix wins."""
@@ -61,9 +67,9 @@ def _code_key(code: str) -> tuple:
     return tuple(int(p) for p in code.split(".") if p.isdigit())
 
 
-def _label_values(sheet) -> dict[str, tuple[str, str]]:
-    """Label/value rows (``Tahun Awal | 2024``): normalized label -> (value, cell)."""
-    out: dict[str, tuple[str, str]] = {}
+def _label_values(sheet) -> dict[str, tuple[str, int, str]]:
+    """Label/value rows (``Tahun Awal | 2024``): normalized label -> (value, Excel row, column letter)."""
+    out: dict[str, tuple[str, int, str]] = {}
     for i, row in enumerate(sheet.cells.iter_rows()):
         filled = [(c, str(v).strip()) for c, v in zip(sheet.cells.columns, row, strict=True) if v is not None and str(v).strip()]
         if not filled:
@@ -71,9 +77,9 @@ def _label_values(sheet) -> dict[str, tuple[str, str]]:
         letter, label = filled[0]
         if ":" in label and len(filled) == 1:
             label, _, value = label.partition(":")
-            out.setdefault(normalize_header(label), (value.strip(), f"{letter}{i + 1}"))
+            out.setdefault(normalize_header(label), (value.strip(), i + 1, letter))
         elif len(filled) > 1:
-            out.setdefault(normalize_header(label), (filled[1][1], f"{filled[1][0]}{i + 1}"))
+            out.setdefault(normalize_header(label), (filled[1][1], i + 1, filled[1][0]))
     return out
 
 
@@ -125,10 +131,11 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
         values = _label_values(renstra)
         for key, attr in (("tahunawal", "tahun_awal"), ("tahunakhir", "tahun_akhir"), ("bataspengumpulan", "batas_pengumpulan")):
             if key in values:
-                text, cell = values[key]
+                text, row, col = values[key]
                 number = _whole(text)
                 if number is None:
-                    source.problems.append(problem("integer_invalid", file=file, sheet=renstra.name, cell=cell, column=key, value=text))
+                    source.problems.append(problem("integer_invalid", file=file, sheet=renstra.name, row=row, col=col,
+                                                   column=key, value=text))
                 else:
                     setattr(ref, attr, number)
         if "instansi" in values:
@@ -153,7 +160,7 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
         for record in stated.rows.iter_rows(named=True):
             key = (record["kode_iku"], record["tahun"])
             ref.stated[key] = record["realisasi"]
-            ref.stated_at[key] = (stated.located.sheet, stated.located.cell(record[ROW], "realisasi"))
+            ref.stated_at[key] = (stated.located.sheet, record[ROW], stated.located.columns.get("realisasi"))
 
     cascading = table(t.CASCADING)
     if cascading is not None:
@@ -193,6 +200,6 @@ def _whole(text: str) -> int | None:
 
 def _check_totals(source: SourceFile, loaded, columns: tuple[str, ...]) -> None:
     """A JUMLAH row must equal the sum of the rows above it."""
-    from pipeline.intake.checks import check_total_rows
+    from pipeline.intake.rules import total_rows
 
-    source.problems.extend(check_total_rows(loaded, columns))
+    source.problems.extend(total_rows(loaded, columns))

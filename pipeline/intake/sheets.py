@@ -45,10 +45,10 @@ class Located:
     def rows_read(self) -> int:
         return self.data.height
 
-    def cell(self, row: int, field_name: str) -> str:
-        """Excel address of a field's cell in a data row (``H12``)."""
-        letter = self.columns.get(field_name)
-        return f"{letter}{row}" if letter else f"baris {row}"
+    def at(self, row: int, field_name: str) -> dict[str, int | str | None]:
+        """Where a field's cell of a data row is, as :func:`~pipeline.problems.problem` takes it:
+        ``{"row": 12, "col": "H"}`` (no column letter when the field's column is not in the sheet)."""
+        return {"row": row, "col": self.columns.get(field_name)}
 
 
 def _row_texts(cells: pl.DataFrame, index: int) -> list[str | None]:

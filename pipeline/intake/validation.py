@@ -170,7 +170,7 @@ def _problems(loc: Located, outcomes: list[_Outcome]) -> tuple[list[Problem], se
         expected = ", ".join(o.kwargs.get("value_set", []) or [])
         for row, value in zip(o.rows, o.values, strict=False):
             problems.append(problem(
-                rule, file=loc.file, sheet=loc.sheet, cell=loc.cell(int(row), column), column=label,
+                rule, file=loc.file, sheet=loc.sheet, **loc.at(int(row), column), column=label,
                 value=_shown(value), severity=severity, expected=expected, reason=o.meta.get("reason", ""),
                 message=o.meta.get("message", ""),
             ))

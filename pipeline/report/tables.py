@@ -1,29 +1,27 @@
-"""The sheets of the consolidated workbook, computed from what was read.
+"""The sheets of the consolidated workbook, laid out from what was read and computed.
 
 Each function builds one :class:`SheetTable` (one table of the report) from the
-intake results and the pure domain functions; Dagster assets call them.
+intake results and the pure domain functions; Dagster assets call them.  Nothing
+here judges an input: every problem comes from :mod:`pipeline.intake`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import polars as pl
 
 from pipeline.domain import budget, indicators
+from pipeline.domain.iku import IkuResult
 from pipeline.domain.periods import Period
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import LEVEL, RealisasiIntake
 from pipeline.intake.referensi import Referensi
-from pipeline.problems import Problem, problem
-from pipeline.report.format import percent_id
-from pipeline.report.format import rupiah as rupiah_text
+from pipeline.problems import ERROR, WARNING, Problem
 from pipeline.report.sheet import SheetTable, percent, rupiah
 
 LEVEL_LABEL = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub Kegiatan"}
 PERCENT_UNITS = {"%", "persen", "persentase", "prosentase"}
 YEAR = {"Tahun": "0"}  # years without thousands separators
-STATED_TOLERANCE = 0.005  # percent points: a stated IKU value this close to the computed one agrees
 
 
 def title(ref: Referensi, heading: str, period: Period) -> list[str]:
@@ -44,59 +42,6 @@ def _value(v: float | None, satuan: str | None):
 
 
 # --- IKU -----------------------------------------------------------------------------
-
-
-@dataclass
-class IkuResult:
-    """Realisasi per indicator and year, where it came from, and the problems found."""
-
-    realisasi: dict[str, dict[int, float]]
-    source: dict[tuple[str, int], str]
-    problems: list[Problem]
-
-
-def compute_iku(ref: Referensi, odk: OdkIntake, years: list[int]) -> IkuResult:
-    """Realisasi of every IKU for the given years: stated in the referensi, else computed."""
-    volume = indicators.volume_usaha_by_year(odk.rows) if odk.rows.height else {}
-    realisasi: dict[str, dict[int, float]] = {}
-    source: dict[tuple[str, int], str] = {}
-    problems: list[Problem] = []
-    for record in ref.iku.iter_rows(named=True):
-        kode, sumber = record["kode_iku"], (record["sumber"] or "MANUAL").upper()
-        values: dict[int, float] = {}
-        for year in years:
-            computed = None
-            if sumber == "VOLUME_USAHA_KOPERASI":
-                computed = indicators.volume_usaha_growth(volume, year)
-            elif sumber == "RASIO_KEWIRAUSAHAAN" and ref.statistik.height:
-                computed = indicators.rasio_kewirausahaan(ref.statistik, year)
-            elif sumber == "KUMKM_DIGITAL" and ref.statistik.height and odk.rows.height:
-                computed = indicators.kumkm_digital(odk.rows, ref.statistik, year)
-            stated = ref.stated.get((kode, year))
-            if stated is not None:
-                values[year] = stated
-                source[(kode, year)] = "Ditetapkan (referensi)"
-                if computed is not None and abs(computed - stated) > STATED_TOLERANCE:
-                    sheet, cell = ref.stated_at[(kode, year)]
-                    problems.append(problem("iku_override", file=ref.file, sheet=sheet, cell=cell, column="Realisasi",
-                                            value=percent_id(stated), expected=percent_id(computed),
-                                            indicator=record["indikator"], year=year))
-            elif computed is not None:
-                values[year] = computed
-                source[(kode, year)] = {"VOLUME_USAHA_KOPERASI": "Dihitung dari ODK",
-                                        "RASIO_KEWIRAUSAHAAN": "Dihitung dari Statistik",
-                                        "KUMKM_DIGITAL": "Dihitung dari ODK dan Statistik"}[sumber]
-        realisasi[kode] = values
-    return IkuResult(realisasi, source, problems)
-
-
-def iku_years(ref: Referensi, period: Period) -> list[int]:
-    """Years shown in trend tables: the IKU's year columns, and up to the period's year."""
-    years = set(ref.years) | {y for targets in ref.targets.values() for y in targets} | {period.year - 1, period.year}
-    if ref.tahun_awal:
-        years |= set(range(ref.tahun_awal, (ref.tahun_akhir or ref.tahun_awal) + 1))
-    years |= {y for (_, y) in ref.stated}
-    return sorted(y for y in years if y <= max(period.year, ref.tahun_akhir or period.year))
 
 
 def iku_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
@@ -123,7 +68,7 @@ def tren_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
                        formats=YEAR)
     for record in ref.iku.iter_rows(named=True):
         kode, satuan = record["kode_iku"], record["satuan"]
-        for year in iku_years(ref, period):
+        for year in ref.iku_years(period.year):
             target = ref.targets.get(kode, {}).get(year)
             real = result.realisasi.get(kode, {}).get(year) if year <= period.year else None
             table.add(kode, record["pernyataan"], record["indikator"], satuan, year, _value(target, satuan),
@@ -170,24 +115,6 @@ def realisasi_anggaran_sheet(ref: Referensi, intake: RealisasiIntake, period: Pe
     return table
 
 
-def subtotal_problems(intake: RealisasiIntake) -> list[Problem]:
-    """Program and kegiatan rows whose stated money differs from the sum of their sub kegiatan."""
-    if intake.sub.height == 0 or intake.parents.height == 0:
-        return []
-    tree = budget.budget_tree(intake.sub, intake.names)
-    stated = intake.parents.select(LEVEL, "kode", "pagu", "realisasi_anggaran", "file", "sheet", "_row",
-                                   "_col_pagu", "_col_realisasi_anggaran")
-    found = []
-    labels = {"pagu": "Pagu", "realisasi_anggaran": "Realisasi Anggaran"}
-    for d in budget.subtotal_differences(stated, tree):
-        letter = d.get(f"_col_{d['column']}")
-        cell = f"{letter}{d['_row']}" if letter else f"baris {d['_row']}"
-        found.append(problem("subtotal_mismatch", file=d["file"], sheet=d["sheet"], cell=cell,
-                             column=labels.get(d["column"], d["column"]), value=rupiah_text(d["stated"]),
-                             expected=rupiah_text(d["computed"]), level=LEVEL_LABEL[d["level"]], code=d["kode"]))
-    return found
-
-
 def anggaran_sheet(ref: Referensi, period: Period) -> SheetTable:
     """Tabel 2.3: the budget by type of spending, before and after the shift."""
     table = SheetTable("Anggaran", title(ref, "Target Belanja Sebelum dan Sesudah Pergeseran Anggaran", period),
@@ -200,18 +127,6 @@ def anggaran_sheet(ref: Referensi, period: Period) -> SheetTable:
     awal, geser = ref.anggaran["pagu_awal"].sum(), ref.anggaran["pagu_pergeseran"].sum()
     table.add(f"Alokasi Anggaran Tahun {period.year} (Jumlah)", rupiah(awal), rupiah(geser), rupiah(geser - awal))
     return table
-
-
-def budget_problems(ref: Referensi, intake: RealisasiIntake) -> list[Problem]:
-    """The budget by jenis belanja must add up to the pagu of all sub kegiatan."""
-    if ref.anggaran.height == 0 or intake.sub.height == 0:
-        return []
-    by_type = float(ref.anggaran["pagu_pergeseran"].sum())
-    by_sub = float(intake.sub["pagu"].sum())
-    if abs(by_type - by_sub) > 0.5:
-        return [problem("budget_mismatch", file=ref.file, sheet="Anggaran", column="Pagu Pergeseran",
-                        value=rupiah_text(by_type), expected=rupiah_text(by_sub))]
-    return []
 
 
 # --- performance of programs -------------------------------------------------------------
@@ -320,15 +235,10 @@ VALIDASI_COLUMNS = ["Tingkat", "Berkas", "Lembar", "Sel/Baris", "Kolom", "Nilai"
 def validasi_sheet(ref_title: list[str], problems: list[Problem]) -> SheetTable:
     """One row per problem: Error rows and files were not used; Peringatan were used but need a look."""
     table = SheetTable("Validasi", ref_title, VALIDASI_COLUMNS, widths={"Pesan": 90})
-    order = {"Error": 0, "Peringatan": 1}
-    for p in sorted(problems, key=lambda p: (order.get(p.severity, 2), p.file, p.sheet, _cell_order(p.cell))):
-        table.add(p.severity, p.file, p.sheet, p.cell, p.column, p.value, p.rule, p.message)
+    order = {ERROR: 0, WARNING: 1}
+    for p in sorted(problems, key=lambda p: (order.get(p.severity, 2), p.file, p.sheet, p.row or 0, p.cell)):
+        table.add(str(p.severity), p.file, p.sheet, p.cell, p.column, p.value, p.rule, p.message)
     return table
-
-
-def _cell_order(cell: str) -> tuple:
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    return (int(digits) if digits else 0, cell)
 
 
 def pengumpulan_rows(ref: Referensi, intake: RealisasiIntake, period: Period, deadline_day: int):
@@ -343,7 +253,7 @@ def pengumpulan_rows(ref: Referensi, intake: RealisasiIntake, period: Period, de
 def count_by_file(problems: list[Problem]) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
     for p in problems:
-        slot = counts.setdefault(p.file, {"Error": 0, "Peringatan": 0})
+        slot = counts.setdefault(p.file, {ERROR: 0, WARNING: 0})
         slot[p.severity] = slot.get(p.severity, 0) + 1
     return counts
 
@@ -356,8 +266,8 @@ def pengumpulan_sheet(ref: Referensi, rows, problems: list[Problem], period: Per
     counts = count_by_file(problems)
     expected = {" ".join(n.split()).casefold() for n in ref.bidang_names}
     for r in rows:
-        errors = sum(counts.get(f, {}).get("Error", 0) for f in r.files)
-        warnings = sum(counts.get(f, {}).get("Peringatan", 0) for f in r.files)
+        errors = sum(counts.get(f, {}).get(ERROR, 0) for f in r.files)
+        warnings = sum(counts.get(f, {}).get(WARNING, 0) for f in r.files)
         wajib = "Ya" if " ".join(r.bidang.split()).casefold() in expected else "Tidak"
         table.add(r.bidang, str(period), wajib, r.status, "; ".join(r.files), r.received_at, r.deadline, errors, warnings)
     return table
@@ -365,8 +275,8 @@ def pengumpulan_sheet(ref: Referensi, rows, problems: list[Problem], period: Per
 
 def ringkasan_sheet(ref: Referensi, period: Period, made_at, reports: list, problems: list[Problem]) -> SheetTable:
     """Period, when made, every input file with its SHA-256 and its row account, problem counts."""
-    errors = sum(1 for p in problems if p.severity == "Error")
-    warnings = sum(1 for p in problems if p.severity == "Peringatan")
+    errors = sum(1 for p in problems if p.severity == ERROR)
+    warnings = sum(1 for p in problems if p.severity == WARNING)
     head = [
         "Laporan Kinerja Instansi Pemerintah: Ringkasan Pengolahan",
         ref.instansi,
@@ -381,7 +291,7 @@ def ringkasan_sheet(ref: Referensi, period: Period, made_at, reports: list, prob
     for r in reports:
         found = counts.get(r.file, {})
         table.add(r.file, r.kind, r.status, r.period, ", ".join(r.bidang), r.rows_read, r.rows_accepted,
-                  r.rows_rejected, found.get("Error", 0), found.get("Peringatan", 0), r.size, r.modified, r.sha256, r.note)
+                  r.rows_rejected, found.get(ERROR, 0), found.get(WARNING, 0), r.size, r.modified, r.sha256, r.note)
     return table
 
 

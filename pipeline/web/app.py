@@ -38,7 +38,7 @@ from starlette.routing import Route
 
 from pipeline import settings
 from pipeline.domain.periods import MONTH_NAMES_ID, Period, PeriodError
-from pipeline.report.format import number_id, percent_id, rupiah
+from pipeline.domain.formatting import number_id, percent_id, rupiah
 from pipeline.report.publish import HISTORY_DIR, STAMP_FORMAT, read_summary
 from pipeline.settings import REPORT_NAME, TIMEZONE
 from pipeline.web import auth

@@ -85,7 +85,7 @@ def clean_name(raw: str) -> str:
 
 
 def _problem_dict(p: Problem) -> dict:
-    return {"severity": p.severity, "sheet": p.sheet, "cell": p.cell, "column": p.column,
+    return {"severity": str(p.severity), "sheet": p.sheet, "cell": p.cell, "column": p.column,
             "value": p.value, "message": p.message}
 
 

@@ -134,3 +134,51 @@ def test_a_nik_typed_as_a_number_is_flagged_at_its_cell(build, tmp_path, capsys)
     flagged = [line for line in out.splitlines() if "disimpan sebagai angka" in line]
     assert len(flagged) == 1 and "5101010000000020" in flagged[0] and "Peringatan" in flagged[0]
     assert code == 0  # a warning: the row is used
+
+
+PENGAWASAN = "realisasi/Realisasi Des 2024 Bidang Pengawasan (final).xlsx"
+
+
+def _shown(p: dict) -> str:
+    """A Validasi row as ``lkjip validate`` prints it."""
+    where = "!".join(x for x in (p["Lembar"], p["Sel/Baris"]) if x)
+    column = f" [{p['Kolom']}]" if p["Kolom"] else ""
+    return f"  {p['Tingkat']:<10} {where or '-'}{column}: {p['Pesan']}"
+
+
+def test_a_kegiatan_subtotal_that_does_not_add_up_is_reported_by_validate_as_by_the_run(build, tmp_path, capsys):
+    """The kegiatan row's pagu differs from the sum of its sub kegiatan: validate and the run say so at its cell."""
+    import os
+
+    inputs = build.copy_inputs(tmp_path / "inputs")
+    path = inputs / PENGAWASAN
+    stat = path.stat()
+    wb = load_workbook(path)
+    assert wb["Realisasi"]["A8"].value == "2.17.03.1.01" and wb["Realisasi"]["G8"].value == "Rp. 49.999.500,00"
+    wb["Realisasi"]["G8"] = "Rp. 59.999.500,00"  # its one sub kegiatan (row 9) has Rp 49.999.500
+    wb.save(path)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    code = main(["validate", str(path), "--inputs", str(inputs)])
+    out = capsys.readouterr().out
+    assert code == 0  # a Peringatan: the sub kegiatan are used, the kegiatan's figure is recomputed
+    assert out.splitlines()[0].endswith("5 baris dibaca, 5 diterima, 0 ditolak; 0 Error, 1 Peringatan; periode 2024-12")
+    expected = ("  Peringatan Realisasi!G8 [Pagu]: Kegiatan 2.17.03.1.01: Pagu tertulis Rp 59.999.500, "
+                "sedangkan jumlah sub kegiatannya Rp 49.999.500")
+    assert out.splitlines()[1:] == [expected]
+
+    # the run on the same folder: the same problem, at the same cell, with the same words
+    report = build.run_pipeline(inputs, tmp_path / "outputs")
+    found = report.problems(PENGAWASAN)
+    assert [p["Aturan"] for p in found] == ["subtotal_mismatch"] and found[0]["Sel/Baris"] == "G8"
+    assert [_shown(p) for p in found] == [expected]
+
+    # and every other realisation file: validate prints exactly the run's Validasi rows about it
+    others = sorted(p for p in (inputs / "realisasi").rglob("*.xlsx") if p != path)
+    assert others
+    main(["validate", *map(str, others), "--inputs", str(inputs)])
+    out = capsys.readouterr().out
+    for other in others:
+        name = other.relative_to(inputs).as_posix()
+        block = out.split(f"{other}: ", 1)[1].split(f"\n{inputs}", 1)[0].splitlines()[1:]
+        assert sorted(block) == sorted(_shown(p) for p in report.problems(name)), name

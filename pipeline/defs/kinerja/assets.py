@@ -1,8 +1,11 @@
 """The figures of chapters II and III of the LKjIP, one asset per table.
 
-Each asset returns a :class:`Section`: the sheet(s) it adds to the workbook and
-the problems it found while computing (e.g. a stated IKU that differs from the
-computed one, program subtotals that do not add up).
+``realisasi_iku`` holds the realisasi of every key indicator per year
+(:class:`~pipeline.domain.iku.IkuResult`), which the indicator tables share;
+``pengumpulan`` the submission status per bidang.  Every other asset returns a
+:class:`Section`: the sheet(s) it adds to the workbook and the problems that
+the intake rules across inputs found (a stated IKU that differs from the
+computed one, a budget by jenis belanja that does not add up).
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +15,10 @@ import dagster as dg
 from pipeline.defs.masukan.assets import ReferensiIntake
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
+from pipeline.domain.iku import IkuResult, compute_iku
 from pipeline.domain.periods import Period
+from pipeline.domain.submissions import SubmissionRow
+from pipeline.intake import rules
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
 from pipeline.problems import Problem
@@ -26,7 +32,6 @@ GROUP = "kinerja"
 class Section:
     tables: list[SheetTable]
     problems: list[Problem] = field(default_factory=list)
-    extra: dict = field(default_factory=dict)
 
 
 def _period(context: dg.AssetExecutionContext) -> Period:
@@ -38,21 +43,27 @@ def _asset(**kwargs):
 
 
 @_asset()
-def capaian_iku(context: dg.AssetExecutionContext, referensi: ReferensiIntake, data_koperasi: OdkIntake) -> Section:
-    """Realisasi, capaian dan kategori setiap Indikator Kinerja Utama (Tabel 3.2) dan trennya
-    antar tahun (Tabel 3.3): volume usaha koperasi dari ODK, rasio kewirausahaan dan
-    KUMKM digital dari statistik, atau nilai yang ditetapkan perencana."""
-    period = _period(context)
+def realisasi_iku(context: dg.AssetExecutionContext, referensi: ReferensiIntake, data_koperasi: OdkIntake) -> IkuResult:
+    """Realisasi setiap Indikator Kinerja Utama per tahun: nilai yang ditetapkan perencana,
+    atau dihitung (volume usaha koperasi dari ODK, rasio kewirausahaan dan KUMKM digital
+    dari statistik)."""
     ref = referensi.referensi
-    result = tables.compute_iku(ref, data_koperasi, tables.iku_years(ref, period))
-    return Section([tables.iku_sheet(ref, result, period), tables.tren_sheet(ref, result, period)],
-                   result.problems, {"iku": result})
+    return compute_iku(ref.iku, ref.stated, ref.statistik, data_koperasi.rows, ref.iku_years(_period(context).year))
 
 
 @_asset()
-def kemajuan_renstra(context: dg.AssetExecutionContext, referensi: ReferensiIntake, capaian_iku: Section) -> Section:
+def capaian_iku(context: dg.AssetExecutionContext, referensi: ReferensiIntake, realisasi_iku: IkuResult) -> Section:
+    """Realisasi, capaian dan kategori setiap Indikator Kinerja Utama (Tabel 3.2) dan trennya
+    antar tahun (Tabel 3.3); nilai ditetapkan yang berbeda dari hasil hitung dilaporkan."""
+    period, ref = _period(context), referensi.referensi
+    return Section([tables.iku_sheet(ref, realisasi_iku, period), tables.tren_sheet(ref, realisasi_iku, period)],
+                   rules.stated_iku(ref, realisasi_iku))
+
+
+@_asset()
+def kemajuan_renstra(context: dg.AssetExecutionContext, referensi: ReferensiIntake, realisasi_iku: IkuResult) -> Section:
     """Capaian terhadap target akhir Renstra dan tingkat kemajuannya (Tabel 3.4)."""
-    return Section([tables.renstra_sheet(referensi.referensi, capaian_iku.extra["iku"], _period(context))])
+    return Section([tables.renstra_sheet(referensi.referensi, realisasi_iku, _period(context))])
 
 
 @_asset()
@@ -61,25 +72,24 @@ def realisasi_anggaran(context: dg.AssetExecutionContext, referensi: ReferensiIn
     """Pohon anggaran program > kegiatan > sub kegiatan dengan pagu, realisasi dan capaian
     (Tabel 3.8), dan anggaran per jenis belanja sebelum/sesudah pergeseran (Tabel 2.3)."""
     period, ref = _period(context), referensi.referensi
-    problems = tables.subtotal_problems(realisasi_bidang) + tables.budget_problems(ref, realisasi_bidang)
     return Section([tables.anggaran_sheet(ref, period), tables.realisasi_anggaran_sheet(ref, realisasi_bidang, period)],
-                   problems)
+                   rules.budget_by_jenis(ref, realisasi_bidang))
 
 
 @_asset()
-def efisiensi(context: dg.AssetExecutionContext, referensi: ReferensiIntake, capaian_iku: Section,
+def efisiensi(context: dg.AssetExecutionContext, referensi: ReferensiIntake, realisasi_iku: IkuResult,
               realisasi_bidang: RealisasiIntake) -> Section:
     """Efisiensi penggunaan sumber daya per sasaran (Tabel 3.6), dari pagu, capaian keluaran
     dan realisasi anggaran sub kegiatan program-program sasaran itu."""
-    return Section([tables.efisiensi_sheet(referensi.referensi, capaian_iku.extra["iku"], realisasi_bidang,
+    return Section([tables.efisiensi_sheet(referensi.referensi, realisasi_iku, realisasi_bidang,
                                            _period(context))])
 
 
 @_asset()
-def kinerja_program(context: dg.AssetExecutionContext, referensi: ReferensiIntake, capaian_iku: Section,
+def kinerja_program(context: dg.AssetExecutionContext, referensi: ReferensiIntake, realisasi_iku: IkuResult,
                     realisasi_bidang: RealisasiIntake) -> Section:
     """Program, kegiatan dan sub kegiatan yang menunjang (atau tidak) setiap sasaran (Tabel 3.7)."""
-    return Section([tables.kinerja_program_sheet(referensi.referensi, capaian_iku.extra["iku"], realisasi_bidang,
+    return Section([tables.kinerja_program_sheet(referensi.referensi, realisasi_iku, realisasi_bidang,
                                                  _period(context))])
 
 
@@ -91,10 +101,9 @@ def rekap_koperasi(context: dg.AssetExecutionContext, referensi: ReferensiIntake
 
 @_asset()
 def pengumpulan(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake,
-                realisasi_bidang: RealisasiIntake) -> Section:
+                realisasi_bidang: RealisasiIntake) -> list[SubmissionRow]:
     """Status pengumpulan berkas per bidang untuk periode ini: tepat waktu, terlambat, atau
     belum mengirim, terhadap batas pengumpulan."""
     ref, period = referensi.referensi, _period(context)
     day = ref.batas_pengumpulan or lkjip.deadline_day
-    rows = tables.pengumpulan_rows(ref, realisasi_bidang, period, day)
-    return Section([], extra={"rows": rows})
+    return tables.pengumpulan_rows(ref, realisasi_bidang, period, day)

@@ -10,9 +10,12 @@ from pipeline.defs.kinerja.assets import Section
 from pipeline.defs.masukan.assets import ReferensiIntake
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
+from pipeline.domain.iku import IkuResult
 from pipeline.domain.periods import Period
+from pipeline.domain.submissions import SubmissionRow
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
+from pipeline.problems import ERROR, WARNING
 from pipeline.report import tables
 from pipeline.report.publish import publish, write_summary
 from pipeline.report.workbook import write_workbook
@@ -34,13 +37,14 @@ def laporan_kinerja(
     referensi: ReferensiIntake,
     realisasi_bidang: RealisasiIntake,
     data_koperasi: OdkIntake,
+    realisasi_iku: IkuResult,
     capaian_iku: Section,
     kemajuan_renstra: Section,
     realisasi_anggaran: Section,
     efisiensi: Section,
     kinerja_program: Section,
     rekap_koperasi: Section,
-    pengumpulan: Section,
+    pengumpulan: list[SubmissionRow],
 ):
     """Workbook laporan kinerja konsolidasi periode ini (Ringkasan, IKU, Tren IKU, Renstra,
     Efisiensi, Kinerja Program, Realisasi Anggaran, Anggaran, Koperasi, Pengumpulan,
@@ -52,7 +56,7 @@ def laporan_kinerja(
     problems = (referensi.problems + realisasi_bidang.problems + data_koperasi.problems
                 + [p for s in sections for p in s.problems])
     reports = [s.report for s in referensi.sources + realisasi_bidang.sources + data_koperasi.sources]
-    rows = pengumpulan.extra["rows"]
+    rows = pengumpulan
     sheets = {t.name: t for s in sections for t in s.tables}
     sheets["Ringkasan"] = tables.ringkasan_sheet(ref, period, made_at, reports, problems)
     sheets["Pengumpulan"] = tables.pengumpulan_sheet(ref, rows, problems, period)
@@ -68,15 +72,15 @@ def laporan_kinerja(
         "period": str(period),
         "made_at": made_at.isoformat(),
         "workbook": path.name,
-        "problems": {"Error": sum(1 for p in problems if p.severity == "Error"),
-                     "Peringatan": sum(1 for p in problems if p.severity == "Peringatan")},
+        "problems": {str(ERROR): sum(1 for p in problems if p.severity == ERROR),
+                     str(WARNING): sum(1 for p in problems if p.severity == WARNING)},
         "pengumpulan": [
-            {**r.as_dict(), "errors": sum(counts.get(f, {}).get("Error", 0) for f in r.files),
-             "warnings": sum(counts.get(f, {}).get("Peringatan", 0) for f in r.files),
+            {**r.as_dict(), "errors": sum(counts.get(f, {}).get(ERROR, 0) for f in r.files),
+             "warnings": sum(counts.get(f, {}).get(WARNING, 0) for f in r.files),
              "masalah": _problem_list([p for f in r.files for p in by_file.get(f, [])])}
             for r in rows
         ],
-        "utama": tables.headline(ref, capaian_iku.extra["iku"], realisasi_bidang, period),
+        "utama": tables.headline(ref, realisasi_iku, realisasi_bidang, period),
     })
     yield dg.Output(str(path), metadata={"workbook": dg.MetadataValue.path(str(path)), "masalah": len(problems)})
     yield _no_formula_check(path)
@@ -86,7 +90,7 @@ MAX_LISTED_PROBLEMS = 300  # per bidang in ringkasan.json; the Validasi sheet ha
 
 
 def _problem_list(problems) -> list[dict]:
-    return [{"severity": p.severity, "file": p.file, "sheet": p.sheet, "cell": p.cell, "column": p.column,
+    return [{"severity": str(p.severity), "file": p.file, "sheet": p.sheet, "cell": p.cell, "column": p.column,
              "value": p.value, "message": p.message} for p in problems[:MAX_LISTED_PROBLEMS]]
 
 

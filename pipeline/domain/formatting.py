@@ -1,4 +1,7 @@
-"""Indonesian renderings of numbers, for messages (the workbook uses number formats)."""
+"""Indonesian renderings of numbers as text, for messages (the workbook itself uses number formats).
+
+Below both intake (its messages) and report (its texts): neither imports the other for this.
+"""
 
 from __future__ import annotations
 
