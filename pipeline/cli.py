@@ -5,21 +5,24 @@
     lkjip template --bidang NAME --period YYYY-MM [--inputs DIR] [--out DIR]
     lkjip serve [--host 127.0.0.1] [--port 8000] [--dagster-port 3000] [--inputs DIR] [--outputs DIR]
     lkjip akun tambah NAMA --peran perencana|bidang [--bidang "NAMA BIDANG"] | daftar | hapus NAMA | sandi NAMA
+
+``--inputs`` / ``--outputs`` left out: ``LKJIP_INPUTS`` / ``LKJIP_OUTPUTS``, else
+``inputs/`` and ``outputs/`` of the project (:mod:`pipeline.settings`).  What
+was parsed is passed on as arguments (and to the ``lkjip`` resource); the
+environment is never changed.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from pipeline import settings
+from pipeline.domain.periods import Period
 
 
 def _period_arg(text: str) -> str:
-    from pipeline.domain.periods import Period
-
     try:
         return str(Period.parse(text))
     except ValueError:
@@ -31,28 +34,28 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="olah folder masukan dan tulis workbook laporan kinerja")
-    run.add_argument("--inputs", type=Path, default=settings.DEFAULT_INPUTS)
-    run.add_argument("--outputs", type=Path, default=settings.DEFAULT_OUTPUTS)
+    run.add_argument("--inputs", type=Path, default=None)
+    run.add_argument("--outputs", type=Path, default=None)
     run.add_argument("--period", type=_period_arg, help="YYYY-MM; bawaan: bulan terakhir yang punya berkas realisasi")
 
     val = sub.add_parser("validate", help="periksa satu atau beberapa berkas tanpa membuat laporan")
     val.add_argument("files", nargs="+", type=Path)
-    val.add_argument("--inputs", type=Path, default=settings.DEFAULT_INPUTS, help="folder masukan (untuk referensi)")
+    val.add_argument("--inputs", type=Path, default=None, help="folder masukan (untuk referensi)")
     val.add_argument("--annotate", action="store_true", help="tulis salinan berkas dengan sel bermasalah ditandai")
     val.add_argument("--out", type=Path, default=None, help="folder salinan bertanda (bawaan: outputs/validasi)")
 
     tpl = sub.add_parser("template", help="buat workbook realisasi kosong untuk satu bidang")
     tpl.add_argument("--bidang", required=True)
     tpl.add_argument("--period", required=True, type=_period_arg)
-    tpl.add_argument("--inputs", type=Path, default=settings.DEFAULT_INPUTS)
+    tpl.add_argument("--inputs", type=Path, default=None)
     tpl.add_argument("--out", type=Path, default=None, help="folder tujuan (bawaan: outputs/template)")
 
     srv = sub.add_parser("serve", help="jalankan halaman unduhan perencana, Dagster UI dan daemon")
     srv.add_argument("--host", default="127.0.0.1")
     srv.add_argument("--port", type=int, default=8000)
     srv.add_argument("--dagster-port", type=int, default=3000)
-    srv.add_argument("--inputs", type=Path, default=settings.DEFAULT_INPUTS)
-    srv.add_argument("--outputs", type=Path, default=settings.DEFAULT_OUTPUTS)
+    srv.add_argument("--inputs", type=Path, default=None)
+    srv.add_argument("--outputs", type=Path, default=None)
 
     akun = sub.add_parser("akun", help="kelola akun halaman (perencana dan bidang)")
     akun_sub = akun.add_subparsers(dest="akun_command", required=True)
@@ -60,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     tambah.add_argument("nama")
     tambah.add_argument("--peran", required=True, choices=["perencana", "bidang"])
     tambah.add_argument("--bidang", help="nama bidang di referensi (untuk akun bidang)")
-    tambah.add_argument("--inputs", type=Path, default=settings.DEFAULT_INPUTS, help="folder masukan (untuk referensi)")
+    tambah.add_argument("--inputs", type=Path, default=None, help="folder masukan (untuk referensi)")
     akun_sub.add_parser("daftar", help="daftar akun")
     hapus = akun_sub.add_parser("hapus", help="hapus akun")
     hapus.add_argument("nama")
@@ -72,31 +75,37 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        resolved = settings.resolve(inputs=getattr(args, "inputs", None), outputs=getattr(args, "outputs", None))
+    except settings.SettingError as exc:
+        print(f"lkjip: {exc}", file=sys.stderr)
+        return 2
+    try:
         if args.command == "run":
-            return cmd_run(args.inputs, args.outputs, args.period)
+            return cmd_run(resolved.inputs, resolved.outputs, args.period)
         if args.command == "validate":
             from pipeline.intake.safety import remembered_verdicts
             from pipeline.validate_cmd import cmd_validate
 
             with remembered_verdicts():  # each file inspected once
-                return cmd_validate(args.files, args.inputs, args.annotate, args.out)
+                return cmd_validate(args.files, resolved.inputs, args.annotate,
+                                    args.out or resolved.outputs / "validasi")
         if args.command == "template":
             from pipeline.template import cmd_template
 
-            return cmd_template(args.bidang, args.period, args.inputs, args.out)
+            return cmd_template(args.bidang, args.period, resolved.inputs,
+                                args.out or resolved.outputs / "template")
         if args.command == "akun":
             from pipeline.web.accounts import cmd_akun
             from pipeline.web.instance import instance_dir
 
+            args.inputs = resolved.inputs
             return cmd_akun(args, instance_dir())
         if args.command == "serve":
-            from pipeline.web.serve import serve
-
-            from pipeline.web.serve import NoAccountError
+            from pipeline.web.serve import NoAccountError, serve
 
             try:
                 serve(host=args.host, port=args.port, dagster_port=args.dagster_port,
-                      inputs=args.inputs.resolve(), outputs=args.outputs.resolve())
+                      inputs=resolved.inputs.resolve(), outputs=resolved.outputs.resolve())
             except NoAccountError as exc:
                 print(exc, file=sys.stderr)
                 return 2
@@ -126,29 +135,28 @@ def _run(inputs: Path, outputs: Path, period: str | None) -> int:
 
     assert_openpyxl_uses_defusedxml()
     ensure_dagster_home(settings.PROJECT_ROOT)
-    os.environ["LKJIP_INPUTS"], os.environ["LKJIP_OUTPUTS"] = str(inputs), str(outputs)
 
     import dagster as dg
 
     from pipeline.defs.resources import LkjipConfig
     from pipeline.definitions import defs as load_defs
+    from pipeline.domain.periods import partition_key
     from pipeline.intake.realisasi import latest_period
 
     period = period or latest_period(inputs)
     if period is None:
-        from pipeline.domain.periods import Period
         from datetime import datetime
-        from zoneinfo import ZoneInfo
 
-        now = datetime.now(ZoneInfo(settings.TIMEZONE))
-        period = str(Period(now.year, now.month).previous())
+        from pipeline.domain.periods import reporting_period
+
+        period = str(reporting_period(datetime.now().astimezone()))
         print(f"lkjip: tidak ada berkas realisasi; periode {period} dipakai", file=sys.stderr)
 
     definitions = load_defs()
     result = dg.materialize(
         list(definitions.assets or []),
-        partition_key=period,
-        resources={"lkjip": LkjipConfig(inputs_dir=str(inputs), outputs_dir=str(outputs))},
+        partition_key=partition_key(period),
+        resources={"lkjip": LkjipConfig.from_environment(inputs_dir=str(inputs), outputs_dir=str(outputs))},
         instance=dg.DagsterInstance.get(),
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         raise_on_error=False,

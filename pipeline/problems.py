@@ -63,6 +63,8 @@ RULES: dict[str, tuple[Severity, str]] = {
     "budget_mismatch": (WARNING, "Jumlah pagu per jenis belanja {value} berbeda dengan jumlah pagu sub kegiatan {expected}"),
     "iku_override": (WARNING, "Realisasi {indicator} tahun {year} ditetapkan {value} di referensi, hasil hitung {expected}; nilai referensi yang dipakai"),
     "expectation_failed": (ERROR, "{message}"),
+    # through the year: realisation is cumulative from January
+    "cumulative_decrease": (WARNING, "{what}: {column} kumulatif {value} ({month}) lebih kecil dari {expected} ({previous}); angka realisasi dihitung kumulatif sejak Januari sehingga tidak boleh turun"),
 }
 
 

@@ -1,22 +1,183 @@
-"""Settings shared by the command line, the Dagster resources and the tests."""
+"""Every setting of lkjip, resolved in one place.
+
+A setting comes from, in order:
+
+1. the referensi workbook, for the one setting it may state: ``Batas
+   Pengumpulan`` in its ``Renstra`` sheet (the deadline day, see
+   :func:`effective_deadline_day`);
+2. a value given explicitly: a command-line option (the CLI passes what it
+   parsed) or the ``lkjip`` resource's config (in the Dagster code location the
+   resource is configured with ``dg.EnvVar`` for every variable that is set);
+3. the environment variable named in :data:`ENV`;
+4. the default.
+
+Nothing here is read at import time: :func:`resolve` reads the environment
+when it is called.  Code below the Dagster layer that needs a setting (the
+sandbox limits, the expectation engine) asks :func:`current`, which is the
+settings the running asset put in place with :func:`using` (from its
+resource), else :func:`resolve` of the environment.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TIMEZONE = "Asia/Makassar"  # WITA, Bali's time
+from pipeline.domain.periods import TIMEZONE
 
-DEFAULT_INPUTS = Path(os.environ.get("LKJIP_INPUTS", PROJECT_ROOT / "inputs"))
-DEFAULT_OUTPUTS = Path(os.environ.get("LKJIP_OUTPUTS", PROJECT_ROOT / "outputs"))
+__all__ = [
+    "PROJECT_ROOT", "TIMEZONE", "ENV", "Settings", "SettingError", "resolve", "current", "using",
+    "effective_deadline_day", "configured_deadline_day", "report_path", "REPORT_NAME",
+]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Files are due on this day of the month after the period; the scheduled run
 # starts the next day at RUN_HOUR (WITA).  The referensi may override the day.
 DEFAULT_DEADLINE_DAY = 10
 DEFAULT_RUN_HOUR = 7
+DEFAULT_READ_TIMEOUT_SECONDS = 60  # the sandboxed Excel reader, per file without progress
+DEFAULT_READ_MEMORY_BYTES = 1_000_000_000  # its address space for ordinary workbooks ("about 1 GB")
+EXPECTATION_ENGINES = ("native", "gx")
 
 REPORT_NAME = "laporan-kinerja-{period}.xlsx"
+EVALUASI_RENJA_NAME = "evaluasi-renja-{period}.xlsx"  # Tabel E.81 in the form's layout, for Bappeda
+
+# Peringatan Dini: a sub kegiatan more than this many percent points behind its plan (or behind
+# the share of the year elapsed), or whose output capaian is this far behind its absorption.
+DEFAULT_EARLY_WARNING_POINTS = 20.0
+EARLY_WARNING_ENV = "LKJIP_EARLY_WARNING_POINTS"
+
+
+def early_warning_points() -> float:
+    """The early-warning threshold in effect (percent points)."""
+    return current().early_warning_points
+
+
+# setting -> environment variable
+ENV: dict[str, str] = {
+    "inputs": "LKJIP_INPUTS",
+    "outputs": "LKJIP_OUTPUTS",
+    "deadline_day": "LKJIP_DEADLINE_DAY",
+    "run_hour": "LKJIP_RUN_HOUR",
+    "read_timeout_seconds": "LKJIP_READ_TIMEOUT",
+    "read_memory_bytes": "LKJIP_READ_MEMORY",
+    "expectations_engine": "LKJIP_EXPECTATIONS_ENGINE",
+    "early_warning_points": EARLY_WARNING_ENV,
+}
+
+
+class SettingError(ValueError):
+    """A setting with an impossible value; the message is Indonesian."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    inputs: Path = PROJECT_ROOT / "inputs"
+    outputs: Path = PROJECT_ROOT / "outputs"
+    deadline_day: int = DEFAULT_DEADLINE_DAY  # before the referensi's Batas Pengumpulan
+    run_hour: int = DEFAULT_RUN_HOUR
+    read_timeout_seconds: int = DEFAULT_READ_TIMEOUT_SECONDS
+    read_memory_bytes: int = DEFAULT_READ_MEMORY_BYTES
+    expectations_engine: str = "native"  # "gx": every expectation through Great Expectations
+    early_warning_points: float = DEFAULT_EARLY_WARNING_POINTS  # Peringatan Dini threshold
+    timezone: str = TIMEZONE
+
+
+def _whole(name: str, raw: object, low: int, high: int) -> int:
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise SettingError(f"{ENV.get(name, name)}: '{raw}' bukan bilangan bulat") from None
+    if not low <= value <= high:
+        raise SettingError(f"{ENV.get(name, name)}: {value} di luar {low}..{high}")
+    return value
+
+
+def _parse(name: str, raw: object):
+    if name in ("inputs", "outputs"):
+        return Path(str(raw)).expanduser()
+    if name == "deadline_day":
+        return _whole(name, raw, 1, 31)
+    if name == "run_hour":
+        return _whole(name, raw, 0, 23)
+    if name == "read_timeout_seconds":
+        return _whole(name, raw, 1, 24 * 3600)
+    if name == "read_memory_bytes":
+        return _whole(name, raw, 256 << 20, 1 << 40)
+    if name == "early_warning_points":
+        try:
+            value = float(str(raw).strip().replace(",", "."))
+        except ValueError:
+            raise SettingError(f"{ENV[name]}: '{raw}' harus angka poin persen, misalnya 20") from None
+        if not 0 <= value <= 100:
+            raise SettingError(f"{ENV[name]}: {raw} harus antara 0 dan 100")
+        return value
+    if name == "expectations_engine":
+        engine = str(raw).strip().lower() or "native"
+        if engine not in EXPECTATION_ENGINES:
+            raise SettingError(f"{ENV[name]}: '{raw}' bukan salah satu dari {', '.join(EXPECTATION_ENGINES)}")
+        return engine
+    return raw
+
+
+def resolve(environ: Mapping[str, str] | None = None, **given) -> Settings:
+    """The settings in effect: ``given`` (not None) > ``environ`` (default: the process's) > defaults."""
+    environ = os.environ if environ is None else environ
+    names = {f.name for f in fields(Settings)}
+    unknown = set(given) - names
+    if unknown:
+        raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+    values = {}
+    for name in names:
+        raw = given.get(name)
+        if raw is None and name in ENV:
+            text = environ.get(ENV[name], "")
+            raw = text if text.strip() else None
+        if raw is not None:
+            values[name] = _parse(name, raw)
+    return Settings(**values)
+
+
+_ACTIVE: contextvars.ContextVar[Settings | None] = contextvars.ContextVar("lkjip_settings", default=None)
+
+
+def current() -> Settings:
+    """The settings put in place by :func:`using`, else those of the environment."""
+    return _ACTIVE.get() or resolve()
+
+
+@contextlib.contextmanager
+def using(settings: Settings) -> Iterator[Settings]:
+    """Make ``settings`` the ones :func:`current` returns, for the duration of the block."""
+    token = _ACTIVE.set(settings)
+    try:
+        yield settings
+    finally:
+        _ACTIVE.reset(token)
+
+
+def effective_deadline_day(referensi_day: int | None, settings: Settings) -> int:
+    """The deadline day in effect: the referensi's ``Batas Pengumpulan``, else the settings' day."""
+    return referensi_day if referensi_day is not None else settings.deadline_day
+
+
+def configured_deadline_day(inputs: Path | None, default: int = DEFAULT_DEADLINE_DAY,
+                            environ: Mapping[str, str] | None = None) -> int:
+    """The deadline day in effect for a drop folder outside Dagster: referensi ``Batas
+    Pengumpulan`` (read through the intake, sandboxed) > env ``LKJIP_DEADLINE_DAY`` > ``default``."""
+    environ = os.environ if environ is None else environ
+    from_env = resolve(environ).deadline_day if environ.get(ENV["deadline_day"], "").strip() else None
+    referensi_day = None
+    if inputs is not None:
+        from pipeline.intake.referensi import deadline_day
+
+        referensi_day = deadline_day(Path(inputs))
+    return effective_deadline_day(referensi_day, resolve({}, deadline_day=from_env or default))
 
 
 def report_path(outputs: Path, period: str) -> Path:

@@ -101,7 +101,7 @@ def cmd_template(bidang: str, period: str, inputs: Path, out: Path | None) -> in
     except (ValueError, NoReferensi) as exc:
         print(f"lkjip: {exc}", file=sys.stderr)
         return 1
-    folder = out or settings.DEFAULT_OUTPUTS / "template"
+    folder = out or settings.resolve().outputs / "template"
     folder.mkdir(parents=True, exist_ok=True)
     slug = re.sub(r"[^A-Za-z0-9]+", "-", bidang).strip("-")
     target = folder / f"Realisasi {period} {slug}.xlsx"

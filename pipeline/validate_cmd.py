@@ -128,7 +128,7 @@ def cmd_validate(files: list[Path], inputs: Path, annotate: bool, out: Path | No
             print("  " + format_problem(p))
         failed |= errors > 0
         if annotate and problems:
-            target = annotate_copy(Path(path), problems, out or settings.DEFAULT_OUTPUTS / "validasi")
+            target = annotate_copy(Path(path), problems, out or settings.resolve().outputs / "validasi")
             if target:
                 print(f"  salinan bertanda: {target}")
     return 1 if failed else 0

@@ -1,4 +1,10 @@
-"""Reporting periods (a month of a year) and dates, as staff write them."""
+"""Reporting periods (a month of a year) and dates, as staff write them.
+
+The one period type of the project: every parse, format and step of a month
+(previous, next, quarter end, the reporting period of a moment in WITA) and
+the mapping to Dagster partition keys lives here.  Pure: no clock, no files,
+no environment (callers pass ``now``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 __all__ = [
     "PeriodError",
@@ -19,7 +26,16 @@ __all__ = [
     "period_from_title_block",
     "period_from_path",
     "parse_date",
+    "PARTITION_FMT",
+    "TIMEZONE",
+    "partition_key",
+    "period_of_partition_key",
+    "reporting_period",
+    "date_label_id",
 ]
+
+TIMEZONE = "Asia/Makassar"  # WITA, Bali's time: months start and end here
+PARTITION_FMT = "%Y-%m"  # Dagster partition keys are periods: "2024-12"
 
 MONTH_NAMES_ID = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -95,14 +111,35 @@ class Period:
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod
+    def from_key(cls, text: str) -> Period | None:
+        """The canonical ``YYYY-MM`` form only (folder names, URLs), else None."""
+        m = re.fullmatch(r"(\d{4})-(\d{2})", str(text or ""))
+        if not m:
+            return None
+        return _safe_period(int(m.group(1)), int(m.group(2)))
+
+    @classmethod
     def from_date(cls, date: dt.date) -> Period:
         return cls(date.year, date.month)
 
+    def shifted(self, months: int) -> Period:
+        index = self.year * 12 + self.month - 1 + months
+        return Period(index // 12, index % 12 + 1)
+
     def previous(self) -> Period:
-        return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
+        return self.shifted(-1)
 
     def next(self) -> Period:
-        return Period(self.year + 1, 1) if self.month == 12 else Period(self.year, self.month + 1)
+        return self.shifted(1)
+
+    @property
+    def quarter(self) -> int:
+        """Triwulan 1..4."""
+        return (self.month - 1) // 3 + 1
+
+    def quarter_end(self) -> Period:
+        """The last month of this period's quarter (Desember for Oktober)."""
+        return Period(self.year, self.quarter * 3)
 
     def label_id(self) -> str:
         """``Desember 2024``."""
@@ -125,6 +162,36 @@ def month_number(text: str) -> int | None:
     if re.fullmatch(r"\d{1,2}", s) and 1 <= int(s) <= 12:
         return int(s)
     return None
+
+
+def partition_key(period: Period | str) -> str:
+    """The ``monthly_partitions`` key of a period (``PARTITION_FMT``)."""
+    p = period if isinstance(period, Period) else Period.parse(period)
+    return dt.date(p.year, p.month, 1).strftime(PARTITION_FMT)
+
+
+def period_of_partition_key(key: str) -> Period:
+    """The period of a partition key (inverse of :func:`partition_key`)."""
+    try:
+        moment = dt.datetime.strptime(str(key), PARTITION_FMT)
+    except ValueError:
+        raise PeriodError(f"kunci partisi '{key}' bukan bulan ({PARTITION_FMT})") from None
+    return Period(moment.year, moment.month)
+
+
+def _in_wita(moment: dt.datetime, tz: str = TIMEZONE) -> dt.datetime:
+    zone = ZoneInfo(tz)
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+
+
+def reporting_period(now: dt.datetime, tz: str = TIMEZONE) -> Period:
+    """The period being reported at ``now``: the month before it, in WITA (naive = WITA)."""
+    return Period.from_date(_in_wita(now, tz).date()).previous()
+
+
+def date_label_id(moment: dt.date) -> str:
+    """``5 Januari 2025``."""
+    return f"{moment.day} {MONTH_NAMES_ID[moment.month - 1]} {moment.year}"
 
 
 # --- periods in free text -------------------------------------------------------

@@ -7,33 +7,24 @@ period, up to the end of that day in Bali's time (WITA).  A bidang is
 after it, and "Belum Mengirim" when nothing arrived for the period: an earlier
 month's file is never taken as this month's submission.
 
-The deadline day comes from, in order: a ``Batas Pengumpulan`` label in the
-referensi workbook's ``Renstra`` sheet, the env var ``LKJIP_DEADLINE_DAY``,
-the configured default (``LkjipConfig.deadline_day`` / settings, 10).
+The deadline day is given by the caller (``pipeline.settings`` resolves it:
+the referensi's ``Batas Pengumpulan``, ``LKJIP_DEADLINE_DAY``, 10); when a file
+arrived is told by ``pipeline.intake.files.received_at``.
 """
 
 from __future__ import annotations
 
 import calendar
-import contextlib
-import os
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipeline.settings import DEFAULT_DEADLINE_DAY, TIMEZONE
+from pipeline.domain.periods import TIMEZONE, Period
 
 ON_TIME = "Tepat Waktu"
 LATE = "Terlambat"
 MISSING = "Belum Mengirim"
 
-DEADLINE_ENV = "LKJIP_DEADLINE_DAY"
-DEADLINE_LABEL = "batas pengumpulan"
-RENSTRA_SHEET = "renstra"
-
-_PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -67,69 +58,33 @@ class SubmissionRow:
         }
 
 
-def parse_period(period: str) -> tuple[int, int]:
-    match = _PERIOD_RE.match(period or "")
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(f"periode harus berbentuk YYYY-MM, bukan {period!r}")
-    return int(match.group(1)), int(match.group(2))
+def _period(period: Period | str) -> Period:
+    return period if isinstance(period, Period) else Period.parse(period)
 
 
-def _next_month(year: int, month: int) -> tuple[int, int]:
-    return (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-def deadline_date(period: str, day: int) -> date:
+def deadline_date(period: Period | str, day: int) -> date:
     """The due date of ``period``: ``day`` of the month after it, clamped to
     the length of that month (day 31 in February means the 28th/29th)."""
     if not 1 <= int(day) <= 31:
         raise ValueError(f"tanggal batas pengumpulan harus 1..31, bukan {day!r}")
-    year, month = _next_month(*parse_period(period))
-    last = calendar.monthrange(year, month)[1]
-    return date(year, month, min(int(day), last))
+    due = _period(period).next()
+    return date(due.year, due.month, min(int(day), calendar.monthrange(due.year, due.month)[1]))
 
 
-def deadline_for(period: str, day: int, tz: str = TIMEZONE) -> datetime:
+def period_due(run_day: date, deadline_day: int) -> Period | None:
+    """The period whose scheduled run falls on ``run_day`` (the day after its
+    deadline), or None when ``run_day`` is not such a day."""
+    month = Period.from_date(run_day)
+    for back in (1, 2):  # normally the previous month; 2 when a clamped deadline rolls over
+        period = month.shifted(-back)
+        if deadline_date(period, deadline_day) + timedelta(days=1) == run_day:
+            return period
+    return None
+
+
+def deadline_for(period: Period | str, day: int, tz: str = TIMEZONE) -> datetime:
     """End of the due day (23:59:59, ``tz``) in the month after ``period``."""
     return datetime.combine(deadline_date(period, day), time(23, 59, 59), tzinfo=ZoneInfo(tz))
-
-
-_SAVED = re.compile(rb"<dcterms:modified[^>]*>\s*([0-9T:\-.]+Z?)\s*</dcterms:modified>")
-
-
-def saved_at(path: Path, tz: str = TIMEZONE) -> datetime | None:
-    """When the bidang last saved the workbook (docProps/core.xml ``dcterms:modified``), in ``tz``."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            info = zf.getinfo("docProps/core.xml")
-            if info.file_size > 64_000:
-                return None
-            match = _SAVED.search(zf.read(info))
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return None
-    if not match:
-        return None
-    try:
-        moment = datetime.fromisoformat(match.group(1).decode().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(ZoneInfo(tz))
-
-
-def received_at(path: Path, tz: str = TIMEZONE) -> datetime:
-    """When a file arrived, in WITA.
-
-    Its modification time, unless the workbook says it was saved earlier: a
-    copy (a backup restore, a git checkout, a USB stick) gives a file a new
-    modification time, but the time Excel saved it stays in the file.  A saved
-    time later than the modification time is not believed.
-    """
-    modified = datetime.fromtimestamp(Path(path).stat().st_mtime, tz=ZoneInfo(tz))
-    saved = saved_at(path, tz)
-    return saved if saved is not None and saved <= modified else modified
 
 
 def _key(name: str) -> str:
@@ -152,7 +107,7 @@ def submission_status(
     Bidang names match ignoring case and repeated spaces; naive datetimes are
     taken as WITA.  A file whose ``period`` is set to another month is ignored.
     """
-    parse_period(period)
+    period = str(_period(period))
     tz = ZoneInfo(TIMEZONE)
     deadline = _aware(deadline, tz)
     cutoff = deadline + timedelta(seconds=1) if deadline.microsecond == 0 else deadline
@@ -193,84 +148,3 @@ def submission_status(
         status = ON_TIME if first < cutoff else LATE
         rows.append(SubmissionRow(name, status, files, latest, deadline))
     return rows
-
-
-# --- where the deadline day comes from -------------------------------------------------
-
-_INT_RE = re.compile(r"\d{1,2}")
-
-
-def _as_day(value: object) -> int | None:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (datetime, date)):
-        return value.day
-    if isinstance(value, (int, float)):
-        day = int(value)
-        return day if day == value and 1 <= day <= 31 else None
-    match = _INT_RE.search(str(value))
-    if match and 1 <= int(match.group()) <= 31:
-        return int(match.group())
-    return None
-
-
-def deadline_day_from_referensi(path: Path) -> int | None:
-    """The day in the ``Renstra`` sheet next to a ``Batas Pengumpulan`` label
-    (the first non-empty cell to its right, or text after a colon in the label
-    cell itself, e.g. ``Batas Pengumpulan: tanggal 10``).  None if absent."""
-    from openpyxl import load_workbook  # only needed here
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception:
-        return None
-    try:
-        sheet = next((wb[n] for n in wb.sheetnames if n.strip().casefold() == RENSTRA_SHEET), None)
-        if sheet is None:
-            return None
-        for row in sheet.iter_rows(max_row=300, max_col=30, values_only=True):
-            for i, cell in enumerate(row):
-                if not isinstance(cell, str) or DEADLINE_LABEL not in _key(cell):
-                    continue
-                rest = cell.split(":", 1)[1] if ":" in cell else ""
-                day = _as_day(rest) if rest.strip() else None
-                if day is None:
-                    for value in row[i + 1 :]:
-                        if value is not None and str(value).strip():
-                            day = _as_day(value)
-                            break
-                if day is not None:
-                    return day
-        return None
-    finally:
-        with contextlib.suppress(Exception):
-            wb.close()
-
-
-def referensi_files(inputs: Path) -> list[Path]:
-    """The planner's workbooks in ``<inputs>/referensi``, newest first."""
-    folder = Path(inputs) / "referensi"
-    if not folder.is_dir():
-        return []
-    files = [
-        p
-        for p in folder.rglob("*.xlsx")
-        if p.is_file() and not p.name.startswith(("~$", ".")) and not any(
-            part.startswith(".") for part in p.relative_to(folder).parts
-        )
-    ]
-    return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
-
-
-def configured_deadline_day(inputs: Path | None, default: int = DEFAULT_DEADLINE_DAY) -> int:
-    """The deadline day in effect: referensi ``Batas Pengumpulan`` >
-    env ``LKJIP_DEADLINE_DAY`` > ``default``."""
-    if inputs is not None:
-        for path in referensi_files(Path(inputs)):
-            day = deadline_day_from_referensi(path)
-            if day is not None:
-                return day
-    env_day = _as_day(os.environ.get(DEADLINE_ENV, "").strip() or None)
-    if env_day is not None:
-        return env_day
-    return int(default)

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.intake.safety import inspect_file
-from pipeline.problems import Problem, column_letter
+from pipeline.problems import Problem, column_letter, problem
 
 
 def read_csv_text(path: Path, display_name: str) -> tuple[pl.DataFrame | None, list[Problem]]:
@@ -27,8 +27,11 @@ def read_csv_text(path: Path, display_name: str) -> tuple[pl.DataFrame | None, l
     problems = list(verdict.problems)
     raw = path.read_bytes()
     text = _decode(raw)
-    delimiter = _sniff_delimiter(text)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    try:
+        delimiter = _sniff_delimiter(text)
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:  # e.g. one field longer than the csv module's limit: not a table
+        return None, problems + [problem("file_not_readable", file=display_name, reason=f"CSV tidak dapat dibaca ({exc})")]
     width = max((len(r) for r in rows), default=0)
     columns = {
         column_letter(j): pl.Series(column_letter(j), [(r[j] if j < len(r) and r[j] != "" else None) for r in rows], dtype=pl.String)

@@ -1,19 +1,26 @@
-"""The drop folder: which files there are, and an account of each one.
+"""The drop folder: which files there are, when they came, and an account of each one.
 
 Every file under ``inputs/referensi``, ``inputs/realisasi`` and ``inputs/odk``
 is accounted for: read, ignored by rule (Excel lock files ``~$*`` and hidden
 files, silently), or rejected with a reason.  :class:`FileReport` is the line
 of the ``Ringkasan`` sheet for one file: rows read = accepted + rejected.
+
+This is the only place that lists the drop folder and tells a file's times:
+the run (:func:`discover`), the folder sensor (:func:`list_inputs`) and the
+submission status (:func:`received_at`) use it.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipeline.settings import TIMEZONE
+from pipeline.domain.periods import TIMEZONE
 
 KINDS = ("referensi", "realisasi", "odk")
 READ = "Dibaca"
@@ -49,7 +56,8 @@ class FileReport:
 
 
 def is_ignored(path: Path) -> bool:
-    """Excel lock files and hidden files are ignored silently."""
+    """Excel lock files and hidden files (or files in hidden folders) are ignored silently."""
+    path = Path(path)
     return path.name.startswith(("~$", ".")) or any(part.startswith(".") for part in path.parts[:-1])
 
 
@@ -62,6 +70,36 @@ def discover(inputs: Path, kind: str) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix().lower())
 
 
+@dataclass(frozen=True)
+class Look:
+    """What listing a file tells without opening it."""
+
+    size: int
+    mtime_ns: int
+
+
+def list_inputs(inputs: Path) -> dict[str, Look]:
+    """Every file the run reads (:func:`discover` of each kind), relative POSIX path -> its look.
+
+    A file that vanishes between listing and ``stat`` is left out.
+    """
+    found: dict[str, Look] = {}
+    for kind in KINDS:
+        for path in discover(inputs, kind):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            found[display_name(inputs, path)] = Look(st.st_size, st.st_mtime_ns)
+    return found
+
+
+def kind_of(relative: str) -> str | None:
+    """``realisasi`` for ``realisasi/2024-12/a.xlsx``; None outside the three folders."""
+    head = str(relative).replace("\\", "/").split("/", 1)[0]
+    return head if head in KINDS else None
+
+
 def display_name(inputs: Path, path: Path) -> str:
     try:
         return Path(path).relative_to(inputs).as_posix()
@@ -71,3 +109,45 @@ def display_name(inputs: Path, path: Path) -> str:
 
 def modified_at(path: Path) -> datetime:
     return datetime.fromtimestamp(Path(path).stat().st_mtime, tz=ZoneInfo(TIMEZONE))
+
+
+_SAVED = re.compile(rb"<dcterms:modified[^>]*>\s*([0-9T:\-.]+Z?)\s*</dcterms:modified>")
+_MAX_CORE = 64_000
+
+
+def saved_at(path: Path, tz: str = TIMEZONE) -> datetime | None:
+    """When the workbook was last saved (docProps/core.xml ``dcterms:modified``), in ``tz``.
+
+    Reads only that small part of the zip (at most 64 kB); anything odd gives None.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/core.xml")
+            if info.file_size > _MAX_CORE:
+                return None
+            with zf.open(info) as fh:
+                match = _SAVED.search(fh.read(_MAX_CORE + 1))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, NotImplementedError, RuntimeError):
+        return None
+    if not match:
+        return None
+    try:
+        moment = datetime.fromisoformat(match.group(1).decode().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(ZoneInfo(tz))
+
+
+def received_at(path: Path, tz: str = TIMEZONE) -> datetime:
+    """When a file arrived, in WITA.
+
+    Its modification time, unless the workbook says it was saved earlier: a
+    copy (a backup restore, a git checkout, a USB stick) gives a file a new
+    modification time, but the time Excel saved it stays in the file.  A saved
+    time later than the modification time is not believed.
+    """
+    modified = datetime.fromtimestamp(os.stat(path).st_mtime, tz=ZoneInfo(tz))
+    saved = saved_at(path, tz)
+    return saved if saved is not None and saved <= modified else modified

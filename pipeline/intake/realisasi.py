@@ -38,6 +38,9 @@ class RealisasiIntake:
     problems: list[Problem] = field(default_factory=list)
     received: dict[str, list[SourceFile]] = field(default_factory=dict)  # bidang -> files for the period
     letters: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> field -> column letter
+    # through the year (pipeline/intake/year.py): the intakes of the earlier months of the period's year
+    # and of December of the Renstra's earlier years, by period ("2024-03"); empty for a single month
+    earlier: dict[str, RealisasiIntake] = field(default_factory=dict)
 
     @property
     def names(self) -> dict[str, str]:
@@ -100,30 +103,51 @@ def read_file(source: SourceFile) -> tuple[Period | None, pl.DataFrame | None]:
     return period, rows
 
 
-def read_realisasi(inputs: Path, ref: Referensi, period: str | None = None,
-                   paths: list[Path] | None = None) -> RealisasiIntake:
-    """Read every realisation file (or just ``paths``); keep the rows of ``period`` (default: the latest found)."""
+FileRows = tuple[SourceFile, Period, pl.DataFrame]
+
+
+def read_sources(inputs: Path, paths: list[Path] | None = None) -> tuple[list[SourceFile], list[FileRows]]:
+    """Open and read every realisation file (or just ``paths``) once: the sources, and the rows
+    of each accepted file with its period."""
     paths = discover(inputs, "realisasi") if paths is None else paths
     sources = open_sources(inputs, "realisasi", paths)
-    per_file: list[tuple[SourceFile, Period, pl.DataFrame]] = []
+    per_file: list[FileRows] = []
     for source in sources:
         if not source.readable:
             continue
         found_period, rows = read_file(source)
         if found_period is not None:
             per_file.append((source, found_period, rows))
-    chosen = period or (str(max(p for _, p, _ in per_file)) if per_file else None)
-    intake = RealisasiIntake(period=chosen or "", sub=_empty_sub(), parents=_empty_sub(), sources=sources)
+    return sources, per_file
+
+
+def period_intake(period: str, sources: list[SourceFile], per_file: list[FileRows], ref: Referensi) -> RealisasiIntake:
+    """The rows of one period, deduplicated across its files and checked (problems go to the sources)."""
+    intake = RealisasiIntake(period=period, sub=_empty_sub(), parents=_empty_sub(), sources=sources)
     frames = []
     for source, found_period, rows in per_file:
-        if str(found_period) != chosen:
-            source.report.status = OTHER_PERIOD
-            source.report.note = f"periode {found_period}: tidak dipakai untuk {chosen}"
-            continue
-        frames.append(rows)
-        intake.letters[source.report.file] = dict(source.located.columns)
+        if str(found_period) == period:
+            frames.append(rows)
+            intake.letters[source.report.file] = dict(source.located.columns)
     if frames:
         _combine(intake, pl.concat(frames, how="diagonal_relaxed"), ref)
+    return intake
+
+
+def mark_other_periods(per_file: list[FileRows], period: str, note: str = "tidak dipakai untuk {period}") -> None:
+    for source, found_period, _ in per_file:
+        if str(found_period) != period:
+            source.report.status = OTHER_PERIOD
+            source.report.note = f"periode {found_period}: " + note.format(period=period, found=found_period)
+
+
+def read_realisasi(inputs: Path, ref: Referensi, period: str | None = None,
+                   paths: list[Path] | None = None) -> RealisasiIntake:
+    """Read every realisation file (or just ``paths``); keep the rows of ``period`` (default: the latest found)."""
+    sources, per_file = read_sources(inputs, paths)
+    chosen = period or (str(max(p for _, p, _ in per_file)) if per_file else None)
+    mark_other_periods(per_file, chosen or "")
+    intake = period_intake(chosen or "", sources, per_file, ref)
     for source in sources:
         intake.problems.extend(source.problems)
     return intake
@@ -168,17 +192,28 @@ def _combine(intake: RealisasiIntake, rows: pl.DataFrame, ref: Referensi) -> Non
     intake.problems.extend(rules.missing_sub_kegiatan(set(intake.sub["kode"].to_list()), ref))
 
 
-def latest_period(inputs: Path) -> str | None:
-    """The latest month for which any realisation file exists (title block or folder)."""
+def file_periods(inputs: Path, paths: list[Path]) -> dict[Path, Period | None]:
+    """The period the run reads for each realisation file, or None when the run would not
+    use the file (refused, unreadable, no table, no period, or title and folder disagree).
+
+    Light: the same safety checks, sandboxed reading, table search and
+    :func:`file_period` as :func:`read_realisasi`, without casting or validating rows.
+    """
     from pipeline.intake.sheets import Located, find_table
 
-    found: list[Period] = []
-    for source in open_sources(inputs, "realisasi", discover(inputs, "realisasi")):
+    found: dict[Path, Period | None] = {Path(p): None for p in paths}
+    for source in open_sources(inputs, "realisasi", [Path(p) for p in paths]):
         if not source.readable:
             continue
         located = find_table(REALISASI, source.sheets, file=source.report.file)
         if isinstance(located, Located):
             period = file_period(source, located.title)
             if isinstance(period, Period):
-                found.append(period)
+                found[Path(source.path)] = period
+    return found
+
+
+def latest_period(inputs: Path) -> str | None:
+    """The latest month for which any realisation file exists (title block or folder)."""
+    found = [p for p in file_periods(inputs, discover(inputs, "realisasi")).values() if p is not None]
     return str(max(found)) if found else None

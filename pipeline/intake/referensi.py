@@ -11,6 +11,7 @@ import polars as pl
 from pipeline.domain.iku import iku_years
 from pipeline.domain.indicators import DEFAULT_SKALA
 from pipeline.domain.numbers import NumberError, parse_number
+from pipeline.domain.periods import DateError, parse_date
 from pipeline.intake import tables as t
 from pipeline.intake.files import discover
 from pipeline.intake.loading import SourceFile, load_table, open_sources
@@ -42,6 +43,10 @@ class Referensi:
     statistik: pl.DataFrame = field(default_factory=pl.DataFrame)
     anggaran: pl.DataFrame = field(default_factory=pl.DataFrame)
     skala: list[tuple[str, float]] = field(default_factory=lambda: list(DEFAULT_SKALA))
+    # through the year (Tabel E.81, Tren Bulanan, Peringatan Dini); empty when the sheets are absent
+    target_renstra: pl.DataFrame = field(default_factory=pl.DataFrame)  # one row per code
+    rencana_penarikan: dict[str, dict[int, float]] = field(default_factory=dict)  # sub kegiatan -> month -> Rp
+    analisis: pl.DataFrame = field(default_factory=pl.DataFrame)  # one row per kode_iku
 
     def iku_years(self, period_year: int) -> list[int]:
         """Years shown in the trend tables for a period of ``period_year``."""
@@ -90,11 +95,92 @@ def _sheet(source: SourceFile, name: str):
     return None
 
 
+# --- Batas Pengumpulan: the one setting the referensi states ------------------------------
+
+DEADLINE_LABEL = "batas pengumpulan"
+_DEADLINE_SEARCH = (300, 30)  # rows, columns of the Renstra sheet searched for the label
+
+
+@dataclass(frozen=True)
+class DeadlineCell:
+    """A ``Batas Pengumpulan`` label found in the Renstra sheet: the day (None if unreadable), where, what."""
+
+    day: int | None
+    row: int  # Excel row
+    col: str  # column letter of the value (of the label when there is none)
+    text: str
+
+
+def deadline_day_of(text: object) -> int | None:
+    """The day a ``Batas Pengumpulan`` value gives: ``10``, ``tanggal 10``, a date (its day); else None."""
+    s = " ".join(str(text if text is not None else "").split())
+    if not s:
+        return None
+    try:
+        date = parse_date(s)
+    except DateError:
+        date = None
+    if date is not None:
+        return date.day
+    m = re.fullmatch(r"(\d{1,2})(?:[.,]0+)?", s) or re.search(r"(?<![\d.,])(\d{1,2})(?![\d.,])", s)
+    if m and 1 <= int(m.group(1)) <= 31:
+        return int(m.group(1))
+    return None
+
+
+def find_deadline(sheet) -> DeadlineCell | None:
+    """The first ``Batas Pengumpulan`` label of a sheet (any case, more words allowed) and its value:
+    text after a colon in the label cell, else the first non-empty cell to its right."""
+    height, width = _DEADLINE_SEARCH
+    cells = sheet.cells
+    columns = cells.columns[:width]
+    for i, row in enumerate(cells.head(height).select(columns).iter_rows()):
+        for j, value in enumerate(row):
+            if value is None or DEADLINE_LABEL not in " ".join(str(value).split()).casefold():
+                continue
+            label = str(value)
+            rest = label.split(":", 1)[1].strip() if ":" in label else ""
+            if rest:
+                return DeadlineCell(deadline_day_of(rest), i + 1, columns[j], rest)
+            for k in range(j + 1, len(row)):
+                if row[k] is not None and str(row[k]).strip():
+                    return DeadlineCell(deadline_day_of(row[k]), i + 1, columns[k], str(row[k]).strip())
+            return DeadlineCell(None, i + 1, columns[j], "")
+    return None
+
+
+def deadline_day(inputs: Path, paths: list[Path] | None = None) -> int | None:
+    """The ``Batas Pengumpulan`` day of the referensi workbook the run would use, or None.
+
+    Light: the same safety checks and sandboxed reading as :func:`read_referensi`
+    and the same choice of workbook, but only the Renstra sheet is looked at.
+    """
+    paths = discover(inputs, "referensi") if paths is None else paths
+    chosen = _newest_usable(open_sources(inputs, "referensi", paths))
+    sheet = _sheet(chosen, "Renstra") if chosen is not None else None
+    found = find_deadline(sheet) if sheet is not None else None
+    return found.day if found is not None else None
+
+
+def deadline_day_from_referensi(path: Path) -> int | None:
+    """:func:`deadline_day` of one workbook."""
+    return deadline_day(Path(path).parent, [Path(path)])
+
+
+def _newest_usable(sources: list[SourceFile]) -> SourceFile | None:
+    usable = _by_age(sources)
+    return usable[-1] if usable else None
+
+
+def _by_age(sources: list[SourceFile]) -> list[SourceFile]:
+    return sorted((s for s in sources if s.readable), key=lambda s: (s.report.modified, s.report.file))
+
+
 def read_referensi(inputs: Path, paths: list[Path] | None = None) -> tuple[Referensi, list[SourceFile]]:
     """Read the newest referensi workbook; older ones are reported and not used."""
     paths = discover(inputs, "referensi") if paths is None else paths
     sources = open_sources(inputs, "referensi", paths)
-    usable = sorted((s for s in sources if s.readable), key=lambda s: (s.report.modified, s.report.file))
+    usable = _by_age(sources)
     if not usable:
         reason = "; ".join(s.report.note for s in sources if s.report.note) or "folder referensi kosong"
         raise NoReferensi(f"Tidak ada workbook referensi yang dapat dipakai di {Path(inputs) / 'referensi'} ({reason})")
@@ -129,7 +215,7 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
     renstra = _sheet(source, "Renstra")
     if renstra is not None:
         values = _label_values(renstra)
-        for key, attr in (("tahunawal", "tahun_awal"), ("tahunakhir", "tahun_akhir"), ("bataspengumpulan", "batas_pengumpulan")):
+        for key, attr in (("tahunawal", "tahun_awal"), ("tahunakhir", "tahun_akhir")):
             if key in values:
                 text, row, col = values[key]
                 number = _whole(text)
@@ -140,6 +226,12 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
                     setattr(ref, attr, number)
         if "instansi" in values:
             ref.instansi = values["instansi"][0]
+        deadline = find_deadline(renstra)
+        if deadline is not None and deadline.day is None and deadline.text:
+            source.problems.append(problem("integer_invalid", file=file, sheet=renstra.name, row=deadline.row,
+                                           col=deadline.col, column="bataspengumpulan", value=deadline.text))
+        elif deadline is not None:
+            ref.batas_pengumpulan = deadline.day
     else:
         source.problems.append(problem("sheet_not_found", file=file, table="Renstra (lembar 'Renstra')", expected="Tahun Awal, Tahun Akhir"))
 
@@ -183,6 +275,21 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
     skala = table(t.SKALA, optional=True)
     if skala is not None and skala.rows.height:
         ref.skala = sorted(((r["kategori"], r["batas_bawah"]) for r in skala.rows.iter_rows(named=True)), key=lambda x: -x[1])
+
+    target_renstra = table(t.TARGET_RENSTRA, optional=True)
+    if target_renstra is not None:
+        ref.target_renstra = target_renstra.rows
+
+    rencana = table(t.RENCANA_PENARIKAN, optional=True)
+    if rencana is not None:
+        ref.rencana_penarikan = {
+            r["kode"]: {m: r[f"m{m}"] for m in range(1, 13) if r.get(f"m{m}") is not None}
+            for r in rencana.rows.iter_rows(named=True)
+        }
+
+    analisis = table(t.ANALISIS, optional=True)
+    if analisis is not None:
+        ref.analisis = analisis.rows
 
     source.report.count(read, rejected)
 

@@ -46,7 +46,7 @@ R_TIMEOUT = "pembaca Excel melebihi batas waktu {seconds:g} detik"
 R_MEMORY = "pembaca Excel melebihi batas memori {size}"
 R_FAILED = "pembaca Excel gagal: {detail}"
 
-MEMORY_BASE = 1_000_000_000  # the child's address-space limit for ordinary workbooks ("about 1 GB")
+MEMORY_BASE = 1_000_000_000  # the child's address-space limit for ordinary workbooks ("about 1 GB"; LKJIP_READ_MEMORY)
 MEMORY_PER_XML_BYTE = 2  # ... plus this much per byte of the largest workbook's XML, above 1 GB
 
 
@@ -71,7 +71,10 @@ def memory_limit(paths: list[Path]) -> int:
                 largest = max(largest, sum(info.file_size for info in zf.infolist()))
         except (OSError, zipfile.BadZipFile, ValueError):
             continue
-    return max(MEMORY_BASE, 1_000_000_000 + MEMORY_PER_XML_BYTE * min(largest, MAX_TOTAL_UNCOMPRESSED))
+    from pipeline import settings  # here, not at the top: the child does not need it
+
+    base = settings.current().read_memory_bytes  # MEMORY_BASE unless configured
+    return base + MEMORY_PER_XML_BYTE * min(largest, MAX_TOTAL_UNCOMPRESSED)
 
 
 # =============================================================================

@@ -213,5 +213,60 @@ SKALA = Table(
     key_fields=("kategori", "batas_bawah"),
 )
 
-REFERENSI_TABLES = (IKU, RENSTRA, REALISASI_IKU, CASCADING, BIDANG, STATISTIK, ANGGARAN, SKALA)
+_CODE_ALIASES = ("Kode Program/Kegiatan/Sub Kegiatan", "Kode Rekening", "Kode Sub Kegiatan")
+
+TARGET_RENSTRA = Table(
+    name="referensi_target_renstra",
+    label="Referensi Target Renstra",
+    sheet="Target Renstra",
+    fields=(
+        Field("kode", "Kode", CODE, True, _CODE_ALIASES),
+        Field("indikator", "Indikator", TEXT, False, ("Indikator Kinerja", "Indikator Keluaran")),
+        Field("satuan", "Satuan", TEXT, False, ("Sat",)),
+        Field("target_akhir_k", "Target Akhir (K)", NUMBER, False,
+              ("Target Akhir K", "Target Akhir Kinerja", "Target Akhir Renstra (K)", "Target Kinerja Akhir Renstra"), True),
+        Field("target_akhir_rp", "Target Akhir (Rp)", MONEY, False,
+              ("Target Akhir Rp", "Target Akhir Anggaran", "Target Akhir Renstra (Rp)", "Target Anggaran Akhir Renstra"), True),
+        Field("realisasi_lalu_k", "Realisasi s.d. Tahun Lalu (K)", NUMBER, False,
+              ("Realisasi sd Tahun Lalu K", "Realisasi s/d Tahun Lalu (K)", "Realisasi Renstra s.d. Tahun Lalu (K)"), True),
+        Field("realisasi_lalu_rp", "Realisasi s.d. Tahun Lalu (Rp)", MONEY, False,
+              ("Realisasi sd Tahun Lalu Rp", "Realisasi s/d Tahun Lalu (Rp)", "Realisasi Renstra s.d. Tahun Lalu (Rp)"), True),
+    ),
+    key_fields=("kode", "target_akhir_k"),
+)
+
+# one column per month, Januari ... Desember: the planned cumulative realisasi anggaran
+_MONTH_LABELS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+                 "Oktober", "November", "Desember")
+_MONTH_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+RENCANA_PENARIKAN = Table(
+    name="referensi_rencana_penarikan",
+    label="Referensi Rencana Penarikan",
+    sheet="Rencana Penarikan",
+    fields=(
+        Field("kode", "Kode", CODE, True, _CODE_ALIASES),
+        Field("uraian", "Uraian", TEXT, False, ("Sub Kegiatan", "Nama Sub Kegiatan")),
+        *(Field(f"m{i}", label, MONEY, False, (short, f"{label} (Rp)"), True)
+          for i, (label, short) in enumerate(zip(_MONTH_LABELS, _MONTH_SHORT, strict=True), start=1)),
+    ),
+    key_fields=("kode", "m1"),
+)
+
+ANALISIS = Table(
+    name="referensi_analisis",
+    label="Referensi Analisis",
+    sheet="Analisis",
+    fields=(
+        Field("kode_iku", "Kode IKU", TEXT, True, ("Kode",)),
+        Field("analisis", "Analisis", TEXT, False, ("Analisis Penyebab",)),
+        Field("solusi", "Solusi", TEXT, False, ()),
+        Field("faktor_pendorong", "Faktor Pendorong", TEXT, False, ("Pendorong",)),
+        Field("faktor_penghambat", "Faktor Penghambat", TEXT, False, ("Penghambat",)),
+        Field("tindak_lanjut", "Tindak Lanjut", TEXT, False, ()),
+    ),
+    key_fields=("kode_iku", "faktor_pendorong"),
+)
+
+REFERENSI_TABLES = (IKU, RENSTRA, REALISASI_IKU, CASCADING, BIDANG, STATISTIK, ANGGARAN, SKALA, TARGET_RENSTRA,
+                    RENCANA_PENARIKAN, ANALISIS)
 ALL_TABLES = (REALISASI, ODK, *REFERENSI_TABLES)

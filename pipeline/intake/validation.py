@@ -37,10 +37,11 @@ import polars as pl
 
 from pipeline.intake.sheets import ROW, Located
 from pipeline.problems import RULES, Problem, problem
+from pipeline import settings
 from pipeline.settings import PROJECT_ROOT
 
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
-ENGINE_ENV = "LKJIP_EXPECTATIONS_ENGINE"  # "gx": every expectation through Great Expectations
+ENGINE_ENV = settings.ENV["expectations_engine"]  # "gx": every expectation through Great Expectations
 
 
 def load_suite_json(name: str, directory: Path = EXPECTATIONS_DIR) -> dict:
@@ -94,7 +95,7 @@ class _Outcome:
 
 
 def _engine() -> str:
-    return os.environ.get(ENGINE_ENV, "native").strip().lower() or "native"
+    return settings.current().expectations_engine
 
 
 def validate(loc: Located, frame: pl.DataFrame, directory: Path = EXPECTATIONS_DIR) -> tuple[list[Problem], set[int]]:

@@ -57,11 +57,15 @@ def read_workbooks(
     paths: list[Path],
     display_names: dict[Path, str] | None = None,
     *,
-    timeout: float = 60,
+    timeout: float | None = None,
     memory_bytes: int | None = None,
     _prefetched_ok: bool = True,
 ) -> dict[Path, WorkbookData]:
     """Inspect then read each workbook; hostile or broken files get problems, never a crash."""
+    if timeout is None:  # LKJIP_READ_TIMEOUT (pipeline.settings), 60 s by default
+        from pipeline import settings
+
+        timeout = settings.current().read_timeout_seconds
     names = {Path(p): (display_names or {}).get(p) or Path(p).name for p in paths}
     results: dict[Path, WorkbookData] = {}
     to_read: list[Path] = []

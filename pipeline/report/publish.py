@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pipeline.settings import REPORT_NAME, TIMEZONE, report_path
+from pipeline.settings import REPORT_NAME, TIMEZONE
 
 HISTORY_DIR = "riwayat"
 SUMMARY_NAME = "ringkasan.json"
@@ -47,10 +47,10 @@ def history_dir(outputs: Path, period: str) -> Path:
     return Path(outputs) / period / HISTORY_DIR
 
 
-def history_path(outputs: Path, period: str, made_at: datetime) -> Path:
+def history_path(outputs: Path, period: str, made_at: datetime, name: str = REPORT_NAME) -> Path:
     """``<outputs>/<period>/riwayat/laporan-kinerja-<period>-<YYYYMMDD-HHMMSS>.xlsx`` (WITA)."""
     stamp = to_wita(made_at).strftime(STAMP_FORMAT)
-    stem = REPORT_NAME.format(period=period).removesuffix(".xlsx")
+    stem = name.format(period=period).removesuffix(".xlsx")
     return history_dir(outputs, period) / f"{stem}-{stamp}.xlsx"
 
 
@@ -125,15 +125,19 @@ def publish(
     outputs: Path,
     period: str,
     made_at: datetime,
+    name: str = REPORT_NAME,
 ) -> Path:
     """Write the report of ``period`` safely and return its final path.
+
+    ``name`` is the file name pattern (``settings.REPORT_NAME`` by default; the
+    Tabel E.81 workbook uses ``settings.EVALUASI_RENJA_NAME``).
 
     ``write(tmp)`` must write the complete workbook to ``tmp`` (an existing,
     empty file that may be overwritten, e.g. ``wb.save(tmp)``).  If it raises,
     or the result is not a complete .xlsx (zip) file, the previous report is
     left as it was and the exception propagates.
     """
-    final = report_path(outputs, period)
+    final = Path(outputs) / period / name.format(period=period)
     final.parent.mkdir(parents=True, exist_ok=True)
     _clean_stale_temps(final.parent)
     _clean_stale_temps(history_dir(outputs, period))
@@ -143,7 +147,7 @@ def publish(
         _complete_xlsx(tmp)
         # History first: if we die before the rename the old report stays
         # current and the new version is at least kept in riwayat/.
-        _atomic_write(history_path(outputs, period, made_at), lambda copy: shutil.copy2(tmp, copy))
+        _atomic_write(history_path(outputs, period, made_at, name), lambda copy: shutil.copy2(tmp, copy))
 
     return _atomic_write(final, write_and_keep_history)
 

@@ -35,6 +35,7 @@ class SheetTable:
     rows: list[list] = field(default_factory=list)
     widths: dict[str, int] = field(default_factory=dict)  # column -> width, when the default guess is wrong
     formats: dict[str, str] = field(default_factory=dict)  # column -> number format, e.g. years as "0"
+    charts: list = field(default_factory=list)  # native charts over the table's rows (report/charts.py)
 
     def add(self, *values) -> None:
         if len(values) != len(self.columns):

@@ -243,7 +243,8 @@ def validasi_sheet(ref_title: list[str], problems: list[Problem]) -> SheetTable:
 
 def pengumpulan_rows(ref: Referensi, intake: RealisasiIntake, period: Period, deadline_day: int):
     """Submission status per bidang for the period (a bidang that sent nothing is shown)."""
-    from pipeline.domain.submissions import Received, deadline_for, received_at, submission_status
+    from pipeline.domain.submissions import Received, deadline_for, submission_status
+    from pipeline.intake.files import received_at
 
     received = [Received(bidang, s.report.file, received_at(s.path), s.report.period)
                 for bidang, files in intake.received.items() for s in files]

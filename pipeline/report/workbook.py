@@ -122,6 +122,8 @@ def _sheet(wb: Workbook, table: SheetTable) -> None:
                 cell = ws.cell(row=header_row + offset, column=col)
                 cell.alignment = Alignment(wrap_text=True, vertical="top",
                                            horizontal=cell.alignment.horizontal)
+    for chart in table.charts:
+        chart.draw(ws, table.columns, header_row)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     if table.rows:
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{row}"

@@ -107,6 +107,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="write an ODK export of N cooperatives (2 Tahun Buku, text numbers, duplicates, "
                              "bad rows) instead of the calibrated sample; see pipeline/samples/sized.py")
     parser.add_argument("--seed", type=int, default=7, help="seed of the sized ODK export (default: 7)")
+    parser.add_argument("--year-files", action="store_true",
+                        help="also write each bidang's January-November files of the sample year (a full year of "
+                             "monthly files with the December ones); see pipeline/samples/monthly.py")
     args = parser.parse_args(argv)
     if args.koperasi is not None:
         from pipeline.samples.sized import generate_sized
@@ -116,6 +119,10 @@ def main(argv: list[str] | None = None) -> None:
         written = generate_sized(args.out, args.koperasi, args.seed)
     else:
         written = generate(args.out)
+    if args.year_files:
+        from pipeline.samples.monthly import generate_year
+
+        written += generate_year(args.out, cal.YEAR, range(1, 12))
     for path in written:
         print(path)
 

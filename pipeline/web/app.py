@@ -37,7 +37,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from pipeline import settings
-from pipeline.domain.periods import MONTH_NAMES_ID, Period, PeriodError
+from pipeline.domain.periods import Period, date_label_id
 from pipeline.domain.formatting import number_id, percent_id, rupiah
 from pipeline.report.publish import HISTORY_DIR, STAMP_FORMAT, read_summary
 from pipeline.settings import REPORT_NAME, TIMEZONE
@@ -51,7 +51,6 @@ WITA = ZoneInfo(TIMEZONE)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCUMENT_NAME = "laporan-kinerja-{period}.docx"
-PERIOD_RE = re.compile(r"^\d{4}-\d{2}$")
 _NAME_RE = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
 _STAMP_RE = re.compile(r"-(\d{8}-\d{6})\.xlsx$")
 INSTANSI = "Dinas Koperasi dan UKM Provinsi Bali"
@@ -59,23 +58,20 @@ SESSION_COOKIE = "lkjip_sesi"
 SESSION_MAX_AGE = 12 * 3600
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small fields around the file
 
-BULAN = list(MONTH_NAMES_ID)
 STATUS_CLASS = {"Tepat Waktu": "ok", "Terlambat": "late", "Belum Mengirim": "missing"}
 TEMPLATES = Path(__file__).with_name("templates")
 
 
 def period_label(period: str) -> str:
-    try:
-        return Period.parse(period).label_id()
-    except (PeriodError, TypeError):
-        return str(period)
+    parsed = Period.from_key(period)
+    return parsed.label_id() if parsed is not None else str(period)
 
 
 def format_time(moment: datetime | None) -> str:
     if moment is None:
         return "-"
     moment = moment.replace(tzinfo=WITA) if moment.tzinfo is None else moment.astimezone(WITA)
-    return f"{moment.day} {BULAN[moment.month - 1]} {moment.year} {moment:%H:%M} WITA"
+    return f"{date_label_id(moment)} {moment:%H:%M} WITA"
 
 
 def format_size(size: int) -> str:
@@ -144,9 +140,10 @@ def scan_period(outputs: Path, period: str) -> PeriodReports | None:
     history: list[Version] = []
     hist_dir = folder / HISTORY_DIR
     if hist_dir.is_dir() and not hist_dir.is_symlink():
+        stem = REPORT_NAME.format(period=period).removesuffix(".xlsx")
         for path in hist_dir.iterdir():
-            if not _is_visible(path):
-                continue
+            if not _is_visible(path) or not path.name.startswith(stem):
+                continue  # only the consolidated workbook's versions (not the E.81 workbook's)
             st = path.stat()
             if (st.st_size, st.st_mtime_ns) == latest_key:
                 continue  # the history copy of the current report
@@ -172,7 +169,7 @@ def scan_outputs(outputs: Path) -> list[PeriodReports]:
         return []
     found: list[PeriodReports] = []
     for folder in sorted(outputs.iterdir(), key=lambda p: p.name, reverse=True):
-        if folder.is_dir() and PERIOD_RE.match(folder.name):
+        if folder.is_dir() and Period.from_key(folder.name) is not None:
             item = scan_period(outputs, folder.name)
             if item:
                 found.append(item)
@@ -182,7 +179,7 @@ def scan_outputs(outputs: Path) -> list[PeriodReports]:
 def safe_report_file(outputs: Path, period: str, name: str, sub: str | None = None) -> Path | None:
     """The file to serve, or None when the request is not for an .xlsx file inside
     ``<outputs>/<period>/`` (or its ``riwayat/``), or the period's .docx document."""
-    if not PERIOD_RE.fullmatch(period or ""):
+    if Period.from_key(period) is None:
         return None
     document = sub is None and name == DOCUMENT_NAME.format(period=period)
     if (
@@ -238,10 +235,11 @@ def collection_period(now: datetime, deadline_day: int) -> Period:
     return previous if now <= deadline_for(str(previous), deadline_day) else this
 
 
-def _deadline_day() -> int:
+def _deadline_day(inputs: Path) -> int:
+    """The deadline day as a run would take it: referensi > LKJIP_DEADLINE_DAY > default."""
     try:
-        return int(os.environ.get("LKJIP_DEADLINE_DAY", settings.DEFAULT_DEADLINE_DAY))
-    except ValueError:
+        return settings.configured_deadline_day(inputs)
+    except Exception:  # noqa: BLE001 - an unreadable referensi: the default, the page still shows
         return settings.DEFAULT_DEADLINE_DAY
 
 
@@ -323,7 +321,7 @@ def create_app(
     ``clock()`` gives the current time (tests).
     """
     outputs = Path(outputs)
-    inputs = Path(inputs or settings.DEFAULT_INPUTS)
+    inputs = Path(inputs or settings.current().inputs)
     instance = Path(instance) if instance else None
     store = AccountStore(instance) if instance else None
     throttle = throttle or auth.Throttle()
@@ -420,12 +418,10 @@ def create_app(
         return page(request, "index.html", user=user, periods=scan_outputs(outputs))
 
     def period_or_404(text: str) -> str:
-        if not PERIOD_RE.fullmatch(text or ""):
+        parsed = Period.from_key(text)
+        if parsed is None:
             raise HTTPException(status_code=404)
-        try:
-            return str(Period.parse(text))
-        except PeriodError:
-            raise HTTPException(status_code=404) from None
+        return str(parsed)
 
     def dashboard_page(request: Request, user, period: str, message: str = "", ok: bool = True, status: int = 200):
         item = scan_period(outputs, period)
@@ -508,7 +504,7 @@ def create_app(
         from pipeline.domain.submissions import deadline_for
 
         now = clock()
-        day = _deadline_day()
+        day = _deadline_day(inputs)
         current = collection_period(now, day)
         summary = read_summary(outputs, str(current)) or {}
         row = next((r for r in summary.get("pengumpulan") or []

@@ -161,8 +161,9 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     root = Path(project_root or settings.PROJECT_ROOT).resolve()
-    inputs_dir = Path(inputs or settings.DEFAULT_INPUTS).expanduser().resolve()
-    outputs_dir = Path(outputs or settings.DEFAULT_OUTPUTS).expanduser().resolve()
+    resolved = settings.resolve(inputs=inputs, outputs=outputs)
+    inputs_dir = resolved.inputs.expanduser().resolve()
+    outputs_dir = resolved.outputs.expanduser().resolve()
     inputs_dir.mkdir(parents=True, exist_ok=True)
     outputs_dir.mkdir(parents=True, exist_ok=True)
     home = ensure_dagster_home(root)

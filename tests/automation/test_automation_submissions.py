@@ -11,12 +11,12 @@ from pipeline.domain.submissions import (
     MISSING,
     ON_TIME,
     Received,
-    configured_deadline_day,
-    deadline_day_from_referensi,
     deadline_for,
-    received_at,
     submission_status,
 )
+from pipeline.intake.files import received_at
+from pipeline.intake.referensi import deadline_day_from_referensi
+from pipeline.settings import configured_deadline_day
 
 WITA = ZoneInfo("Asia/Makassar")
 UTC = ZoneInfo("UTC")
@@ -142,7 +142,7 @@ def test_received_at_prefers_the_time_the_workbook_was_saved(tmp_path):
     """A copied file has a new mtime; the time Excel saved it stays inside the file."""
     from openpyxl import Workbook
 
-    from pipeline.domain.submissions import saved_at
+    from pipeline.intake.files import saved_at
 
     path = tmp_path / "copied.xlsx"
     Workbook().save(path)

@@ -181,3 +181,44 @@ def test_parse_date_errors(raw):
 
 def test_month_names():
     assert MONTH_NAMES_ID[0] == "Januari" and MONTH_NAMES_ID[-1] == "Desember"
+
+
+# --- stepping, partition keys, the reporting period ------------------------------
+
+
+def test_stepping_and_quarters():
+    from pipeline.domain.periods import Period
+
+    assert Period(2024, 1).previous() == Period(2023, 12)
+    assert Period(2024, 12).next() == Period(2025, 1)
+    assert Period(2024, 3).shifted(-14) == Period(2023, 1)
+    assert [Period(2024, m).quarter_end().month for m in (1, 3, 4, 8, 10, 12)] == [3, 3, 6, 9, 12, 12]
+    assert Period(2024, 11).quarter == 4
+
+
+def test_partition_keys_round_trip():
+    from pipeline.domain.periods import Period, PeriodError, partition_key, period_of_partition_key
+
+    assert partition_key(Period(2024, 1)) == partition_key("2024-1") == "2024-01"
+    assert period_of_partition_key("2024-12") == Period(2024, 12)
+    with pytest.raises(PeriodError):
+        period_of_partition_key("2024-12-01x")
+
+
+def test_canonical_key_only():
+    from pipeline.domain.periods import Period
+
+    assert Period.from_key("2024-12") == Period(2024, 12)
+    assert [Period.from_key(t) for t in ("2024-1", "2024-13", "../2024-12", "", None)] == [None] * 5
+
+
+def test_reporting_period_is_the_month_before_in_wita():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from pipeline.domain.periods import Period, date_label_id, reporting_period
+
+    assert reporting_period(datetime(2025, 1, 5, tzinfo=ZoneInfo("Asia/Makassar"))) == Period(2024, 12)
+    assert reporting_period(datetime(2025, 2, 28, 17, tzinfo=ZoneInfo("UTC"))) == Period(2025, 2)  # 1 March WITA
+    assert reporting_period(datetime(2025, 2, 28, 15)) == Period(2025, 1)  # naive: WITA
+    assert date_label_id(datetime(2025, 1, 5).date()) == "5 Januari 2025"

@@ -1,83 +1,90 @@
-"""The monthly run: the day after the submission deadline, 07:00 WITA, for
-the previous month.
+"""The monthly run: the day after the submission deadline, at the run hour
+(07:00 WITA by default), for the previous month.
 
-The schedule ticks every day at 07:00 WITA and asks for a run only on the day
-after the deadline (deadline day 10 -> run on the 11th for the month before).
-Daily rather than a cron built from the day because the day can change
-without a redeploy: the referensi workbook may set it (``Batas Pengumpulan``
-in the ``Renstra`` sheet), otherwise env ``LKJIP_DEADLINE_DAY``, otherwise
-``LkjipConfig.deadline_day`` (10).  A day-31 deadline is clamped to the last
-day of a shorter month, so the run then happens on the 1st of the next month.
-The other days' ticks are a cheap skip.
+The schedule ticks every day at the run hour and asks for a run only on the
+day after the deadline (deadline day 10 -> run on the 11th for the month
+before).  Daily rather than a cron built from the day because the day can
+change without a redeploy: :mod:`pipeline.settings` resolves it, in order,
+from the referensi workbook (``Batas Pengumpulan`` in the ``Renstra`` sheet,
+read through the intake's sandboxed reader), ``LKJIP_DEADLINE_DAY`` (the
+``lkjip`` resource's ``deadline_day``), the default 10.  The same day is the
+one the ``Pengumpulan`` sheet judges lateness against.  A day-31 deadline is
+clamped to the last day of a shorter month, so the run then happens on the 1st
+of the next month.  The other days' ticks are a cheap skip.
+
+The run hour is part of the cron, so it is fixed when the code location loads:
+``LKJIP_RUN_HOUR`` (resolved by :mod:`pipeline.settings`), else 7.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 
 from pipeline.defs.jobs import laporan_job
-from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
-from pipeline.domain.submissions import configured_deadline_day, deadline_date
+from pipeline.domain import periods, submissions
+from pipeline import settings
+from pipeline.domain.triwulan import TRIWULAN_LABELS
 from pipeline.settings import DEFAULT_RUN_HOUR, TIMEZONE
 
 WITA = ZoneInfo(TIMEZONE)
 
 
 def partition_key_for(period: str) -> str:
-    """The ``monthly_partitions`` key of a ``YYYY-MM`` period, in whatever
-    format the partitions use (``2024-12-01`` by default, ``2024-12`` with
-    ``fmt="%Y-%m"``)."""
-    year, month = (int(x) for x in period.split("-"))
-    return datetime(year, month, 1).strftime(monthly_partitions.fmt)
+    """The ``monthly_partitions`` key of a ``YYYY-MM`` period (:func:`pipeline.domain.periods.partition_key`)."""
+    return periods.partition_key(period)
 
 
 def period_of(partition_key: str) -> str:
     """The ``YYYY-MM`` period of a partition key (inverse of :func:`partition_key_for`)."""
-    moment = datetime.strptime(partition_key, monthly_partitions.fmt)
-    return f"{moment.year:04d}-{moment.month:02d}"
-
-
-def _month_before(year: int, month: int, n: int = 1) -> str:
-    index = year * 12 + (month - 1) - n
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return str(periods.period_of_partition_key(partition_key))
 
 
 def period_due(run_day: date, deadline_day: int) -> str | None:
-    """The period whose scheduled run falls on ``run_day`` (the day after its
-    deadline), or None when ``run_day`` is not such a day."""
-    for back in (1, 2):  # normally the previous month; 2 when a clamped deadline rolls over
-        period = _month_before(run_day.year, run_day.month, back)
-        if deadline_date(period, deadline_day) + timedelta(days=1) == run_day:
-            return period
-    return None
+    """The period (``YYYY-MM``) whose scheduled run falls on ``run_day``, or None."""
+    period = submissions.period_due(run_day, deadline_day)
+    return str(period) if period is not None else None
 
 
-@dg.schedule(
-    name="laporan_bulanan_terjadwal",
-    cron_schedule=f"0 {DEFAULT_RUN_HOUR} * * *",
-    execution_timezone=TIMEZONE,
-    job=laporan_job,
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-    description=(
-        "Setiap hari 07:00 WITA memeriksa apakah kemarin batas pengumpulan; jika ya, "
-        "membuat laporan bulan sebelumnya."
-    ),
-)
-def laporan_bulanan_terjadwal(context: dg.ScheduleEvaluationContext, lkjip: LkjipConfig):
-    moment = context.scheduled_execution_time or datetime.now(WITA)
-    moment = moment.replace(tzinfo=WITA) if moment.tzinfo is None else moment.astimezone(WITA)
-    day = configured_deadline_day(lkjip.inputs, default=lkjip.deadline_day)
-    period = period_due(moment.date(), day)
-    if period is None:
-        return dg.SkipReason(
-            f"{moment:%Y-%m-%d} bukan hari setelah batas pengumpulan (tanggal {day})"
-        )
-    return dg.RunRequest(
-        run_key=f"jadwal-{period}",
-        partition_key=partition_key_for(period),
-        tags={"lkjip/pemicu": "jadwal", "lkjip/periode": period, "lkjip/batas-pengumpulan": str(day)},
+def make_schedule(run_hour: int = DEFAULT_RUN_HOUR) -> dg.ScheduleDefinition:
+    """The monthly schedule ticking daily at ``run_hour`` WITA."""
+
+    @dg.schedule(
+        name="laporan_bulanan_terjadwal",
+        cron_schedule=f"0 {int(run_hour)} * * *",
+        execution_timezone=TIMEZONE,
+        job=laporan_job,
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description=(
+            f"Setiap hari {int(run_hour):02d}:00 WITA memeriksa apakah kemarin batas pengumpulan; jika ya, "
+            "membuat laporan bulan sebelumnya."
+        ),
     )
+    def laporan_bulanan_terjadwal(context: dg.ScheduleEvaluationContext, lkjip: LkjipConfig):
+        moment = context.scheduled_execution_time or datetime.now(WITA)
+        moment = moment.replace(tzinfo=WITA) if moment.tzinfo is None else moment.astimezone(WITA)
+        day = lkjip.effective_deadline_day()
+        period = period_due(moment.date(), day)
+        if period is None:
+            return dg.SkipReason(
+                f"{moment:%Y-%m-%d} bukan hari setelah batas pengumpulan (tanggal {day})"
+            )
+        tags = {"lkjip/pemicu": "jadwal", "lkjip/periode": period, "lkjip/batas-pengumpulan": str(day)}
+        due = periods.Period.parse(period)
+        if due.quarter_end() == due:  # the run that gives the quarter's Tabel E.81 (evaluasi-renja-<period>.xlsx)
+            tags["lkjip/triwulan"] = TRIWULAN_LABELS[due.quarter - 1]
+        return dg.RunRequest(run_key=f"jadwal-{period}", partition_key=partition_key_for(period), tags=tags)
+
+    return laporan_bulanan_terjadwal
+
+
+laporan_bulanan_terjadwal = make_schedule()
+
+
+@dg.definitions
+def schedules() -> dg.Definitions:
+    """What the code location loads: the schedule at the configured run hour."""
+    return dg.Definitions(schedules=[make_schedule(settings.resolve().run_hour)])

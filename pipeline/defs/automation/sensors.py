@@ -1,76 +1,81 @@
-"""Watch the drop folders and run the report of the month a new or changed
-file belongs to.
+"""Watch the drop folder and run the report of the month a new or changed
+file belongs to: the month the run itself reads it as.
 
-Every tick (30 s) the sensor only *lists* the files under ``inputs_dir``
-(recursively; ``~$*`` Excel lock files and hidden files/folders ignored) and
+Every tick (30 s) the sensor lists the files the run reads
+(:func:`pipeline.intake.files.list_inputs`: ``referensi/``, ``realisasi/``,
+``odk/``, lock and hidden files left out, the same rule as the run) and
 compares each file's (size, mtime) with the previous tick's look, kept in the
 cursor.  A file is stable when both are unchanged between two consecutive
-looks, so a file still being copied never triggers a run.  When every file of
-a period is stable, the period's content hash (sha256 over the relative paths
-and sha256 of its files) is compared with the one of the last run the sensor
-asked for; a different hash gives one RunRequest with
-``run_key = "<period>-<hash>"``.  So an edited file with the same name re-runs
-the month, and an untouched folder never does.  File hashes are cached in the
-cursor by (path, size, mtime) so large ODK exports are hashed once.
+looks, so a file still being copied never triggers a run.  Stable files are
+hashed (sha256, cached in the cursor by path, size and mtime, so a large ODK
+export is hashed once).
 
-Which month: a parent folder naming it (``2024-12``, ``2024_12`` or
-``2024/12``), otherwise the reporting period, i.e. the month before now (WITA);
-files without a month in their path (referensi, ODK exports) therefore
-belong to the reporting period.  Parsing happens in the run, not here.
+Which month a realisation file belongs to is learned the way the run learns it:
+:func:`pipeline.intake.realisasi.file_periods` (the same safety checks, the
+same sandboxed reader, the title block or the folder, which must agree), once
+per content hash: the period is cached in the cursor by sha256 (with the
+folder's period, since the title must agree with it).  Only realisation files
+are read, never the ODK exports.
+
+What a file triggers:
+
+- a realisation file whose period the run reads (``Bulan: Desember 2024`` in
+  its title, ``realisasi/2024-1/``, ``2024_12/``, ``2024/12/`` ...): that month;
+- a realisation file the run refuses (unsafe, unreadable, no table, title and
+  folder disagree) but that sits in a month folder: that month (its report
+  lists the refusal);
+- a realisation file with no period the run could use and no month folder
+  (nothing in its title, two periods in its title, unreadable): no month of its own; it counts with
+  the referensi and ODK files below, but only when some realisation file has a
+  period (it never makes a report for a month nobody reported);
+- a referensi or ODK file: the latest month that has realisation files (the
+  month ``lkjip run`` builds by default), or the reporting period (the month
+  before now, WITA) when there is none.
+
+When every file of a month (and, for the latest month, every referensi/ODK
+file) is stable, the month's content hash (sha256 over the relative paths and
+sha256 of its files) is compared with the one of the last run the sensor asked
+for; a different hash gives one RunRequest with ``run_key =
+"<period>-<hash>"``.  So an edited file with the same name re-runs the month,
+and an untouched folder never does.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from pipeline.defs.automation.schedules import partition_key_for
+from pipeline import settings
 from pipeline.defs.jobs import laporan_job
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
+from pipeline.domain import periods
+from pipeline.domain.periods import Period
+from pipeline.intake.files import kind_of, list_inputs
 from pipeline.settings import TIMEZONE
 
 WITA = ZoneInfo(TIMEZONE)
-CURSOR_VERSION = 1
+CURSOR_VERSION = 2
 MINIMUM_INTERVAL_SECONDS = 30
 _CHUNK = 1024 * 1024
-
-_ONE = re.compile(r"^((?:19|20)\d{2})[-_](0[1-9]|1[0-2])$")
-_YEAR = re.compile(r"^(?:19|20)\d{2}$")
-_MONTH = re.compile(r"^(0[1-9]|1[0-2])$")
-
-
-def is_ignored(rel_parts: tuple[str, ...]) -> bool:
-    """Hidden files/folders and Office lock files (``~$Book.xlsx``)."""
-    name = rel_parts[-1]
-    return name.startswith("~$") or any(part.startswith(".") for part in rel_parts)
+SHARED = "~bersama"  # referensi and ODK files
+UNDATED = "~tanpa-periode"  # realisation files without a period the run could use
 
 
 def period_from_path(rel_parts: tuple[str, ...]) -> str | None:
-    """The month named by the nearest parent folder(s), or None."""
-    folders = rel_parts[:-1]
-    for i in range(len(folders) - 1, -1, -1):
-        match = _ONE.match(folders[i])
-        if match:
-            return f"{match.group(1)}-{match.group(2)}"
-        if i > 0 and _MONTH.match(folders[i]) and _YEAR.match(folders[i - 1]):
-            return f"{folders[i - 1]}-{folders[i]}"
-    return None
+    """The month named by the nearest parent folder(s) (:func:`pipeline.domain.periods.period_from_path`)."""
+    found = periods.period_from_path("/".join(rel_parts))
+    return str(found) if found is not None else None
 
 
 def reporting_period(now: datetime | None = None) -> str:
-    """The month before ``now`` (WITA)."""
-    now = datetime.now(WITA) if now is None else now.astimezone(WITA)
-    index = now.year * 12 + now.month - 2
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    """The month before ``now`` (WITA) (:func:`pipeline.domain.periods.reporting_period`)."""
+    return str(periods.reporting_period(datetime.now(WITA) if now is None else now))
 
 
 def file_sha256(path: Path) -> str:
@@ -81,32 +86,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class Look:
-    size: int
-    mtime_ns: int
+def learn_periods(inputs: Path, rels: list[str]) -> dict[str, str | None]:
+    """The period the run reads for each realisation file (relative path -> ``YYYY-MM`` or None)."""
+    from pipeline.intake.realisasi import file_periods
 
-
-def list_inputs(inputs: Path) -> dict[str, Look]:
-    """Relative POSIX path -> (size, mtime) of every file that counts."""
-    found: dict[str, Look] = {}
-    if not inputs.is_dir():
-        return found
-    for root, dirs, files in os.walk(inputs):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            path = Path(root) / name
-            rel_parts = path.relative_to(inputs).parts
-            if is_ignored(rel_parts):
-                continue
-            try:
-                st = path.stat()
-            except OSError:  # vanished between listing and stat
-                continue
-            if not path.is_file():
-                continue
-            found["/".join(rel_parts)] = Look(st.st_size, st.st_mtime_ns)
-    return found
+    found = file_periods(inputs, [Path(inputs) / rel for rel in rels])
+    return {rel: (str(found[Path(inputs) / rel]) if found.get(Path(inputs) / rel) else None) for rel in rels}
 
 
 def _load_cursor(raw: str | None) -> dict:
@@ -120,13 +105,21 @@ def _load_cursor(raw: str | None) -> dict:
         "v": CURSOR_VERSION,
         "looks": dict(data.get("looks") or {}),  # rel -> [size, mtime_ns]
         "hashes": dict(data.get("hashes") or {}),  # rel -> [size, mtime_ns, sha256]
+        "periods": dict(data.get("periods") or {}),  # sha256 -> [folder period or "", period or ""]
         "requested": dict(data.get("requested") or {}),  # period -> content hash
     }
 
 
 def _valid_partition(period: str) -> bool:
     # monthly_partitions: from its start up to and including the current month.
-    return monthly_partitions.has_partition_key(partition_key_for(period))
+    return monthly_partitions.has_partition_key(periods.partition_key(period))
+
+
+def _digest(rels: list[str], hashes: dict) -> str:
+    digest = hashlib.sha256()
+    for rel in sorted(rels):
+        digest.update(rel.encode("utf-8") + b"\0" + hashes[rel][2].encode("ascii") + b"\n")
+    return digest.hexdigest()[:32]
 
 
 def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None):
@@ -134,60 +127,78 @@ def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None):
 
     ``run requests`` are (period, run_key, changed file names).
     """
+    inputs = Path(inputs)
     now = datetime.now(WITA) if now is None else now.astimezone(WITA)
     state = _load_cursor(cursor)
     previous_looks = state["looks"]
-    current = list_inputs(Path(inputs))
-    default_period = reporting_period(now)
+    current = list_inputs(inputs)
+
+    stable = {rel for rel, look in current.items() if previous_looks.get(rel) == [look.size, look.mtime_ns]}
+    hashes = {rel: v for rel, v in state["hashes"].items() if rel in current}
+    changed: set[str] = set()
+    for rel in sorted(stable):
+        look, cached = current[rel], hashes.get(rel)
+        if cached and cached[0] == look.size and cached[1] == look.mtime_ns:
+            continue
+        try:
+            hashes[rel] = [look.size, look.mtime_ns, file_sha256(inputs / rel)]
+        except OSError:
+            stable.discard(rel)
+            hashes.pop(rel, None)
+            continue
+        changed.add(rel)
+
+    # the period of every stable realisation file, learned once per content hash
+    known = state["periods"]
+    folder_of = {rel: period_from_path(tuple(rel.split("/"))) or "" for rel in current}
+    realisasi = sorted(rel for rel in current if kind_of(rel) == "realisasi")
+    to_learn = [rel for rel in realisasi if rel in stable
+                and known.get(hashes[rel][2], [None])[0] != folder_of[rel]]
+    if to_learn:
+        learned = learn_periods(inputs, to_learn)  # sandbox limits: the settings in use
+        for rel in to_learn:
+            known[hashes[rel][2]] = [folder_of[rel], learned[rel] or ""]
+
+    def group_of(rel: str) -> str:
+        if kind_of(rel) != "realisasi":
+            return SHARED
+        if rel not in stable:  # not read yet: its folder, or wait with the undated files
+            return folder_of[rel] or UNDATED
+        return known[hashes[rel][2]][1] or folder_of[rel] or UNDATED
 
     groups: dict[str, list[str]] = {}
     for rel in current:
-        period = period_from_path(tuple(rel.split("/"))) or default_period
-        groups.setdefault(period, []).append(rel)
+        groups.setdefault(group_of(rel), []).append(rel)
     # A period whose files were all removed keeps its last hash; nothing to run.
 
-    hashes = {rel: v for rel, v in state["hashes"].items() if rel in current}
+    months = sorted(g for g in groups if not g.startswith("~"))
+    latest = months[-1] if months else None
     requests: list[tuple[str, str, list[str]]] = []
-    waiting: list[str] = []
-    for period in sorted(groups):
-        rels = sorted(groups[period])
-        unstable = [
-            rel
-            for rel in rels
-            if previous_looks.get(rel) != [current[rel].size, current[rel].mtime_ns]
-        ]
-        if unstable:
-            waiting.append(period)
+    waiting: set[str] = set()
+
+    def unstable(rels: list[str]) -> bool:
+        return any(rel not in stable for rel in rels)
+
+    # referensi / ODK files, and undated realisation files, belong with the latest month
+    shared = groups.get(SHARED, []) + (groups.get(UNDATED, []) if latest else [])
+    target_of_shared = latest or str(periods.reporting_period(now))
+    for period in sorted(set(months) | ({target_of_shared} if shared else set())):
+        rels = groups.get(period, []) + (shared if period == target_of_shared else [])
+        if unstable(rels):
+            waiting.add(period)
             continue
         if not _valid_partition(period):
             continue
-        digest = hashlib.sha256()
-        changed: list[str] = []
-        for rel in rels:
-            look = current[rel]
-            cached = hashes.get(rel)
-            if cached and cached[0] == look.size and cached[1] == look.mtime_ns:
-                sha = cached[2]
-            else:
-                try:
-                    sha = file_sha256(Path(inputs) / rel)
-                except OSError:
-                    waiting.append(period)
-                    break
-                hashes[rel] = [look.size, look.mtime_ns, sha]
-                changed.append(rel)
-            digest.update(rel.encode("utf-8") + b"\0" + sha.encode("ascii") + b"\n")
-        else:
-            content = digest.hexdigest()[:32]
-            if state["requested"].get(period) != content:
-                state["requested"][period] = content
-                requests.append((period, f"{period}-{content}", changed or rels))
+        content = _digest(rels, hashes)
+        if state["requested"].get(period) != content:
+            state["requested"][period] = content
+            requests.append((period, f"{period}-{content}", sorted(r for r in rels if r in changed) or sorted(rels)))
 
     state["looks"] = {rel: [look.size, look.mtime_ns] for rel, look in current.items()}
     state["hashes"] = hashes
-    note = (
-        f"menunggu berkas selesai disalin: {', '.join(sorted(set(waiting)))}" if waiting else ""
-    )
+    present = {v[2] for v in hashes.values()}
+    state["periods"] = {sha: v for sha, v in known.items() if sha in present}
+    note = f"menunggu berkas selesai disalin: {', '.join(sorted(waiting))}" if waiting else ""
     return requests, json.dumps(state, separators=(",", ":"), sort_keys=True), note
 
 
@@ -198,11 +209,12 @@ def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None):
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=(
         "Memantau folder masukan; bila berkas baru/berubah sudah selesai disalin, "
-        "membuat ulang laporan bulan yang bersangkutan."
+        "membuat ulang laporan bulan yang bersangkutan (bulan yang dibaca dari judul atau folder berkas)."
     ),
 )
 def berkas_masuk(context: dg.SensorEvaluationContext, lkjip: LkjipConfig) -> dg.SensorResult:
-    requests, cursor, note = evaluate(lkjip.inputs, context.cursor)
+    with settings.using(lkjip.settings):
+        requests, cursor, note = evaluate(lkjip.inputs, context.cursor)
     run_requests = []
     for period, run_key, files in requests:
         shown = ", ".join(files[:5]) + (f" (+{len(files) - 5})" if len(files) > 5 else "")
@@ -210,7 +222,7 @@ def berkas_masuk(context: dg.SensorEvaluationContext, lkjip: LkjipConfig) -> dg.
         run_requests.append(
             dg.RunRequest(
                 run_key=run_key,
-                partition_key=partition_key_for(period),
+                partition_key=periods.partition_key(period),
                 tags={"lkjip/pemicu": "sensor", "lkjip/periode": period, "lkjip/berkas": shown[:200]},
             )
         )

@@ -16,7 +16,7 @@ from pipeline.defs.masukan.assets import ReferensiIntake
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
 from pipeline.domain.iku import IkuResult, compute_iku
-from pipeline.domain.periods import Period
+from pipeline.domain.periods import Period, period_of_partition_key
 from pipeline.domain.submissions import SubmissionRow
 from pipeline.intake import rules
 from pipeline.intake.odk import OdkIntake
@@ -35,7 +35,7 @@ class Section:
 
 
 def _period(context: dg.AssetExecutionContext) -> Period:
-    return Period.parse(context.partition_key)
+    return period_of_partition_key(context.partition_key)
 
 
 def _asset(**kwargs):
@@ -105,5 +105,5 @@ def pengumpulan(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi
     """Status pengumpulan berkas per bidang untuk periode ini: tepat waktu, terlambat, atau
     belum mengirim, terhadap batas pengumpulan."""
     ref, period = referensi.referensi, _period(context)
-    day = ref.batas_pengumpulan or lkjip.deadline_day
+    day = lkjip.effective_deadline_day(ref.batas_pengumpulan, read=False)  # referensi > env > 10
     return tables.pengumpulan_rows(ref, realisasi_bidang, period, day)

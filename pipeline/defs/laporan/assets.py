@@ -1,6 +1,7 @@
 """The consolidated workbook the planner downloads."""
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
@@ -10,8 +11,9 @@ from pipeline.defs.kinerja.assets import Section
 from pipeline.defs.masukan.assets import ReferensiIntake
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
+from pipeline.defs.sepanjang_tahun.assets import RenjaSection, TrendSection, WarningSection
 from pipeline.domain.iku import IkuResult
-from pipeline.domain.periods import Period
+from pipeline.domain.periods import period_of_partition_key
 from pipeline.domain.submissions import SubmissionRow
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
@@ -22,7 +24,7 @@ from pipeline.report.workbook import write_workbook
 from pipeline.settings import TIMEZONE
 
 SHEET_ORDER = ["Ringkasan", "IKU", "Tren IKU", "Renstra", "Efisiensi", "Kinerja Program", "Realisasi Anggaran",
-               "Anggaran", "Koperasi", "Pengumpulan", "Validasi"]
+               "Anggaran", "Koperasi", "Pengumpulan", "Validasi", "Tren Bulanan", "Evaluasi Renja", "Peringatan Dini"]
 
 
 @dg.asset(
@@ -45,14 +47,20 @@ def laporan_kinerja(
     kinerja_program: Section,
     rekap_koperasi: Section,
     pengumpulan: list[SubmissionRow],
+    tren_bulanan: TrendSection,
+    evaluasi_renja: RenjaSection,
+    peringatan_dini: WarningSection,
+    evaluasi_renja_bappeda: str,
 ):
     """Workbook laporan kinerja konsolidasi periode ini (Ringkasan, IKU, Tren IKU, Renstra,
     Efisiensi, Kinerja Program, Realisasi Anggaran, Anggaran, Koperasi, Pengumpulan,
-    Validasi), ditulis aman (berkas lama utuh bila gagal) dan disimpan juga di riwayat."""
-    period = Period.parse(context.partition_key)
+    Validasi, Tren Bulanan, Evaluasi Renja, Peringatan Dini), ditulis aman (berkas lama utuh
+    bila gagal) dan disimpan juga di riwayat."""
+    period = period_of_partition_key(context.partition_key)
     ref = referensi.referensi
     made_at = datetime.now(ZoneInfo(TIMEZONE)).replace(microsecond=0)
-    sections = [capaian_iku, kemajuan_renstra, realisasi_anggaran, efisiensi, kinerja_program, rekap_koperasi]
+    sections = [capaian_iku, kemajuan_renstra, realisasi_anggaran, efisiensi, kinerja_program, rekap_koperasi,
+                tren_bulanan, evaluasi_renja, peringatan_dini]
     problems = (referensi.problems + realisasi_bidang.problems + data_koperasi.problems
                 + [p for s in sections for p in s.problems])
     reports = [s.report for s in referensi.sources + realisasi_bidang.sources + data_koperasi.sources]
@@ -74,6 +82,8 @@ def laporan_kinerja(
         "workbook": path.name,
         "problems": {str(ERROR): sum(1 for p in problems if p.severity == ERROR),
                      str(WARNING): sum(1 for p in problems if p.severity == WARNING)},
+        "peringatan_dini": len(peringatan_dini.warnings),
+        "evaluasi_renja": Path(evaluasi_renja_bappeda).name,
         "pengumpulan": [
             {**r.as_dict(), "errors": sum(counts.get(f, {}).get(ERROR, 0) for f in r.files),
              "warnings": sum(counts.get(f, {}).get(WARNING, 0) for f in r.files),

@@ -11,10 +11,13 @@ from dataclasses import dataclass
 import dagster as dg
 
 from pipeline.defs.partitions import monthly_partitions
+from pipeline import settings
 from pipeline.defs.resources import LkjipConfig
+from pipeline.domain.periods import period_of_partition_key
 from pipeline.intake.loading import SourceFile
 from pipeline.intake.odk import OdkIntake, read_odk
-from pipeline.intake.realisasi import RealisasiIntake, read_realisasi
+from pipeline.intake.realisasi import RealisasiIntake
+from pipeline.intake.year import read_year
 from pipeline.intake.referensi import Referensi, read_referensi
 from pipeline.problems import ERROR, Problem
 
@@ -63,7 +66,8 @@ def _check(asset: str) -> list[dg.AssetCheckSpec]:
 def referensi(context: dg.AssetExecutionContext, lkjip: LkjipConfig):
     """Workbook induk perencana: IKU dan targetnya, Renstra, cascading program ke sasaran,
     bidang penanggung jawab, statistik kabupaten/kota, dan anggaran per jenis belanja."""
-    ref, sources = read_referensi(lkjip.inputs)
+    with settings.using(lkjip.settings):  # sandbox limits, expectation engine
+        ref, sources = read_referensi(lkjip.inputs)
     problems = [p for s in sources for p in s.problems]
     _release(sources)
     yield dg.Output(ReferensiIntake(ref, sources, problems), metadata={"berkas": ref.file, "iku": ref.iku.height})
@@ -73,8 +77,11 @@ def referensi(context: dg.AssetExecutionContext, lkjip: LkjipConfig):
 @dg.asset(partitions_def=monthly_partitions, group_name=GROUP, check_specs=_check("realisasi_bidang"))
 def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake):
     """Berkas realisasi bulanan setiap bidang untuk periode ini: keluaran dan anggaran per
-    sub kegiatan, dibersihkan dan diperiksa (kode, angka, jumlah, duplikat antar berkas)."""
-    intake = read_realisasi(lkjip.inputs, referensi.referensi, context.partition_key)
+    sub kegiatan, dibersihkan dan diperiksa (kode, angka, jumlah, duplikat antar berkas), beserta
+    bulan-bulan sebelumnya di tahun yang sama dan Desember tahun-tahun Renstra sebelumnya."""
+    period = str(period_of_partition_key(context.partition_key))
+    with settings.using(lkjip.settings):
+        intake = read_year(lkjip.inputs, referensi.referensi, period)
     _release(intake.sources)
     yield dg.Output(intake, metadata={"sub_kegiatan": intake.sub.height, "berkas": len(intake.sources),
                                       "masalah": len(intake.problems)})
@@ -85,7 +92,8 @@ def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, refe
 def data_koperasi(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake):
     """Ekspor Online Data Koperasi (ODK): satu baris per koperasi per tahun buku, duplikat
     (NIK, Tahun Buku) diselesaikan dengan Tanggal Update terbaru."""
-    intake = read_odk(lkjip.inputs, referensi.referensi)
+    with settings.using(lkjip.settings):
+        intake = read_odk(lkjip.inputs, referensi.referensi)
     _release(intake.sources)
     yield dg.Output(intake, metadata={"baris": intake.rows.height, "berkas": len(intake.sources)})
     yield account_check(intake.sources)
