@@ -4,6 +4,7 @@
     lkjip validate FILE... [--inputs DIR] [--annotate] [--out DIR]
     lkjip template --bidang NAME --period YYYY-MM [--inputs DIR] [--out DIR]
     lkjip serve [--host 127.0.0.1] [--port 8000] [--dagster-port 3000] [--inputs DIR] [--outputs DIR]
+    lkjip akun tambah NAMA --peran perencana|bidang [--bidang "NAMA BIDANG"] | daftar | hapus NAMA | sandi NAMA
 
 ``--inputs`` / ``--outputs`` left out: ``LKJIP_INPUTS`` / ``LKJIP_OUTPUTS``, else
 ``inputs/`` and ``outputs/`` of the project (:mod:`pipeline.settings`).  What
@@ -57,13 +58,26 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--dagster-port", type=int, default=3000)
     srv.add_argument("--inputs", type=Path, default=None)
     srv.add_argument("--outputs", type=Path, default=None)
+
+    akun = sub.add_parser("akun", help="kelola akun halaman (perencana dan bidang)")
+    akun_sub = akun.add_subparsers(dest="akun_command", required=True)
+    tambah = akun_sub.add_parser("tambah", help="buat akun; sandi dibaca dari prompt (atau stdin bila bukan terminal)")
+    tambah.add_argument("nama")
+    tambah.add_argument("--peran", required=True, choices=["perencana", "bidang"])
+    tambah.add_argument("--bidang", help="nama bidang di referensi (untuk akun bidang)")
+    tambah.add_argument("--inputs", type=Path, default=None, help="folder masukan (untuk referensi)")
+    akun_sub.add_parser("daftar", help="daftar akun")
+    hapus = akun_sub.add_parser("hapus", help="hapus akun")
+    hapus.add_argument("nama")
+    sandi = akun_sub.add_parser("sandi", help="ganti sandi akun")
+    sandi.add_argument("nama")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        resolved = settings.resolve(inputs=args.inputs, outputs=getattr(args, "outputs", None))
+        resolved = settings.resolve(inputs=getattr(args, "inputs", None), outputs=getattr(args, "outputs", None))
     except settings.SettingError as exc:
         print(f"lkjip: {exc}", file=sys.stderr)
         return 2
@@ -82,14 +96,23 @@ def main(argv: list[str] | None = None) -> int:
 
             return cmd_template(args.bidang, args.period, resolved.inputs,
                                 args.out or resolved.outputs / "template")
+        if args.command == "akun":
+            from pipeline.web.accounts import cmd_akun
+            from pipeline.web.instance import instance_dir
+
+            args.inputs = resolved.inputs
+            return cmd_akun(args, instance_dir())
         if args.command == "serve":
-            from pipeline.web.serve import ServeError, serve
+            from pipeline.web.serve import NoAccountError, ServeError, serve
 
             try:
                 serve(host=args.host, port=args.port, dagster_port=args.dagster_port,
                       inputs=resolved.inputs.resolve(), outputs=resolved.outputs.resolve())
             except ServeError as exc:
                 print(f"lkjip serve: {exc}", file=sys.stderr)
+                return 2
+            except NoAccountError as exc:
+                print(exc, file=sys.stderr)
                 return 2
             return 0
     except KeyboardInterrupt:

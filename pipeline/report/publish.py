@@ -237,8 +237,16 @@ def write_summary(outputs: Path, period: str, summary: dict) -> Path:
          "problems": {"Error": 3, "Peringatan": 7},
          "pengumpulan": [{"bidang": "...", "status": "Tepat Waktu",
                           "files": ["..."], "received_at": "...ISO..." | null,
-                          "errors": 0, "warnings": 1}]}
+                          "errors": 0, "warnings": 1,
+                          "masalah": [{"severity", "file", "sheet", "cell", "column", "value",
+                                       "message"}, ...]}],   # at most 300 per bidang
+         "utama": {"tahun": 2024,
+                   "iku": [{"kode", "indikator", "satuan", "persen", "target", "realisasi",
+                            "capaian", "kategori"}, ...],
+                   "anggaran": {"pagu", "realisasi", "capaian"},
+                   "efisiensi": [{"kode", "sasaran", "capaian_anggaran", "efisiensi"}, ...]}}
 
+    Capaian and efisiensi are percent points (95.3 is 95,3 %), None when N/A.
     datetimes are written as ISO-8601 in WITA.
     """
     data = json.dumps(summary, ensure_ascii=False, indent=2, default=_json_default) + "\n"

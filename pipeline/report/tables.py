@@ -306,3 +306,30 @@ def ringkasan_sheet(ref: Referensi, period: Period, made_at, reports: list, prob
                   r.rows_rejected, found.get(ERROR, 0), found.get(WARNING, 0), r.size, r.modified, r.arrived,
                   r.sha256, r.note)
     return table
+
+
+# --- headline figures (ringkasan.json, for the planner's dashboard) ---------------------------
+
+
+def headline(ref: Referensi, result: IkuResult, intake: RealisasiIntake, period: Period) -> dict:
+    """This year's figures of the IKU, Realisasi Anggaran and Efisiensi sheets, JSON-friendly
+    (capaian and efisiensi in percent points as in the sheets; None where a sheet says N/A)."""
+    iku = []
+    for record in ref.iku.iter_rows(named=True):
+        kode = record["kode_iku"]
+        target = ref.targets.get(kode, {}).get(period.year)
+        real = result.realisasi.get(kode, {}).get(period.year)
+        cap = indicators.capaian(real, target, record["polaritas"])
+        iku.append({"kode": kode, "indikator": record["indikator"], "satuan": record["satuan"],
+                    "persen": is_percent_unit(record["satuan"]), "target": target, "realisasi": real,
+                    "capaian": cap, "kategori": indicators.kategori(cap, ref.skala)})
+    pagu, spent, cap = budget.budget_total(intake.sub) if intake.sub.height else (None, None, None)
+    eff = budget.efficiency(intake.sub, ref.cascading) if intake.sub.height else pl.DataFrame()
+    by_sasaran = {r["sasaran"]: r for r in eff.iter_rows(named=True)} if eff.height else {}
+    efisiensi = [{"kode": r["kode_iku"], "sasaran": r["pernyataan"],
+                  "capaian_anggaran": by_sasaran.get(r["kode_iku"], {}).get("capaian_anggaran"),
+                  "efisiensi": by_sasaran.get(r["kode_iku"], {}).get("efisiensi")} for r in _sasaran(ref)]
+    return {"tahun": period.year, "iku": iku,
+            "anggaran": {"pagu": pagu, "realisasi": spent, "capaian": cap},
+            "efisiensi": efisiensi}
+

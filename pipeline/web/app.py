@@ -1,68 +1,71 @@
-"""The planner's download page: every month's latest report, its earlier
-versions and who sent their files on time.
+"""The office's page: the planner's reports and dashboard, each bidang's uploads.
 
-Plain Starlette (comes with dagster-webserver), plain HTML with escaped text.
-Files are served only from the outputs folder, only ``.xlsx`` files directly
-in a period folder or its ``riwayat/`` folder; anything else is a 404.
+Plain Starlette (comes with dagster-webserver) and Jinja2 templates
+(``pipeline/web/templates/``, autoescaped).  With accounts (``lkjip akun``),
+every page but ``/masuk`` needs a session and redirects there without one; with
+no account yet the page works for one user on the machine itself, as the
+planner.
+
+Report files are served only from the outputs folder, only ``.xlsx`` (and the
+period's ``.docx``) files directly in a period folder or its ``riwayat/``
+folder; anything else is a 404.  A bidang sees only its own uploads and
+status, and the consolidated report only when the planner allows it.
 """
 
 from __future__ import annotations
 
-import html
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from pipeline import settings
 from pipeline.domain.periods import Period, date_label_id
+from pipeline.domain.formatting import number_id, percent_id, rupiah
 from pipeline.report.publish import HISTORY_DIR, STAMP_FORMAT, read_summary
 from pipeline.web.download import file_response, has_link
 from pipeline.settings import REPORT_NAME, TIMEZONE
+from pipeline.web import auth
+from pipeline.web.accounts import PLANNER, AccountStore
+from pipeline.web.instance import page_settings, save_page_settings
+from pipeline.web.upload import MAX_UPLOAD_BYTES, archived_file, receive_upload
+from pipeline.web.upload_log import find_upload, read_uploads
 
 WITA = ZoneInfo(TIMEZONE)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCUMENT_NAME = "laporan-kinerja-{period}.docx"
 _NAME_RE = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
 _STAMP_RE = re.compile(r"-(\d{8}-\d{6})(?:-\d+)?\.xlsx$")  # -2, -3: same second
+DEFAULT_INSTANSI = "Perangkat Daerah"  # until a run has published the referensi's Nama Instansi
+SESSION_COOKIE = "lkjip_sesi"
+SESSION_MAX_AGE = 12 * 3600
+FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small fields around the file
 
 STATUS_CLASS = {"Tepat Waktu": "ok", "Terlambat": "late", "Belum Mengirim": "missing"}
-
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1f2933;background:#f5f7fa}
-header{background:#0b4f6c;color:#fff;padding:1rem 1.5rem}
-header h1{margin:0;font-size:1.3rem}header p{margin:.3rem 0 0}
-header a{color:#cde8f6}
-main{max-width:64rem;margin:0 auto;padding:1rem 1.5rem 3rem}
-section{background:#fff;border:1px solid #d9e2ec;border-radius:6px;padding:1rem 1.25rem;margin:1rem 0}
-h2{margin:.1rem 0 .6rem;font-size:1.15rem}
-.unduh{display:inline-block;background:#0b6e4f;color:#fff;padding:.45rem .8rem;border-radius:4px;text-decoration:none;font-weight:600}
-.unduh:hover{background:#08523b}
-.meta{color:#52606d;font-size:.92rem}
-table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.93rem}
-th,td{border-bottom:1px solid #e4e7eb;padding:.35rem .5rem;text-align:left;vertical-align:top}
-th{background:#f0f4f8}td.n{text-align:right}
-.badge{padding:.1rem .45rem;border-radius:3px;font-size:.85rem;white-space:nowrap}
-.ok{background:#d5f5e3;color:#14532d}.late{background:#fdebc8;color:#7c4a03}.missing{background:#fde2e2;color:#8a1c1c}
-.kosong{background:#fff;border:1px dashed #9aa5b1;padding:1.5rem;border-radius:6px}
-details{margin-top:.6rem}ul{margin:.3rem 0;padding-left:1.2rem}
-"""
-
-
-def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+TEMPLATES = Path(__file__).with_name("templates")
 
 
 def period_label(period: str) -> str:
     parsed = Period.from_key(period)
-    return parsed.label_id() if parsed is not None else period
+    return parsed.label_id() if parsed is not None else str(period)
 
 
 def format_time(moment: datetime | None) -> str:
@@ -105,14 +108,14 @@ class PeriodReports:
     latest: Version | None
     history: list[Version]
     summary: dict | None
-    document: Version | None = None  # the LKjIP draft (.docx) beside the workbook
+    document: Version | None = None
 
 
-def _is_visible_xlsx(path: Path) -> bool:
+def _is_visible(path: Path, suffix: str = ".xlsx") -> bool:
     return (
-        not path.is_symlink()  # a linked workbook is neither listed nor served
-        and path.is_file()
-        and path.name.endswith(".xlsx")
+        path.is_file()
+        and not path.is_symlink()
+        and path.name.endswith(suffix)
         and not path.name.startswith((".", "~$"))
     )
 
@@ -122,6 +125,44 @@ def _version(path: Path, url: str, made: datetime | None = None) -> Version:
     return Version(path.name, url, made or datetime.fromtimestamp(st.st_mtime, WITA), st.st_size)
 
 
+def scan_period(outputs: Path, period: str) -> PeriodReports | None:
+    folder = Path(outputs) / period
+    if not folder.is_dir() or folder.is_symlink():
+        return None
+    latest_path = folder / REPORT_NAME.format(period=period)
+    latest = None
+    latest_key = None
+    if _is_visible(latest_path):
+        latest = _version(latest_path, f"/unduh/{period}/{quote(latest_path.name)}")
+        st = latest_path.stat()
+        latest_key = (st.st_size, st.st_mtime_ns)
+    doc_path = folder / DOCUMENT_NAME.format(period=period)
+    document = _version(doc_path, f"/unduh/{period}/{quote(doc_path.name)}") if _is_visible(doc_path, ".docx") else None
+    history: list[Version] = []
+    hist_dir = folder / HISTORY_DIR
+    if hist_dir.is_dir() and not hist_dir.is_symlink():
+        stem = REPORT_NAME.format(period=period).removesuffix(".xlsx")
+        for path in hist_dir.iterdir():
+            if not _is_visible(path) or not path.name.startswith(stem):
+                continue  # only the consolidated workbook's versions (not the E.81 workbook's)
+            st = path.stat()
+            if (st.st_size, st.st_mtime_ns) == latest_key:
+                continue  # the history copy of the current report
+            made = None
+            stamp = _STAMP_RE.search(path.name)
+            if stamp:
+                try:
+                    made = datetime.strptime(stamp.group(1), STAMP_FORMAT).replace(tzinfo=WITA)
+                except ValueError:
+                    made = None
+            history.append(_version(path, f"/unduh/{period}/{HISTORY_DIR}/{quote(path.name)}", made))
+    history.sort(key=lambda v: (v.made, v.name), reverse=True)
+    summary = read_summary(outputs, period)
+    if latest or history or summary or document:
+        return PeriodReports(period, latest, history, summary, document)
+    return None
+
+
 def scan_outputs(outputs: Path) -> list[PeriodReports]:
     """Every period folder with a report, history or summary, newest first."""
     outputs = Path(outputs)
@@ -129,181 +170,36 @@ def scan_outputs(outputs: Path) -> list[PeriodReports]:
         return []
     found: list[PeriodReports] = []
     for folder in sorted(outputs.iterdir(), key=lambda p: p.name, reverse=True):
-        if folder.is_symlink() or not folder.is_dir() or Period.from_key(folder.name) is None:
-            continue
-        period = folder.name
-        latest_path = folder / REPORT_NAME.format(period=period)
-        latest = None
-        latest_key = None
-        if _is_visible_xlsx(latest_path):
-            latest = _version(latest_path, f"/unduh/{period}/{quote(latest_path.name)}")
-            st = latest_path.stat()
-            latest_key = (st.st_size, st.st_mtime_ns)
-        history: list[Version] = []
-        hist_dir = folder / HISTORY_DIR
-        if hist_dir.is_dir() and not hist_dir.is_symlink():
-            stem = REPORT_NAME.format(period=period).removesuffix(".xlsx")
-            for path in hist_dir.iterdir():
-                if not _is_visible_xlsx(path) or not path.name.startswith(stem):
-                    continue  # only the consolidated workbook's versions (not the E.81 workbook's)
-                st = path.stat()
-                if (st.st_size, st.st_mtime_ns) == latest_key:
-                    continue  # the history copy of the current report
-                made = None
-                stamp = _STAMP_RE.search(path.name)
-                if stamp:
-                    try:
-                        made = datetime.strptime(stamp.group(1), STAMP_FORMAT).replace(tzinfo=WITA)
-                    except ValueError:
-                        made = None
-                history.append(
-                    _version(path, f"/unduh/{period}/{HISTORY_DIR}/{quote(path.name)}", made)
-                )
-        history.sort(key=lambda v: (v.made, v.name), reverse=True)
-        summary = read_summary(outputs, period)
-        doc_path = latest_path.with_suffix(".docx")
-        document = None
-        if doc_path.is_file() and not doc_path.name.startswith((".", "~$")):
-            document = _version(doc_path, f"/unduh/{period}/{quote(doc_path.name)}")
-        if latest or history or summary:
-            found.append(PeriodReports(period, latest, history, summary, document))
+        if folder.is_dir() and Period.from_key(folder.name) is not None:
+            item = scan_period(outputs, folder.name)
+            if item:
+                found.append(item)
     return found
 
 
-def _int(value: object) -> int:
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 0
-
-
-def _render_summary(summary: dict) -> str:
-    parts: list[str] = []
-    problems = summary.get("problems")
-    if isinstance(problems, dict):
-        parts.append(
-            f'<p class="meta">Masalah pada berkas masukan: '
-            f'<strong>{_int(problems.get("Error"))}</strong> error, '
-            f'<strong>{_int(problems.get("Peringatan"))}</strong> peringatan '
-            f"(rinciannya ada di buku kerja).</p>"
-        )
-    provisional = summary.get("sementara")
-    if isinstance(provisional, list) and provisional:
-        items = "".join(
-            f"<li>{_e(p.get('indikator'))} tahun {_e(p.get('tahun'))}: dihitung dari {_e(p.get('dasar'))}</li>"
-            for p in provisional if isinstance(p, dict))
-        parts.append(f'<p class="meta"><strong>Angka sementara</strong> (tahun belum berakhir):</p><ul>{items}</ul>')
-    if "peringatan_dini" in summary:
-        parts.append(
-            f'<p class="meta">Peringatan dini: <strong>{_int(summary.get("peringatan_dini"))}</strong> '
-            "sub kegiatan atau bidang perlu perhatian (lembar Peringatan Dini).</p>"
-        )
-    renja = summary.get("evaluasi_renja")
-    if isinstance(renja, str) and renja.endswith(".xlsx") and "/" not in renja:
-        period = str(summary.get("period") or "")
-        if Period.from_key(period) is not None:
-            parts.append(f'<p><a href="/unduh/{_e(period)}/{_e(quote(renja))}" download>Unduh {_e(renja)}</a> '
-                         '<span class="meta">(Evaluasi Renja, Tabel E.81, untuk Bappeda)</span></p>')
-    rows = summary.get("pengumpulan")
-    if isinstance(rows, list) and rows:
-        parts.append(
-            "<table><thead><tr><th>Bidang</th><th>Status pengumpulan</th><th>Berkas</th>"
-            "<th>Diterima</th><th>Error</th><th>Peringatan</th></tr></thead><tbody>"
-        )
-        for row in rows:
-            if not isinstance(row, dict):
-                continue
-            status = str(row.get("status") or "")
-            css = STATUS_CLASS.get(status, "")
-            files = row.get("files") or []
-            files_html = "<br>".join(_e(f) for f in files) if isinstance(files, list) else _e(files)
-            received = _parse_iso(row.get("received_at"))
-            parts.append(
-                f"<tr><td>{_e(row.get('bidang'))}</td>"
-                f'<td><span class="badge {css}">{_e(status)}</span></td>'
-                f"<td>{files_html or '-'}</td>"
-                f"<td>{_e(format_time(received)) if received else '-'}</td>"
-                f'<td class="n">{_int(row.get("errors"))}</td>'
-                f'<td class="n">{_int(row.get("warnings"))}</td></tr>'
-            )
-        parts.append("</tbody></table>")
-    return "".join(parts)
-
-
-def _render_period(item: PeriodReports) -> str:
-    out = [f'<section id="p-{_e(item.period)}">']
-    out.append(f"<h2>{_e(period_label(item.period))} <span class=\"meta\">({_e(item.period)})</span></h2>")
-    if item.latest:
-        v = item.latest
-        out.append(
-            f'<p><a class="unduh" href="{_e(v.url)}" download>Unduh {_e(v.name)}</a></p>'
-            f'<p class="meta">Versi terbaru, dibuat {_e(format_time(v.made))}, '
-            f"{_e(format_size(v.size))}.</p>"
-        )
-        if item.document:
-            d = item.document
-            out.append(f'<p><a class="unduh" href="{_e(d.url)}" download>Unduh {_e(d.name)}</a> '
-                       f'<span class="meta">draf dokumen LKjIP (Word), {_e(format_size(d.size))}</span></p>')
-    else:
-        out.append('<p class="meta">Buku kerja laporan bulan ini belum tersedia.</p>')
-    if item.summary:
-        out.append(_render_summary(item.summary))
-    if item.history:
-        out.append(f"<details><summary>Versi sebelumnya ({len(item.history)})</summary><ul>")
-        for v in item.history:
-            out.append(
-                f'<li><a href="{_e(v.url)}" download>{_e(v.name)}</a> '
-                f'<span class="meta">dibuat {_e(format_time(v.made))}, {_e(format_size(v.size))}</span></li>'
-            )
-        out.append("</ul></details>")
-    out.append("</section>")
-    return "".join(out)
-
-
-def render_page(outputs: Path, dagster_url: str) -> str:
-    periods = scan_outputs(outputs)
-    if periods:
-        body = "".join(_render_period(p) for p in periods)
-    else:
-        body = (
-            '<div class="kosong"><h2>Belum ada laporan.</h2>'
-            "<p>Laporan dibuat otomatis sehari setelah batas pengumpulan berkas (pukul 07.00 WITA), "
-            "dan dibuat ulang setiap kali berkas baru atau perbaikan masuk ke folder masukan. "
-            "Untuk membuat laporan sekarang, buka Dagster dan jalankan job "
-            "<em>laporan_bulanan</em> untuk bulan yang diinginkan.</p></div>"
-        )
-    return (
-        '<!doctype html><html lang="id"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>Laporan Kinerja - Dinas Koperasi dan UKM Provinsi Bali</title>"
-        f"<style>{CSS}</style></head><body>"
-        "<header><h1>Laporan Kinerja Bulanan</h1>"
-        "<p>Dinas Koperasi dan UKM Provinsi Bali &middot; "
-        f'<a href="{_e(dagster_url)}" target="_blank" rel="noopener">Buka Dagster</a> '
-        "(memantau dan menjalankan ulang proses)</p></header>"
-        f"<main>{body}</main></body></html>"
-    )
-
-
 def safe_report_file(outputs: Path, period: str, name: str, sub: str | None = None) -> Path | None:
-    """The file to serve, or None when the request is not for an .xlsx file
-    inside ``<outputs>/<period>/`` (or its ``riwayat/``)."""
+    """The file to serve, or None when the request is not for an .xlsx file inside
+    ``<outputs>/<period>/`` (or its ``riwayat/``), or the period's .docx document."""
     if Period.from_key(period) is None:
         return None
+    document = sub is None and name == DOCUMENT_NAME.format(period=period)
     if (
         not name
         or not _NAME_RE.fullmatch(name)
         or ".." in name
         or name.startswith((".", "~$"))
-        or not name.endswith((".xlsx", ".docx"))
+        or not (name.endswith(".xlsx") or document)
     ):
         return None
     if sub not in (None, HISTORY_DIR):
         return None
     base = Path(outputs).resolve()
     folder = base / period / sub if sub else base / period
+    candidate = folder / name
+    if candidate.is_symlink():
+        return None
     try:
-        target = (folder / name).resolve(strict=True)
+        target = candidate.resolve(strict=True)
     except (OSError, RuntimeError):
         return None
     if not target.is_relative_to(base) or target.parent != folder.resolve() or not target.is_file():
@@ -313,13 +209,161 @@ def safe_report_file(outputs: Path, period: str, name: str, sub: str | None = No
     return target
 
 
-def create_app(outputs: Path, dagster_url: str = "http://127.0.0.1:3000") -> Starlette:
-    """The download page over ``outputs``.
+# --- people ---------------------------------------------------------------------------
 
-    ``dagster_url`` may contain ``{host}``, replaced by the host name the
-    browser used (for a server listening on 0.0.0.0).
+
+@dataclass(frozen=True)
+class LocalUser:
+    """The one user of a page without accounts (on the machine itself): the planner."""
+
+    nama: str = "lokal"
+    peran: str = PLANNER
+    bidang: str | None = None
+
+    @property
+    def is_planner(self) -> bool:
+        return True
+
+
+class LoginRequired(Exception):
+    pass
+
+
+def collection_period(now: datetime, deadline_day: int) -> Period:
+    """The month whose files are being collected: last month until its deadline has passed, then this month."""
+    from pipeline.domain.submissions import deadline_for
+
+    this = Period(now.year, now.month)
+    previous = this.previous()
+    return previous if now <= deadline_for(str(previous), deadline_day) else this
+
+
+def _deadline_day(inputs: Path) -> int:
+    """The deadline day as a run would take it: referensi > LKJIP_DEADLINE_DAY > default."""
+    try:
+        return settings.configured_deadline_day(inputs)
+    except Exception:  # noqa: BLE001 - an unreadable referensi: the default, the page still shows
+        return settings.DEFAULT_DEADLINE_DAY
+
+
+# --- templates ----------------------------------------------------------------------------
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+
+    def nilai(value, is_percent=False, satuan=None):
+        if value is None:
+            return "N/A"
+        if is_percent:
+            return percent_id(value)
+        text = number_id(value, 2).rstrip("0").rstrip(",")
+        return f"{text} {satuan}" if satuan else text
+
+    env.filters.update(
+        bulan=period_label,
+        waktu=format_time,
+        waktu_iso=lambda v: format_time(_parse_iso(v)) if _parse_iso(v) else "-",
+        ukuran=format_size,
+        persen=lambda v: percent_id(v) if isinstance(v, (int, float)) else "N/A",
+        rupiah=lambda v: rupiah(v) if isinstance(v, (int, float)) else "N/A",
+        nilai=nilai,
+    )
+    env.globals.update(status_class=STATUS_CLASS)
+    return env
+
+
+def office_name(outputs: Path) -> str:
+    """The office's name as the newest published report states it (the referensi's Nama Instansi)."""
+    for item in scan_outputs(outputs):
+        name = (item.summary or {}).get("instansi")
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    return DEFAULT_INSTANSI
+
+
+def iku_chart(utama: dict) -> Markup:
+    """An inline SVG bar chart of each IKU's capaian (and the budget's), with the 100 % line."""
+    bars = [(r.get("kode") or "", r.get("capaian")) for r in utama.get("iku") or [] if isinstance(r, dict)]
+    anggaran = utama.get("anggaran") or {}
+    bars.append(("Anggaran", anggaran.get("capaian")))
+    top = max([150.0] + [float(v) for _, v in bars if isinstance(v, (int, float))])
+    width, row, left = 640, 30, 120
+    height = row * len(bars) + 30
+    scale = (width - left - 70) / top
+    parts = [f'<svg id="grafik" role="img" aria-label="Capaian IKU dan anggaran" viewBox="0 0 {width} {height}" '
+             f'width="100%" style="max-width:{width}px;font:12px system-ui,sans-serif">']
+    for i, (label, value) in enumerate(bars):
+        y = 10 + i * row
+        parts.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{Markup.escape(label)}</text>')
+        if isinstance(value, (int, float)):
+            w = max(0.0, float(value)) * scale
+            color = "#0b6e4f" if value >= 91 else "#c07c0a" if value >= 76 else "#b42318"
+            parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="20" fill="{color}"/>')
+            parts.append(f'<text x="{left + w + 5:.1f}" y="{y + 15}">{Markup.escape(percent_id(value, 1))}</text>')
+        else:
+            parts.append(f'<text x="{left + 4}" y="{y + 15}" fill="#52606d">N/A</text>')
+    x100 = left + 100 * scale
+    parts.append(f'<line x1="{x100:.1f}" y1="4" x2="{x100:.1f}" y2="{height - 18}" stroke="#1f2933" stroke-dasharray="4 3"/>')
+    parts.append(f'<text x="{x100:.1f}" y="{height - 4}" text-anchor="middle">100 %</text></svg>')
+    return Markup("".join(parts))
+
+
+# --- the app ---------------------------------------------------------------------------------
+
+
+def create_app(
+    outputs: Path,
+    dagster_url: str = "http://127.0.0.1:3000",
+    *,
+    inputs: Path | None = None,
+    instance: Path | None = None,
+    launcher=None,
+    clock=None,
+    throttle: auth.Throttle | None = None,
+) -> Starlette:
+    """The page over ``outputs`` (and ``inputs`` for uploads).
+
+    ``instance`` is the folder of accounts, the session secret, settings and
+    the upload log (see :mod:`pipeline.web.instance`); without it the page has
+    no accounts and no uploads.  ``dagster_url`` may contain ``{host}``,
+    replaced by the host name the browser used.  ``launcher(period, who)``
+    submits a rebuild (default: :class:`pipeline.web.rebuild.GraphQLLauncher`);
+    ``clock()`` gives the current time (tests).
     """
     outputs = Path(outputs)
+    inputs = Path(inputs or settings.current().inputs)
+    instance = Path(instance) if instance else None
+    store = AccountStore(instance) if instance else None
+    throttle = throttle or auth.Throttle()
+    clock = clock or (lambda: datetime.now(WITA))
+    if launcher is None:
+        from pipeline.web.rebuild import GraphQLLauncher
+
+        launcher = GraphQLLauncher()
+    env = _environment()
+    secret = auth.session_secret(instance) if instance else os.urandom(32).hex()
+
+    def accounts_on() -> bool:
+        return bool(store and store.any())
+
+    def current_user(request: Request):
+        if not accounts_on():
+            return LocalUser()
+        name = request.session.get("nama")
+        account = store.get(name) if isinstance(name, str) else None
+        if account is None or request.session.get("tag") != account.session_tag:
+            return None
+        return account
+
+    def require(request: Request, planner: bool = False):
+        user = current_user(request)
+        if user is None:
+            raise LoginRequired()
+        if planner and not user.is_planner:
+            raise HTTPException(status_code=403)
+        return user
 
     def _dagster_link(request: Request) -> str:
         if "{host}" not in dagster_url:
@@ -327,44 +371,295 @@ def create_app(outputs: Path, dagster_url: str = "http://127.0.0.1:3000") -> Sta
         host = request.url.hostname or "127.0.0.1"
         return dagster_url.replace("{host}", f"[{host}]" if ":" in host else host)
 
-    async def index(request: Request) -> Response:
-        return HTMLResponse(
-            render_page(outputs, _dagster_link(request)),
-            headers={"Cache-Control": "no-store"},
-        )
+    def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+        user = context.pop("user", None) or current_user(request)
+        text = env.get_template(template).render(
+            user=user, accounts_on=accounts_on(), csrf_token=auth.csrf_token(request.session),
+            instansi=office_name(outputs),
+            dagster_url=_dagster_link(request), **context)
+        return HTMLResponse(text, status_code=status, headers={"Cache-Control": "no-store"})
 
-    def _serve(period: str, name: str, sub: str | None, head: bool = False) -> Response:
+    async def checked_form(request: Request, **limits):
+        form = await request.form(**limits)
+        if not auth.csrf_ok(request.session, form.get("csrf_token")):
+            raise HTTPException(status_code=403, detail="Token formulir tidak sah; muat ulang halaman lalu coba lagi")
+        return form
+
+    def page_config() -> dict:
+        return page_settings(instance) if instance else {"bidang_boleh_unduh_laporan": False}
+
+    # --- login -------------------------------------------------------------------------
+
+    async def login_form(request: Request) -> Response:
+        if not accounts_on() or current_user(request) is not None:
+            return RedirectResponse("/", status_code=303)
+        return page(request, "masuk.html", nama="", message="")
+
+    async def login(request: Request) -> Response:
+        if not accounts_on():
+            return RedirectResponse("/", status_code=303)
+        form = await checked_form(request, max_files=0, max_fields=5)
+        name = str(form.get("nama") or "").strip().lower()[:80]
+        address = request.client.host if request.client else "?"
+        keys = (f"nama:{name}", f"alamat:{address}")
+        wait = throttle.wait_seconds(*keys)
+        if wait > 0:
+            minutes = max(1, int(wait // 60) + (wait % 60 > 0))
+            return page(request, "masuk.html", status=429, nama=name,
+                        message=f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit.")
+        account = await run_in_threadpool(store.verify, name, str(form.get("sandi") or ""))
+        if account is None:
+            throttle.failed(*keys)
+            return page(request, "masuk.html", status=401, nama=name, message="Nama akun atau sandi salah.")
+        throttle.succeeded(keys[0])
+        request.session.clear()
+        request.session.update({"nama": account.nama, "tag": account.session_tag})
+        auth.csrf_token(request.session)
+        return RedirectResponse("/", status_code=303)
+
+    async def logout(request: Request) -> Response:
+        await checked_form(request, max_files=0, max_fields=5)
+        request.session.clear()
+        return RedirectResponse("/masuk", status_code=303)
+
+    # --- the planner ---------------------------------------------------------------------
+
+    async def index(request: Request) -> Response:
+        user = require(request)
+        if not user.is_planner:
+            return RedirectResponse("/unggah", status_code=303)
+        return page(request, "index.html", user=user, periods=scan_outputs(outputs))
+
+    def period_or_404(text: str) -> str:
+        parsed = Period.from_key(text)
+        if parsed is None:
+            raise HTTPException(status_code=404)
+        return str(parsed)
+
+    def dashboard_page(request: Request, user, period: str, message: str = "", ok: bool = True, status: int = 200):
+        item = scan_period(outputs, period)
+        summary = item.summary if item else None
+        utama = summary.get("utama") if isinstance(summary, dict) else None
+        uploads = read_uploads(instance, period=period) if instance else []
+        return page(request, "periode.html", status=status, user=user, period=period, item=item, summary=summary,
+                    chart=iku_chart(utama) if isinstance(utama, dict) else "", uploads=uploads,
+                    settings=page_config(), message=message, ok=ok)
+
+    async def dashboard(request: Request) -> Response:
+        user = require(request, planner=True)
+        return dashboard_page(request, user, period_or_404(request.path_params["period"]))
+
+    async def rebuild(request: Request) -> Response:
+        user = require(request, planner=True)
+        await checked_form(request, max_files=0, max_fields=5)
+        period = period_or_404(request.path_params["period"])
+        from pipeline.web.rebuild import RebuildError
+
+        try:
+            run_id = await run_in_threadpool(launcher, period, user.nama)
+        except RebuildError as exc:
+            return dashboard_page(request, user, period, str(exc), ok=False, status=502)
+        return dashboard_page(request, user, period,
+                              f"Run {run_id[:8]} untuk {period_label(period)} sudah diantrikan di Dagster; "
+                              "muat ulang halaman ini setelah beberapa saat.")
+
+    async def bidang_problems(request: Request) -> Response:
+        user = require(request, planner=True)
+        period = period_or_404(request.path_params["period"])
+        summary = read_summary(outputs, period) or {}
+        rows = [r for r in summary.get("pengumpulan") or [] if isinstance(r, dict)]
+        index_ = int(request.path_params["index"])
+        if not 0 <= index_ < len(rows):
+            raise HTTPException(status_code=404)
+        return page(request, "bidang_masalah.html", user=user, period=period, row=rows[index_])
+
+    async def upload_log(request: Request) -> Response:
+        user = require(request, planner=True)
+        return page(request, "unggahan.html", user=user, uploads=read_uploads(instance) if instance else [])
+
+    async def save_settings(request: Request) -> Response:
+        require(request, planner=True)
+        form = await checked_form(request, max_files=0, max_fields=10)
+        if instance:
+            save_page_settings(instance, {"bidang_boleh_unduh_laporan": form.get("bidang_boleh_unduh_laporan") == "1"})
+        back = str(form.get("kembali") or "/")
+        return RedirectResponse(back if re.fullmatch(r"/periode/\d{4}-\d{2}", back) else "/", status_code=303)
+
+    # --- downloads -----------------------------------------------------------------------
+
+    def may_read_reports(user) -> bool:
+        return user.is_planner or bool(page_config().get("bidang_boleh_unduh_laporan"))
+
+    def _serve(request: Request, sub: str | None) -> Response:
+        user = require(request)
+        if not may_read_reports(user):
+            raise HTTPException(status_code=403)
+        period, name = request.path_params["period"], request.path_params["name"]
         target = safe_report_file(outputs, period, name, sub)
         if target is None:
             raise HTTPException(status_code=404, detail="Berkas tidak ditemukan")
-        mime = DOCX_MIME if target.suffix == ".docx" else XLSX_MIME
+        return _file(target, DOCX_MIME if target.suffix == ".docx" else XLSX_MIME, head=request.method == "HEAD")
+
+    def _file(target: Path, mime: str = XLSX_MIME, head: bool = False, filename: str | None = None) -> Response:
+        """Exactly the bytes of one open file (a publish or an upload may replace it meanwhile)."""
         response = file_response(target, mime, {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
-                                 head=head)
+                                 head=head, filename=filename)
         if response is None:  # replaced by a link, or removed, since it was checked
             raise HTTPException(status_code=404, detail="Berkas tidak ditemukan")
         return response
 
     async def download(request: Request) -> Response:
-        return _serve(request.path_params["period"], request.path_params["name"], None, request.method == "HEAD")
+        return _serve(request, None)
 
     async def download_history(request: Request) -> Response:
-        return _serve(request.path_params["period"], request.path_params["name"], HISTORY_DIR,
-                      request.method == "HEAD")
+        return _serve(request, HISTORY_DIR)
 
-    async def not_found(request: Request, exc: Exception) -> Response:
+    # --- a bidang ------------------------------------------------------------------------
+
+    def bidang_page(request: Request, user, answer=None, status: int = 200) -> HTMLResponse:
+        from pipeline.domain.submissions import deadline_for
+
+        now = clock()
+        day = _deadline_day(inputs)
+        current = collection_period(now, day)
+        summary = read_summary(outputs, str(current)) or {}
+        row = next((r for r in summary.get("pengumpulan") or []
+                    if isinstance(r, dict) and r.get("bidang") == user.bidang), None)
+        report = settings.report_path(outputs, str(current))
+        report_url = (f"/unduh/{current}/{quote(report.name)}"
+                      if may_read_reports(user) and _is_visible(report) else None)
+        choices, p = [], current.next()
+        for _ in range(13):
+            choices.append(str(p))
+            p = p.previous()
+        return page(request, "unggah.html", status=status, user=user, current=str(current),
+                    next_period=str(current.next()), summary=summary, status_row=row,
+                    deadline=deadline_for(str(current), day), report_url=report_url, answer=answer,
+                    uploads=read_uploads(instance, bidang=user.bidang) if instance else [],
+                    period_choices=choices, max_mb=MAX_UPLOAD_BYTES >> 20)
+
+    def require_bidang(request: Request):
+        user = require(request)
+        if user.is_planner or not instance:
+            raise HTTPException(status_code=403)
+        return user
+
+    async def upload_form(request: Request) -> Response:
+        return bidang_page(request, require_bidang(request))
+
+    async def upload(request: Request) -> Response:
+        user = require_bidang(request)
+        try:
+            length = int(request.headers.get("content-length", ""))
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
+            # refused before reading the body (and a body without a length is not read at all)
+            return _not_taken(request, user, f"Berkas melebihi batas {MAX_UPLOAD_BYTES >> 20} MB; tidak disimpan.", 413)
+        form = await checked_form(request, max_files=1, max_fields=5)
+        berkas = form.get("berkas")
+        if not isinstance(berkas, UploadFile) or not berkas.filename:
+            return _not_taken(request, user, "Berkas belum dipilih; pilih atau seret berkas .xlsx.", 400)
+        with tempfile.TemporaryDirectory(prefix="lkjip-terima-") as tmp:
+            spooled = Path(tmp) / "berkas"
+            with spooled.open("wb") as out:
+                await run_in_threadpool(shutil.copyfileobj, berkas.file, out)
+            answer = await run_in_threadpool(
+                receive_upload, spooled, berkas.filename or "", account=user.nama, bidang=user.bidang,
+                chosen_period=str(form.get("periode") or "") or None, inputs=inputs, instance=instance, now=clock())
+        return bidang_page(request, user, answer, status=200 if answer.saved else 400)
+
+    def _not_taken(request: Request, user, message: str, status: int) -> Response:
+        from types import SimpleNamespace
+
+        answer = SimpleNamespace(saved=False, problems=[], message=message,
+                                 record=SimpleNamespace(errors=1, catatan=False, id=""))
+        return bidang_page(request, user, answer, status=status)
+
+    def own_upload(request: Request):
+        user = require(request)
+        record = find_upload(instance, request.path_params["upload_id"]) if instance else None
+        if record is None or not (user.is_planner or record.bidang == user.bidang):
+            raise HTTPException(status_code=404)
+        return user, record
+
+    async def upload_detail(request: Request) -> Response:
+        user, record = own_upload(request)
+        return page(request, "unggahan_satu.html", user=user, u=record)
+
+    async def upload_file(request: Request) -> Response:
+        _, record = own_upload(request)
+        if request.path_params["what"] not in ("berkas", "catatan"):
+            raise HTTPException(status_code=404)
+        annotated = request.path_params["what"] == "catatan"
+        path = archived_file(instance, record, annotated)
+        if path is None:
+            raise HTTPException(status_code=404)
+        stem = Path(record.berkas).stem if "/" not in record.berkas and "\\" not in record.berkas else "berkas"
+        return _file(path, filename=f"{stem} (catatan).xlsx" if annotated else path.name)
+
+    async def template(request: Request) -> Response:
+        user = require(request)
+        period = Period.parse(period_or_404(request.path_params["period"]))
+        bidang = user.bidang if not user.is_planner else str(request.query_params.get("bidang") or "")
+        if not bidang:
+            raise HTTPException(status_code=404)
+        from pipeline.intake.referensi import NoReferensi
+        from pipeline.template import build_template
+
+        try:
+            wb = await run_in_threadpool(build_template, bidang, period, inputs)
+        except (ValueError, NoReferensi):
+            raise HTTPException(status_code=404) from None
+        with tempfile.TemporaryDirectory(prefix="lkjip-template-") as tmp:
+            path = Path(tmp) / "template.xlsx"
+            wb.save(path)
+            data = path.read_bytes()
+        slug = re.sub(r"[^A-Za-z0-9]+", "-", bidang).strip("-")
+        return Response(data, media_type=XLSX_MIME, headers={
+            "Content-Disposition": f'attachment; filename="Realisasi {period} {slug}.xlsx"',
+            "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+    # --- errors ----------------------------------------------------------------------------
+
+    async def to_login(request: Request, exc: Exception) -> Response:
+        return RedirectResponse("/masuk", status_code=303)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 404)
-        text = "Berkas tidak ditemukan" if status == 404 else "Permintaan tidak dapat diproses"
-        return HTMLResponse(
-            f'<!doctype html><html lang="id"><meta charset="utf-8"><title>{status}</title>'
-            f'<p>{_e(text)}. <a href="/">Kembali ke daftar laporan</a></p></html>',
-            status_code=status,
-        )
+        if accounts_on() and current_user(request) is None and request.url.path != "/masuk":
+            return RedirectResponse("/masuk", status_code=303)  # nothing, not even a 404, without a session
+        texts = {404: "Berkas tidak ditemukan", 403: "Anda tidak berhak membuka halaman ini"}
+        detail = getattr(exc, "detail", "")
+        text = detail if status == 403 and detail and detail != "Forbidden" else texts.get(
+            status, "Permintaan tidak dapat diproses")
+        try:
+            return page(request, "error.html", status=status, status_code=status, text=text)
+        except Exception:  # noqa: BLE001 - the error page itself must not fail
+            return HTMLResponse(f"<p>{status}</p>", status_code=status)
 
-    return Starlette(
-        routes=[
-            Route("/", index, methods=["GET", "HEAD"]),
-            Route("/unduh/{period}/" + HISTORY_DIR + "/{name}", download_history, methods=["GET", "HEAD"]),
-            Route("/unduh/{period}/{name}", download, methods=["GET", "HEAD"]),
-        ],
-        exception_handlers={HTTPException: not_found},
+    routes = [
+        Route("/", index, methods=["GET", "HEAD"]),
+        Route("/masuk", login_form, methods=["GET", "HEAD"]),
+        Route("/masuk", login, methods=["POST"]),
+        Route("/keluar", logout, methods=["POST"]),
+        Route("/periode/{period}", dashboard, methods=["GET", "HEAD"]),
+        Route("/periode/{period}/bangun", rebuild, methods=["POST"]),
+        Route("/periode/{period}/bidang/{index:int}", bidang_problems, methods=["GET", "HEAD"]),
+        Route("/pengaturan", save_settings, methods=["POST"]),
+        Route("/unggah", upload_form, methods=["GET", "HEAD"]),
+        Route("/unggah", upload, methods=["POST"]),
+        Route("/unggahan", upload_log, methods=["GET", "HEAD"]),
+        Route("/unggahan/{upload_id}", upload_detail, methods=["GET", "HEAD"]),
+        Route("/unggahan/{upload_id}/{what:str}", upload_file, methods=["GET", "HEAD"]),
+        Route("/template/{period}", template, methods=["GET", "HEAD"]),
+        Route("/unduh/{period}/" + HISTORY_DIR + "/{name}", download_history, methods=["GET", "HEAD"]),
+        Route("/unduh/{period}/{name}", download, methods=["GET", "HEAD"]),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE,
+                               max_age=SESSION_MAX_AGE, same_site="strict", https_only=False)],
+        exception_handlers={HTTPException: http_error, LoginRequired: to_login},
     )
+    return app

@@ -63,13 +63,15 @@ def _disposition(filename: str) -> str:
     return f'attachment; filename="{filename}"'
 
 
-def file_response(path: Path, media_type: str, headers: dict[str, str], head: bool = False) -> Response | None:
-    """A response with exactly the bytes of one open file, or None when it cannot be opened."""
+def file_response(path: Path, media_type: str, headers: dict[str, str], head: bool = False,
+                  filename: str | None = None) -> Response | None:
+    """A response with exactly the bytes of one open file (downloaded as ``filename``, default its
+    own name), or None when it cannot be opened."""
     opened = open_plain_file(path)
     if opened is None:
         return None
     fh, size = opened
-    all_headers = {**headers, "content-length": str(size), "content-disposition": _disposition(Path(path).name)}
+    all_headers = {**headers, "content-length": str(size), "content-disposition": _disposition(filename or Path(path).name)}
     if head:
         fh.close()
         return Response(status_code=200, headers=all_headers, media_type=media_type)

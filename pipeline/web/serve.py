@@ -31,6 +31,7 @@ log = logging.getLogger("lkjip.serve")
 
 CODE_LOCATION_MODULE = "pipeline.definitions"
 STOP_GRACE_SECONDS = 20
+DAGSTER_HOST = "127.0.0.1"
 
 
 def _tool(script: str, module: str) -> list[str]:
@@ -133,7 +134,42 @@ def check_ports(host: str, port: int, dagster_port: int) -> str | None:
     """The first reason the page and the Dagster UI cannot listen where asked, or None."""
     if port == dagster_port:
         return f"--port dan --dagster-port sama ({port}); pilih dua port yang berbeda"
-    return port_problem(host, port, "halaman (--port)") or port_problem(host, dagster_port, "Dagster (--dagster-port)")
+    return port_problem(host, port, "halaman (--port)") or port_problem(DAGSTER_HOST, dagster_port, "Dagster (--dagster-port)")
+
+LOOPBACK_NAMES = {"localhost", "ip6-localhost", "ip6-loopback"}
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and localhost; False for 0.0.0.0, :: and any other address or name."""
+    import ipaddress
+
+    name = (host or "").strip().strip("[]").lower()
+    if name in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+class NoAccountError(SystemExit):
+    """``lkjip serve --host <network address>`` with no account yet."""
+
+
+NO_ACCOUNT_MESSAGE = (
+    "lkjip: halaman tidak dibuka ke jaringan ({host}) karena belum ada akun; semua laporan akan terbuka "
+    "bagi siapa pun di jaringan. Buat akun perencana dulu: lkjip akun tambah NAMA --peran perencana "
+    "(lalu akun bidang: lkjip akun tambah NAMA --peran bidang --bidang \"NAMA BIDANG\"), "
+    "atau jalankan tanpa --host untuk memakai halaman di komputer ini saja."
+)
+
+
+def check_can_listen(host: str, instance: Path) -> None:
+    """Refuse a non-loopback address while no account exists (the page would be open to the network)."""
+    from pipeline.web.accounts import AccountStore
+
+    if not is_loopback(host) and not AccountStore(instance).any():
+        raise NoAccountError(NO_ACCOUNT_MESSAGE.format(host=host))
 
 
 def _raise_exit(signum, frame):  # SIGTERM before/after uvicorn runs: leave via finally
@@ -151,10 +187,13 @@ def serve(
 ) -> None:
     """Run the Dagster UI + daemon as children and the download page in front.
 
-    Listens on 127.0.0.1 unless ``host`` says otherwise; blocks until Ctrl+C
-    / SIGTERM and stops the children on the way out.  Raises
-    :class:`ServeError` (one line) before any child starts when a port is
-    invalid or busy, a folder cannot be made, or DAGSTER_HOME cannot be used.
+    Listens on 127.0.0.1 unless ``host`` says otherwise (an address other than
+    loopback only once an account exists); the Dagster UI always listens on
+    127.0.0.1.  Blocks until Ctrl+C / SIGTERM and stops the children on the
+    way out.  Raises :class:`ServeError` (one line) before any child starts
+    when a port is invalid or busy, a folder cannot be made, or DAGSTER_HOME
+    cannot be used, and :class:`NoAccountError` for a network address with no
+    account yet.
     """
     import uvicorn
 
@@ -184,6 +223,10 @@ def serve(
         reap_dead_runs(instance)  # runs killed while nobody watched never block the queue
     except Exception:  # noqa: BLE001 - the periodic check tries again
         log.warning("pemeriksaan run yang mati gagal; dicoba lagi nanti", exc_info=True)
+    from pipeline.web.instance import instance_dir
+
+    instance_folder = instance_dir(root)
+    check_can_listen(host, instance_folder)
 
     env = dict(os.environ)
     env.update(
@@ -199,12 +242,16 @@ def serve(
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _raise_exit)
     try:
-        children.start(child_commands(host, dagster_port), env, root)
+        # the Dagster UI (which can run anything) stays on this machine; the page links it for the planner
+        children.start(child_commands(DAGSTER_HOST, dagster_port), env, root)
         reaper.start()
-        app = create_app(outputs_dir, dagster_link(host, dagster_port))
+        from pipeline.web.rebuild import GraphQLLauncher
+
+        app = create_app(outputs_dir, dagster_link(DAGSTER_HOST, dagster_port), inputs=inputs_dir,
+                         instance=instance_folder, launcher=GraphQLLauncher(DAGSTER_HOST, dagster_port))
         log.info(
-            "halaman unduhan: http://%s:%s  |  Dagster: %s  |  DAGSTER_HOME=%s",
-            host, port, dagster_link(host, dagster_port).replace("{host}", host), home,
+            "halaman: http://%s:%s  |  Dagster (hanya di komputer ini): %s  |  DAGSTER_HOME=%s",
+            host, port, dagster_link(DAGSTER_HOST, dagster_port), home,
         )
         server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
         server.run()

@@ -47,3 +47,13 @@ def outputs(tmp_path):
         },
     )
     return out
+
+
+
+@pytest.fixture
+def office(tmp_path, monkeypatch, outputs):
+    """Sample inputs without Bidang Kewirausahaan's file, the published outputs, and an
+    instance with a planner and two bidang accounts made with ``lkjip akun``."""
+    from frontdoor_helpers import make_office
+
+    return make_office(tmp_path, monkeypatch, outputs)

@@ -11,9 +11,9 @@ from pipeline.defs.kinerja.assets import Section
 from pipeline.defs.laporan.dokumen import DokumenLkjip
 from pipeline.defs.masukan.assets import ReferensiIntake
 from pipeline.defs.partitions import monthly_partitions
-from pipeline.domain.iku import IkuResult
 from pipeline.defs.resources import LkjipConfig
 from pipeline.defs.sepanjang_tahun.assets import RenjaSection, TrendSection, WarningSection
+from pipeline.domain.iku import IkuResult
 from pipeline.domain.periods import period_of_partition_key
 from pipeline.domain.submissions import SubmissionRow
 from pipeline.intake.odk import OdkIntake
@@ -86,8 +86,12 @@ def laporan_kinerja(
     counts = tables.count_by_file(problems)
     iku = realisasi_iku
     names = {r["kode_iku"]: r["indikator"] for r in ref.iku.iter_rows(named=True)} if ref.iku.height else {}
+    by_file: dict[str, list] = {}
+    for p in problems:
+        by_file.setdefault(p.file, []).append(p)
     write_summary(lkjip.outputs, str(period), {
         "period": str(period),
+        "instansi": ref.instansi,
         "instansi": ref.instansi,
         # figures computed from a year that has not ended: the page says they are provisional
         "sementara": [{"kode_iku": kode, "indikator": names.get(kode, kode), "tahun": year, "dasar": basis}
@@ -101,13 +105,23 @@ def laporan_kinerja(
         "evaluasi_renja": Path(evaluasi_renja_bappeda).name,
         "pengumpulan": [
             {**r.as_dict(), "errors": sum(counts.get(f, {}).get(ERROR, 0) for f in r.files),
-             "warnings": sum(counts.get(f, {}).get(WARNING, 0) for f in r.files)}
+             "warnings": sum(counts.get(f, {}).get(WARNING, 0) for f in r.files),
+             "masalah": _problem_list([p for f in r.files for p in by_file.get(f, [])])}
             for r in rows
         ],
+        "utama": tables.headline(ref, realisasi_iku, realisasi_bidang, period),
     })
     yield dg.Output(str(path), metadata={"workbook": dg.MetadataValue.path(str(path)), "masalah": len(problems),
                                          "dokumen": dg.MetadataValue.path(str(document)) if document else "-"})
     yield _no_formula_check(path)
+
+
+MAX_LISTED_PROBLEMS = 300  # per bidang in ringkasan.json; the Validasi sheet has them all
+
+
+def _problem_list(problems) -> list[dict]:
+    return [{"severity": str(p.severity), "file": p.file, "sheet": p.sheet, "cell": p.cell, "column": p.column,
+             "value": p.value, "message": p.message} for p in problems[:MAX_LISTED_PROBLEMS]]
 
 
 def _no_formula_check(path) -> dg.AssetCheckResult:
