@@ -187,16 +187,23 @@ class Ledger:
         return path.name
 
 
-def record_sources(sources, inputs: Path, via: str = VIA_RUN, ledger: Ledger | None = None) -> None:
+def record_sources(sources, inputs: Path, via: str = VIA_RUN, ledger: Ledger | None = None,
+                   keep: bool = True) -> None:
     """A run saw these input files: set each report's ``arrived`` from the ledger (recording new contents).
 
     A file that cannot be recorded (a read-only instance folder) counts from its
-    modification time, as a file never seen before does.
+    modification time, as a file never seen before does.  ``keep=False`` (a run
+    on a temporary instance because DAGSTER_HOME is broken) only reads the drop
+    folder's own record and writes nothing into the instance folder.
     """
     ledger = ledger or Ledger(inputs=inputs)
     for source in sources:
         report = source.report
         if not report.sha256:
+            continue
+        if not keep:
+            known = ledger.folder.get(report.sha256.lower())
+            report.arrived = known.arrived_at if known is not None else report.modified
             continue
         try:
             report.arrived = ledger.seen(source.path, via, sha256=report.sha256).arrived_at

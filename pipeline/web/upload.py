@@ -193,6 +193,7 @@ def receive_upload(
         except Refused as exc:
             return refuse(str(exc), **done)
     saved = target.relative_to(inputs).as_posix()
+    _record_arrival(target, inputs, now)
     _retire_earlier(instance, inputs, bidang, target)
     errors = sum(1 for p in found if p["severity"] == ERROR)
     record = record_upload(instance, **log, result=ACCEPTED, saved=saved, period=period, problems=found,
@@ -202,6 +203,17 @@ def receive_upload(
                + (f"Ada {errors} Error: perbaiki lalu unggah lagi." if errors else
                   "Tidak ada Error." if not found else "Tidak ada Error, hanya peringatan."))
     return Answer(record, True, message, found)
+
+
+def _record_arrival(target: Path, inputs: Path, now: datetime) -> None:
+    """The upload is the file's arrival for Pengumpulan (pipeline/intake/arrivals.py); the file's
+    time is the upload moment too, so a ledger that cannot be written changes nothing."""
+    import sqlite3
+
+    from pipeline.intake.arrivals import record_upload as record_arrival
+
+    with contextlib.suppress(OSError, sqlite3.Error):
+        record_arrival(target, inputs, arrived_at=now)
 
 
 def _free_name(instance: Path, inputs: Path, bidang: str, slug: str, period: str, name: str) -> str:

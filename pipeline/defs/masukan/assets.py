@@ -69,7 +69,7 @@ def referensi(context: dg.AssetExecutionContext, lkjip: LkjipConfig):
     bidang penanggung jawab, statistik kabupaten/kota, dan anggaran per jenis belanja."""
     with settings.using(lkjip.settings):  # sandbox limits, expectation engine
         ref, sources = read_referensi(lkjip.inputs)
-    record_sources(sources, lkjip.inputs)
+    record_sources(sources, lkjip.inputs, keep=not context.instance.is_ephemeral)
     problems = [p for s in sources for p in s.problems]
     _release(sources)
     yield dg.Output(ReferensiIntake(ref, sources, problems), metadata={"berkas": ref.file, "iku": ref.iku.height})
@@ -84,7 +84,7 @@ def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, refe
     period = str(period_of_partition_key(context.partition_key))
     with settings.using(lkjip.settings):
         intake = read_year(lkjip.inputs, referensi.referensi, period)
-    record_sources(intake.sources, lkjip.inputs)  # when each file arrived decides on time / late
+    record_sources(intake.sources, lkjip.inputs, keep=not context.instance.is_ephemeral)  # decides on time / late
     _release(intake.sources)
     yield dg.Output(intake, metadata={"sub_kegiatan": intake.sub.height, "berkas": len(intake.sources),
                                       "masalah": len(intake.problems)})
@@ -97,7 +97,7 @@ def data_koperasi(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referen
     (NIK, Tahun Buku) diselesaikan dengan Tanggal Update terbaru."""
     with settings.using(lkjip.settings):
         intake = read_odk(lkjip.inputs, referensi.referensi)
-    record_sources(intake.sources, lkjip.inputs)
+    record_sources(intake.sources, lkjip.inputs, keep=not context.instance.is_ephemeral)
     _release(intake.sources)
     yield dg.Output(intake, metadata={"baris": intake.rows.height, "berkas": len(intake.sources)})
     yield account_check(intake.sources)
