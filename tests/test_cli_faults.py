@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import pytest
 
 from pipeline.cli import _instance, main
 from pipeline.settings import PROJECT_ROOT
+from _ports import port_args as _port_args
 
 SAMPLE_INPUTS = PROJECT_ROOT / "inputs"
 LKJIP = Path(sys.executable).with_name("lkjip")
@@ -154,23 +154,6 @@ BROKEN = {
     "yaml Dagster refuses": (_not_for_dagster, "dagster.yaml"),
     "corrupt runs.db": (_corrupt_runs_db, "history/"),
 }
-
-
-def _free_ports(n: int = 2) -> list[int]:
-    """``n`` different free ports (all held open together while chosen)."""
-    socks = [socket.socket() for _ in range(n)]
-    try:
-        for sock in socks:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in socks]
-    finally:
-        for sock in socks:
-            sock.close()
-
-
-def _port_args() -> list[str]:
-    page, dagster = _free_ports()
-    return ["--port", str(page), "--dagster-port", str(dagster)]
 
 
 @pytest.mark.parametrize("case", list(BROKEN))

@@ -28,22 +28,11 @@ from urllib.parse import urlparse
 import pytest
 
 from pipeline.settings import PROJECT_ROOT
+from _ports import free_ports as _free_ports
 
 SAMPLE_INPUTS = PROJECT_ROOT / "inputs"
 LKJIP = Path(sys.executable).with_name("lkjip")
 URL_ENV = "LKJIP_TEST_POSTGRES_URL"
-
-
-def _free_ports(n: int = 2) -> list[int]:
-    """``n`` different free ports (all held open together while chosen)."""
-    socks = [socket.socket() for _ in range(n)]
-    try:
-        for sock in socks:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in socks]
-    finally:
-        for sock in socks:
-            sock.close()
 
 
 def _free_port() -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import pytest
 
 from pipeline.runs import HOST_TAG, PID_TAG, process_alive, reap_dead_runs, this_host
 from pipeline.settings import PROJECT_ROOT
+from _ports import port_args as _port_args
 
 SAMPLE_INPUTS = PROJECT_ROOT / "inputs"
 LKJIP = Path(sys.executable).with_name("lkjip")
@@ -127,23 +127,6 @@ def test_lkjip_run_killed_with_kill_9_does_not_block_the_next(home, tmp_path):
     assert _status(instance, killed) == dg.DagsterRunStatus.FAILURE
     statuses = sorted(r.status.value for r in _runs(instance, **{"lkjip/sumber": "cli"}))
     assert statuses == ["FAILURE", "SUCCESS"]
-
-
-def _free_ports(n: int = 2) -> list[int]:
-    """``n`` different free ports (all held open together while chosen)."""
-    socks = [socket.socket() for _ in range(n)]
-    try:
-        for sock in socks:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in socks]
-    finally:
-        for sock in socks:
-            sock.close()
-
-
-def _port_args() -> list[str]:
-    page, dagster = _free_ports()
-    return ["--port", str(page), "--dagster-port", str(dagster)]
 
 
 def _why(instance, run_id) -> str:
