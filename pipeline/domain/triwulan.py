@@ -22,14 +22,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from pipeline.domain.numbers import is_percent_unit  # noqa: F401  (an output in percent is a level)
+
 QUARTER_ENDS = (3, 6, 9, 12)
 TRIWULAN_LABELS = ("I", "II", "III", "IV")
-PERCENT_UNITS = frozenset({"%", "persen", "persentase", "prosentase"})
-
-
-def is_percent_unit(satuan: str | None) -> bool:
-    """An output measured in percent is a level (it is not summed over months or years)."""
-    return (satuan or "").strip().lower() in PERCENT_UNITS
 
 
 def quarter_of(month: int) -> int:
