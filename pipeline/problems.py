@@ -65,6 +65,8 @@ RULES: dict[str, tuple[Severity, str]] = {
     "unknown_region": (ERROR, "Kabupaten/Kota '{value}' tidak ada di referensi Statistik; yang dikenal: {expected}"),
     "region_ambiguous": (ERROR, "Kabupaten/Kota '{value}' tidak dapat dibedakan: {expected}; tulis lengkap dengan Kabupaten atau Kota"),
     "budget_mismatch": (WARNING, "Jumlah pagu per jenis belanja {value} berbeda dengan jumlah pagu sub kegiatan {expected}{pending}"),
+    "iku_data_missing": (ERROR, "IKU {value} ({indicator}) dengan Sumber {sumber} dihitung dari {expected}, yang tidak ada; realisasinya N/A sampai data itu disediakan (atau realisasi ditetapkan di lembar Realisasi IKU)"),
+    "sifat_without_key": (ERROR, "Baris Sifat Indikator tanpa Kode maupun Satuan; isi salah satunya"),
     "iku_override": (WARNING, "Realisasi {indicator} tahun {year} ditetapkan {value} di referensi, hasil hitung {expected}; nilai referensi yang dipakai"),
     "expectation_failed": (ERROR, "{message}"),
     # through the year: realisation is cumulative from January

@@ -15,7 +15,8 @@ import polars as pl
 
 from pipeline.domain import indicators
 
-__all__ = ["IkuResult", "SOURCE_LABEL", "STATED_LABEL", "compute_iku", "iku_years"]
+__all__ = ["IkuResult", "SOURCE_LABEL", "STATED_LABEL", "NEEDS", "DATA_LABEL", "compute_iku", "iku_years",
+           "needs"]
 
 STATED_LABEL = "Ditetapkan (referensi)"
 SOURCE_LABEL = {
@@ -23,6 +24,20 @@ SOURCE_LABEL = {
     "RASIO_KEWIRAUSAHAAN": "Dihitung dari Statistik",
     "KUMKM_DIGITAL": "Dihitung dari ODK dan Statistik",
 }
+
+# Sumber -> the inputs its formula computes from ("statistik": the referensi's Statistik sheet,
+# "odk": the odk/ folder); MANUAL needs neither
+NEEDS = {
+    "VOLUME_USAHA_KOPERASI": ("odk",),
+    "RASIO_KEWIRAUSAHAAN": ("statistik",),
+    "KUMKM_DIGITAL": ("odk", "statistik"),
+}
+DATA_LABEL = {"statistik": "lembar Statistik di workbook referensi", "odk": "data Online Data Koperasi (folder odk/)"}
+
+
+def needs(sumber: object) -> tuple[str, ...]:
+    """The inputs an IKU's Sumber needs (empty for MANUAL)."""
+    return NEEDS.get(str(sumber or "MANUAL").strip().upper(), ())
 
 
 @dataclass

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.domain.sifat import SifatRules
 from pipeline.domain.periods import Period, PeriodError, period_from_path, period_from_title_block
 from pipeline.intake import rules
 from pipeline.intake.files import OTHER_PERIOD, REJECTED, discover
@@ -45,6 +46,7 @@ class RealisasiIntake:
     # through the year (pipeline/intake/year.py): the intakes of the earlier months of the period's year
     # and of December of the Renstra's earlier years, by period ("2024-03"); empty for a single month
     earlier: dict[str, RealisasiIntake] = field(default_factory=dict)
+    sifat: SifatRules = field(default_factory=SifatRules)  # the referensi's Sifat Indikator
 
     @property
     def names(self) -> dict[str, str]:
@@ -127,7 +129,7 @@ def read_sources(inputs: Path, paths: list[Path] | None = None) -> tuple[list[So
 
 def period_intake(period: str, sources: list[SourceFile], per_file: list[FileRows], ref: Referensi) -> RealisasiIntake:
     """The rows of one period, deduplicated across its files and checked (problems go to the sources)."""
-    intake = RealisasiIntake(period=period, sub=_empty_sub(), parents=_empty_sub(), sources=sources)
+    intake = RealisasiIntake(period=period, sub=_empty_sub(), parents=_empty_sub(), sources=sources, sifat=ref.sifat)
     frames = []
     for source, found_period, rows in per_file:
         if str(found_period) == period:
@@ -186,8 +188,10 @@ def _combine(intake: RealisasiIntake, rows: pl.DataFrame, ref: Referensi) -> Non
         ["kode"], maintain_order=True)
     intake.own_sub = rules.own_sub_kegiatan(rows).drop("_mtime")
 
-    # a file's bidang are those of all its rows: a file superseded by a newer one still came from its bidang
-    for record in rows.select("file", "bidang").unique(maintain_order=True).iter_rows(named=True):
+    # a file's bidang are those of its sub kegiatan rows (a program or kegiatan row another bidang's file
+    # repeats as a subtotal header credits nobody); a file superseded by a newer one still came from its
+    # bidang.  Only a file without any sub kegiatan row is attributed by its other rows.
+    for record in file_bidang(rows).iter_rows(named=True):
         report = by_file[record["file"]].report
         if record["bidang"] and record["bidang"] not in report.bidang:
             report.bidang.append(record["bidang"])
@@ -226,3 +230,11 @@ def latest_period(inputs: Path) -> str | None:
     """The latest month for which any realisation file exists (title block or folder)."""
     found = [p for p in file_periods(inputs, discover(inputs, "realisasi")).values() if p is not None]
     return str(max(found)) if found else None
+
+
+def file_bidang(rows: pl.DataFrame) -> pl.DataFrame:
+    """(file, bidang) pairs in row order: the bidang of each file's sub kegiatan rows; a file
+    without sub kegiatan rows takes the bidang of its program and kegiatan rows."""
+    is_sub = pl.col(LEVEL) == "sub_kegiatan"
+    has_sub = is_sub.any().over("file")
+    return rows.filter(is_sub | ~has_sub).select("file", "bidang").unique(maintain_order=True)

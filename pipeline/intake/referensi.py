@@ -12,6 +12,7 @@ from pipeline.domain.iku import iku_years
 from pipeline.domain.indicators import DEFAULT_SKALA
 from pipeline.domain.numbers import NumberError, parse_number
 from pipeline.domain.periods import DateError, parse_date
+from pipeline.domain.sifat import SifatRules
 from pipeline.intake import tables as t
 from pipeline.intake.docx_template import is_document_template
 from pipeline.intake.files import discover
@@ -61,6 +62,7 @@ class Referensi:
     target_renstra: pl.DataFrame = field(default_factory=pl.DataFrame)  # one row per code
     rencana_penarikan: dict[str, dict[int, float]] = field(default_factory=dict)  # sub kegiatan -> month -> Rp
     analisis: pl.DataFrame = field(default_factory=pl.DataFrame)  # one row per kode_iku
+    sifat: SifatRules = field(default_factory=SifatRules)  # Sifat Indikator: how an output adds up in the year
     # the document's signature block (Renstra sheet), None when not given
     kepala: str | None = None
     nip: str | None = None
@@ -223,6 +225,8 @@ def read_referensi(inputs: Path, paths: list[Path] | None = None) -> tuple[Refer
 
 
 def _read_tables(source: SourceFile, ref: Referensi) -> None:
+    from pipeline.intake import rules
+
     file = source.report.file
     read = rejected = 0
 
@@ -295,9 +299,12 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
         pairs = [(r["kode"], r["bidang"].strip()) for r in bidang.rows.iter_rows(named=True)]
         ref.bidang = sorted(pairs, key=lambda item: -len(item[0]))
 
-    statistik = table(t.STATISTIK)
+    # Statistik only where an IKU's Sumber computes from it: missing, each such IKU is an Error
+    statistik = table(t.STATISTIK, optional=True)
     if statistik is not None:
         ref.statistik = statistik.rows
+    else:
+        source.problems.extend(rules.iku_data_missing(ref, "statistik", file=file))
 
     anggaran = table(t.ANGGARAN)
     if anggaran is not None:
@@ -322,6 +329,12 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
     analisis = table(t.ANALISIS, optional=True)
     if analisis is not None:
         ref.analisis = analisis.rows
+
+    sifat = table(t.SIFAT_INDIKATOR, optional=True)
+    if sifat is not None:
+        ref.sifat, found = rules.sifat_rules(sifat.rows, file=file, sheet=sifat.located.sheet,
+                                             letters=sifat.located.columns)
+        source.problems.extend(found)
 
     source.report.count(read, rejected)
 

@@ -20,6 +20,8 @@ unknown_region/_ambiguous  :func:`unknown_regions`                 the ODK reade
 duplicate_superseded       :func:`duplicate_koperasi`              the ODK reader
 budget_mismatch            :func:`budget_by_jenis`                 asset ``realisasi_anggaran``
 iku_override               :func:`stated_iku`                      asset ``capaian_iku``; ``lkjip validate`` on a referensi
+iku_data_missing           :func:`iku_data_missing`                the referensi reader (Statistik), the ODK reader
+sifat_without_key          :func:`sifat_rules`                     the referensi reader
 =========================  ======================================  ===============================
 
 Money in messages is written with :mod:`pipeline.domain.formatting`.
@@ -378,3 +380,54 @@ def cumulative_decreases(codes, year: int) -> list[Problem]:
 
 def _plain_number(value: float) -> str:
     return number_id(value, 0) if float(value).is_integer() else number_id(value, 2)
+
+
+# --- which inputs an office needs, how its outputs add up ----------------------------------------
+
+
+def iku_data_missing(ref: Referensi, data: str, *, file: str) -> list[Problem]:
+    """An ``Error`` on every IKU whose Sumber computes from ``data`` (``"statistik"`` or ``"odk"``),
+    which is missing.  An office whose IKU do not need it gets none: the sheet or folder is optional."""
+    from pipeline.domain.iku import DATA_LABEL, needs
+
+    if ref.iku.height == 0:
+        return []
+    found = []
+    for record in ref.iku.iter_rows(named=True):
+        if data not in needs(record.get("sumber")):
+            continue
+        found.append(problem("iku_data_missing", file=file if data == "statistik" else ref.file,
+                             sheet="IKU", row=record.get(ROW), column="Sumber", value=record["kode_iku"],
+                             indicator=record.get("indikator") or "", sumber=record.get("sumber"),
+                             expected=DATA_LABEL[data]))
+    return found
+
+
+def sifat_rules(rows: pl.DataFrame, *, file: str, sheet: str, letters: Mapping[str, str]):
+    """The ``Sifat Indikator`` sheet as :class:`~pipeline.domain.sifat.SifatRules`; a row with
+    neither Kode nor Satuan is an ``Error`` (rows whose Sifat is not one of the five were already
+    rejected by the suite)."""
+    from pipeline.domain.codes import CodeError, parse_code
+    from pipeline.domain.sifat import SifatRules, normalize_sifat
+
+    by_kode: dict[str, str] = {}
+    by_satuan: dict[str, str] = {}
+    found: list[Problem] = []
+    for record in rows.iter_rows(named=True):
+        sifat = normalize_sifat(record.get("sifat"))
+        if sifat is None:
+            continue
+        kode = " ".join(str(record.get("kode") or "").split())
+        satuan = " ".join(str(record.get("satuan") or "").split()).casefold()
+        if kode:
+            try:
+                kode = parse_code(kode).text  # a nomenclature code as the files write it; else a Kode IKU
+            except CodeError:
+                pass
+            by_kode[kode] = sifat
+        elif satuan:
+            by_satuan[satuan] = sifat
+        else:
+            found.append(problem("sifat_without_key", file=file, sheet=sheet, row=record.get(ROW),
+                                 col=letters.get("kode"), column="Kode"))
+    return SifatRules(by_kode, by_satuan), found

@@ -126,10 +126,14 @@ IKU = Table(
         Field("indikator", "Indikator", TEXT, True, ("Indikator Kinerja", "Indikator Kinerja Utama")),
         Field("satuan", "Satuan", TEXT, False),
         Field("polaritas", "Polaritas", TEXT, False, (), allowed=("Positif", "Negatif")),
-        Field("sumber", "Sumber", TEXT, False, ("Sumber Data",), allowed=("VOLUME_USAHA_KOPERASI", "RASIO_KEWIRAUSAHAAN", "KUMKM_DIGITAL", "MANUAL")),
+        Field("sumber", "Sumber", TEXT, False, ("Sumber Realisasi", "Cara Hitung"), allowed=("VOLUME_USAHA_KOPERASI", "RASIO_KEWIRAUSAHAAN", "KUMKM_DIGITAL", "MANUAL")),
         Field("target_akhir", "Target Akhir Renstra", PERCENT, False, ("Target Akhir", "Target Akhir Periode Renstra")),
         Field("akumulasi", "Akumulasi", TEXT, False, (), allowed=("Kumulatif", "Tahun Berjalan")),
         Field("formula", "Formula", TEXT, False, ("Rumus", "Penjelasan/Formula")),
+        # the national target or standard of the period's year, in the indicator's unit (percent points for %)
+        Field("standar_nasional", "Standar Nasional", PERCENT, False, ("Target Nasional", "Standar/Target Nasional", "SPM")),
+        # who measured it: the note under the document's IKU tables
+        Field("sumber_data", "Sumber Data", TEXT, False, ("Sumber Data Realisasi",)),
     ),
     key_fields=("kode_iku", "indikator"),
     year_columns=True,
@@ -272,6 +276,20 @@ ANALISIS = Table(
     key_fields=("kode_iku",),
 )
 
+SIFAT_INDIKATOR = Table(
+    name="referensi_sifat_indikator",
+    label="Referensi Sifat Indikator",
+    sheet="Sifat Indikator",
+    fields=(
+        # a sub kegiatan, kegiatan or program code, or a Kode IKU; or (instead) a Satuan
+        Field("kode", "Kode", TEXT, False, ("Kode IKU", "Kode Program/Kegiatan/Sub Kegiatan", "Kode Sub Kegiatan")),
+        Field("satuan", "Satuan", TEXT, False, ("Sat",)),
+        Field("sifat", "Sifat", TEXT, True, ("Sifat Indikator", "Sifat Data"),
+              allowed=("Jumlah", "Tingkat", "Rata-rata", "Maksimum", "Minimum")),
+    ),
+    key_fields=("sifat",),
+)
+
 REFERENSI_TABLES = (IKU, RENSTRA, REALISASI_IKU, CASCADING, BIDANG, STATISTIK, ANGGARAN, SKALA, TARGET_RENSTRA,
-                    RENCANA_PENARIKAN, ANALISIS)
+                    RENCANA_PENARIKAN, ANALISIS, SIFAT_INDIKATOR)
 ALL_TABLES = (REALISASI, ODK, *REFERENSI_TABLES)

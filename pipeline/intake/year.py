@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.domain import triwulan as tw
+from pipeline.domain import sifat as sifat_rules
 from pipeline.domain.periods import MONTH_NAMES_ID, Period
 from pipeline.intake.realisasi import (
     LEVEL,
@@ -87,10 +87,16 @@ class CodeSeries:
     realisasi: dict[int, float] = field(default_factory=dict)
     realisasi_anggaran: dict[int, float] = field(default_factory=dict)
     where: dict[int, dict] = field(default_factory=dict)  # month -> file, sheet, row, column letters
+    sifat: str = ""  # Jumlah / Tingkat / Rata-rata / Maksimum / Minimum (``Sifat Indikator``); "" = by Satuan
+
+    @property
+    def sifat_value(self) -> str:
+        return self.sifat or sifat_rules.default_sifat(self.satuan)
 
     @property
     def is_level(self) -> bool:
-        return tw.is_percent_unit(self.satuan)
+        """Not additive: a triwulan is not a difference of cumulative values, and it may go down."""
+        return not sifat_rules.is_additive(self.sifat_value)
 
 
 @dataclass
@@ -146,6 +152,8 @@ def year_figures(intake: RealisasiIntake) -> YearFigures:
             series.where[month] = {"file": r["file"], "sheet": r["sheet"], "row": r[ROW],
                                    "realisasi": letters.get("realisasi"),
                                    "realisasi_anggaran": letters.get("realisasi_anggaran")}
+    for series in codes.values():
+        series.sifat = intake.sifat.of(series.kode, series.satuan)
     return YearFigures(period, codes, decembers, sent, files)
 
 

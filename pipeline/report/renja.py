@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.domain import indicators
+from pipeline.domain import sifat
 from pipeline.domain import triwulan as tw
 from pipeline.domain.codes import sort_key
 from pipeline.domain.periods import MONTH_NAMES_ID, Period
@@ -122,12 +123,14 @@ def _code_row(ref: Referensi, figures: YearFigures, series: CodeSeries, no: str,
     if rp6 is None:
         rp6 = tw.renstra_before({y: _december_value(figures, y, series.kode, "realisasi_anggaran", series.level)
                                  for y in years}, years)
-    k12, rp12 = _filled(series.realisasi, month), rp_series.get(month)
+    k12, rp12 = sifat.year_value(series.realisasi, month, series.sifat_value), rp_series.get(month)
     k13, rp13 = tw.renstra_to_date(k6, k12, level=level), tw.renstra_to_date(rp6, rp12)
     k5, rp5 = renstra.get("target_akhir_k"), renstra.get("target_akhir_rp")
     k = {5: k5, 6: k6, 7: series.target, 12: k12, 13: k13, 14: tw.ratio_percent(k13, k5)}
     rp = {5: rp5, 6: rp6, 7: pagu, 12: rp12, 13: rp13, 14: tw.ratio_percent(rp13, rp5)}
-    for col, value in zip((8, 9, 10, 11), tw.triwulan(series.realisasi, month, level=level), strict=True):
+    quarters = (tw.triwulan(series.realisasi, month) if not level
+                else sifat.quarter_values(series.realisasi, month, series.sifat_value))
+    for col, value in zip((8, 9, 10, 11), quarters, strict=True):
         k[col] = value
     for col, value in zip((8, 9, 10, 11), tw.triwulan(rp_series, month), strict=True):
         rp[col] = value
