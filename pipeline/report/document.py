@@ -132,6 +132,7 @@ class Iku:
     tujuan: str  # the tujuan a sasaran serves (the Tujuan row above it in the IKU sheet)
     now: dict
     before: dict
+    sumber_data: str = ""  # who measured it (the IKU's Sumber Data), for the note under the IKU tables
 
 
 def _ikus(sheets: dict[str, SheetTable], year: int) -> list[Iku]:
@@ -150,8 +151,22 @@ def _ikus(sheets: dict[str, SheetTable], year: int) -> list[Iku]:
             tujuan = str(any_row["Tujuan/Sasaran"])
         out.append(Iku(kode, level, str(any_row["Tujuan/Sasaran"]), str(any_row["Indikator"]),
                        str(any_row["Satuan"] or ""), tujuan if level == "sasaran" else str(any_row["Tujuan/Sasaran"]),
-                       years.get(year, {}), years.get(year - 1, {})))
+                       years.get(year, {}), years.get(year - 1, {}),
+                       " ".join(str(any_row.get("Sumber Data") or "").split())))
     return out
+
+
+def sumber_data_note(ikus: list[Iku]) -> str:
+    """``Sumber data: Dinas X (IKU S1, S2); BPS (IKU S3).`` from the IKU's Sumber Data, or empty."""
+    by_source: dict[str, list[str]] = {}
+    for i in ikus:
+        if i.sumber_data:
+            by_source.setdefault(i.sumber_data, []).append(i.kode)
+    if not by_source:
+        return ""
+    parts = [f"{source} (IKU {', '.join(kodes)})" if len(by_source) > 1 else source
+             for source, kodes in by_source.items()]
+    return "Sumber data: " + "; ".join(parts) + "."
 
 
 def _has_figures(iku: Iku) -> bool:
@@ -289,6 +304,7 @@ def document_context(ref: Referensi, period: Period, made_at: datetime, sheets: 
         rows_3_1.append({"no": LETTERS[k] + ".", "skala": text, "kategori": name})
     ctx["tabel_3_1"] = rows_3_1
 
+    ctx["sumber_data_catatan"] = sumber_data_note(shown_ikus)
     ctx["tabel_3_2"] = [
         {"no": LETTERS[k % 26], "pernyataan": i.pernyataan, "indikator": i.indikator,
          "target_lalu": shown(i.before.get("Target")), "realisasi_lalu": shown(i.before.get("Realisasi")),

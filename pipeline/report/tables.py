@@ -44,9 +44,11 @@ def iku_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
     """Tabel 3.2: target, realisasi, capaian and kategori per key indicator, this year and last."""
     table = SheetTable("IKU", title(ref, "Capaian Indikator Kinerja Utama (IKU)", period),
                        ["Kode IKU", "Level", "Tujuan/Sasaran", "Indikator", "Satuan", "Tahun", "Target",
-                        "Realisasi", "Capaian", "Kategori", "Sumber Realisasi", "Keterangan"], formats=YEAR)
+                        "Realisasi", "Capaian", "Kategori", "Sumber Realisasi", "Keterangan", "Standar Nasional",
+                        "Sumber Data"], formats=YEAR)
     for record in ref.iku.iter_rows(named=True):
         kode, satuan = record["kode_iku"], record["satuan"]
+        standar = record.get("standar_nasional")
         for year in (period.year - 1, period.year):
             target = ref.targets.get(kode, {}).get(year)
             real = result.realisasi.get(kode, {}).get(year)
@@ -54,7 +56,9 @@ def iku_sheet(ref: Referensi, result: IkuResult, period: Period) -> SheetTable:
             table.add(kode, record["level"], record["pernyataan"], record["indikator"], satuan, year,
                       _value(target, satuan), _value(real, satuan), percent(cap),
                       indicators.kategori(cap, ref.skala) or "N/A", result.source.get((kode, year), "N/A"),
-                      result.note(kode, [year]))
+                      result.note(kode, [year]),
+                      _value(standar, satuan) if standar is not None and year == period.year else None,
+                      record.get("sumber_data") or None)
     return table
 
 

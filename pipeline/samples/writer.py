@@ -341,11 +341,12 @@ def write_referensi(
     realisasi_iku: Sequence[tuple] = (),
     cascading: Sequence[tuple[str, str, str]] = (),
     bidang: Sequence[tuple[str, str]] = (),
-    statistik: Sequence[tuple] = (),
+    statistik: Sequence[tuple] | None = (),
     anggaran: Sequence[tuple[str, int, int]] = (),
     skala: Sequence[tuple[str, float]] = (),
     percent_cells: Iterable[tuple[str, int]] = (),
     year: int | None = None,
+    extra_sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence]]] = (),
 ) -> Path:
     """The planner's master workbook: IKU, Renstra, Realisasi IKU, Cascading, Bidang, Statistik, Anggaran, Skala.
 
@@ -353,15 +354,20 @@ def write_referensi(
     polaritas, sumber, targets ({year: percent points}), target_akhir,
     akumulasi, formula.  Targets are written as plain numbers (8 means 8 %),
     except the ``(kode, year)`` cells in ``percent_cells``, which are written as
-    Excel percentages (0.0325 formatted ``0.00%``).
+    Excel percentages (0.0325 formatted ``0.00%``).  ``statistik=None`` writes no Statistik sheet
+    (an office whose IKU do not need it); an ``iku`` row with ``standar_nasional`` or ``sumber_data``
+    adds those columns; ``extra_sheets`` are (name, headers, rows) tables after Skala (``Sifat
+    Indikator``, ``Target Renstra``, ...).
     """
     percent_cells = set(percent_cells)
     wb = _new_workbook()
 
     ws = wb.active
     ws.title = "IKU"
+    extra = [k for k in ("standar_nasional", "sumber_data") if any(k in item for item in iku)]
     headers = ["Kode IKU", "Level", "Tujuan/Sasaran", "Indikator", "Satuan", "Polaritas", "Sumber",
-               *[str(y) for y in iku_years], "Target Akhir Renstra", "Akumulasi", "Formula"]
+               *[str(y) for y in iku_years], "Target Akhir Renstra", "Akumulasi", "Formula",
+               *[{"standar_nasional": "Standar Nasional", "sumber_data": "Sumber Data"}[k] for k in extra]]
     r = _title_block(ws, ("INDIKATOR KINERJA UTAMA (IKU)", instansi.upper(),
                           f"RENSTRA {renstra_value(renstra, 'Tahun Awal')}-{renstra_value(renstra, 'Tahun Akhir')}",
                           None), len(headers))
@@ -370,9 +376,10 @@ def write_referensi(
         targets = [item["targets"].get(y) for y in iku_years]
         rows.append([_safe_text(item["kode"]), item["level"], _safe_text(item["pernyataan"]),
                      _safe_text(item["indikator"]), item["satuan"], item["polaritas"], item["sumber"], *targets,
-                     item.get("target_akhir"), item["akumulasi"], _safe_text(item["formula"])])
+                     item.get("target_akhir"), item["akumulasi"], _safe_text(item["formula"]),
+                     *[_safe_text(item.get(k)) for k in extra]])
     end = _table(ws, r, headers, rows, formats={c: "0.00" for c in range(8, 9 + len(iku_years))},
-                 widths=(9, 10, 45, 40, 12, 10, 26, *[8] * len(iku_years), 12, 14, 60))
+                 widths=(9, 10, 45, 40, 12, 10, 26, *[8] * len(iku_years), 12, 14, 60, *[30] * len(extra)))
     for i, item in enumerate(iku):
         for j, y in enumerate(iku_years):
             if (item["kode"], y) in percent_cells and item["targets"].get(y) is not None:
@@ -401,10 +408,11 @@ def write_referensi(
     ws = wb.create_sheet("Bidang")
     _table(ws, 1, ("Kode", "Bidang"), bidang, widths=(14, 50))
 
-    ws = wb.create_sheet("Statistik")
-    r = _title_block(ws, ("PENDUDUK USIA PRODUKTIF DAN UMKM PER KABUPATEN/KOTA", None), 5)
-    _table(ws, r, ("Tahun", "Kabupaten/Kota", "Penduduk Usia Produktif", "Jumlah UMKM", "UMKM On Board Digital"),
-           statistik, formats={3: MONEY_FORMAT, 4: MONEY_FORMAT, 5: MONEY_FORMAT}, widths=(8, 24, 24, 14, 22))
+    if statistik is not None:
+        ws = wb.create_sheet("Statistik")
+        r = _title_block(ws, ("PENDUDUK USIA PRODUKTIF DAN UMKM PER KABUPATEN/KOTA", None), 5)
+        _table(ws, r, ("Tahun", "Kabupaten/Kota", "Penduduk Usia Produktif", "Jumlah UMKM", "UMKM On Board Digital"),
+               statistik, formats={3: MONEY_FORMAT, 4: MONEY_FORMAT, 5: MONEY_FORMAT}, widths=(8, 24, 24, 14, 22))
 
     ws = wb.create_sheet("Anggaran")
     title = f"TARGET BELANJA TAHUN {year}" if year else "TARGET BELANJA"
@@ -417,6 +425,9 @@ def write_referensi(
 
     ws = wb.create_sheet("Skala")
     _table(ws, 1, ("Kategori", "Batas Bawah (%)"), skala, widths=(16, 16))
+    for name, sheet_headers, sheet_rows in extra_sheets:
+        ws = wb.create_sheet(name)
+        _table(ws, 1, sheet_headers, sheet_rows, widths=[max(12, len(h) + 4) for h in sheet_headers])
     return _save(wb, path)
 
 

@@ -56,7 +56,7 @@ def laporan_kinerja(
     dokumen_lkjip: DokumenLkjip,
 ):
     """Workbook laporan kinerja konsolidasi periode ini (Ringkasan, IKU, Tren IKU, Renstra,
-    Efisiensi, Kinerja Program, Realisasi Anggaran, Anggaran, Koperasi, Pengumpulan,
+    Efisiensi, Kinerja Program, Realisasi Anggaran, Anggaran, Koperasi (bila ada data ODK), Pengumpulan,
     Validasi, Tren Bulanan, Evaluasi Renja, Peringatan Dini), ditulis aman (berkas lama utuh
     bila gagal) dan disimpan juga di riwayat."""
     period = period_of_partition_key(context.partition_key)
@@ -73,7 +73,8 @@ def laporan_kinerja(
     sheets["Ringkasan"] = tables.ringkasan_sheet(ref, period, made_at, reports, problems)
     sheets["Pengumpulan"] = tables.pengumpulan_sheet(ref, rows, problems, period)
     sheets["Validasi"] = tables.validasi_sheet(tables.title(ref, "Hasil Validasi Berkas Masukan", period), problems)
-    ordered = [sheets[name] for name in SHEET_ORDER]
+    # the Koperasi sheet only for an office with ODK data (rekap_koperasi adds none without it)
+    ordered = [sheets[name] for name in SHEET_ORDER if name in sheets]
 
     charts = chart_specs(sheets, period.year)
     path = publish(lambda tmp: write_workbook(ordered, tmp, charts), lkjip.outputs, str(period), made_at)
@@ -113,7 +114,7 @@ def laporan_kinerja(
     })
     yield dg.Output(str(path), metadata={"workbook": dg.MetadataValue.path(str(path)), "masalah": len(problems),
                                          "dokumen": dg.MetadataValue.path(str(document)) if document else "-"})
-    yield _no_formula_check(path)
+    yield _no_formula_check(path, [t.name for t in ordered])
 
 
 MAX_LISTED_PROBLEMS = 300  # per bidang in ringkasan.json; the Validasi sheet has them all
@@ -124,10 +125,10 @@ def _problem_list(problems) -> list[dict]:
              "value": p.value, "message": p.message} for p in problems[:MAX_LISTED_PROBLEMS]]
 
 
-def _no_formula_check(path) -> dg.AssetCheckResult:
+def _no_formula_check(path, expected: list[str]) -> dg.AssetCheckResult:
     wb = load_workbook(path)
     formulas = [f"{ws.title}!{c.coordinate}" for ws in wb.worksheets for row in ws.iter_rows() for c in row
                 if c.data_type == "f"]
-    missing = [n for n in SHEET_ORDER if n not in wb.sheetnames]
+    missing = [n for n in expected if n not in wb.sheetnames]
     return dg.AssetCheckResult(check_name="tanpa_rumus", passed=not formulas and not missing,
                                metadata={"sel_rumus": ", ".join(formulas[:20]) or "-", "lembar_hilang": ", ".join(missing) or "-"})

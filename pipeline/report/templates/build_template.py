@@ -491,6 +491,9 @@ def build(path: Path = OUT) -> Path:
             ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", "{{ r.target_lalu }}", "{{ r.realisasi_lalu }}",
              "{{ r.capaian_lalu }}", "{{ r.target }}", "{{ r.realisasi }}", "{{ r.capaian }}"],
             [0.9, 6.2, 5.4, 2.1, 2.1, 2.1, 2.1, 2.1, 2.1], loop="tabel_3_2", numeric={3, 4, 5, 6, 7, 8})
+    b.tag("{%p if sumber_data_catatan %}")
+    b.p("{{ sumber_data_catatan }}")
+    b.tag("{%p endif %}")
     b.p("{{ kalimat_3_2 }}")
     b.tag("{%p for k in iku_kalimat %}")
     b.p("{{ k.capaian }} {{ k.perbandingan }} {{ k.renstra }}")
@@ -512,6 +515,9 @@ def build(path: Path = OUT) -> Path:
             ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", *[f"{{{{ r.target[{i}] }}}}" for i in range(5)],
              *[f"{{{{ r.realisasi[{i}] }}}}" for i in range(5)]],
             [0.8, 4.6, 4.2, *[1.55] * 10], loop="tabel_3_3", numeric=set(range(3, 13)))
+    b.tag("{%p if sumber_data_catatan %}")
+    b.p("{{ sumber_data_catatan }}")
+    b.tag("{%p endif %}")
     b.p("Data yang kosong (N/A) menandakan indikator tersebut belum memiliki target atau realisasi pada tahun itu.")
     b.tag("{%p for g in gambar_iku %}")
     b.p("{{ g.gambar }}", "Gambar")
