@@ -131,7 +131,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--year-files", action="store_true",
                         help="also write each bidang's January-November files of the sample year (a full year of "
                              "monthly files with the December ones); see pipeline/samples/monthly.py")
+    parser.add_argument("--health", action="store_true",
+                        help="write the health office's drop folder instead (a kabupaten Dinas Kesehatan, no "
+                             "cooperative data, a year of monthly files); see pipeline/samples/health.py")
     args = parser.parse_args(argv)
+    if args.health:
+        from pipeline.samples.health import generate_health
+
+        for path in generate_health(args.out).values():
+            print(path)
+        return
     if args.koperasi is not None:
         from pipeline.samples.sized import generate_sized
 

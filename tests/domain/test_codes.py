@@ -101,3 +101,19 @@ def test_round_trip(u, bb, pp, lv, kk, ssss):
     assert parse_code(code.kegiatan).text == code.kegiatan
     assert parse_code(code.program).level == "program"
     assert sort_key(code.program) < sort_key(code.kegiatan) < sort_key(code.text)
+
+
+@pytest.mark.parametrize("raw,level,program,kegiatan", [
+    ("1.02.02.2.02.0011", "sub_kegiatan", "1.02.02", "1.02.02.2.02"),  # Kesehatan, kabupaten/kota
+    ("1.01.02.2.01", "kegiatan", "1.01.02", "1.01.02.2.01"),  # Pendidikan
+    ("2.14.03", "program", "2.14.03", None),  # a second bidang urusan of the same OPD
+    ("5.01.01.1.02.01", "sub_kegiatan", "5.01.01", "5.01.01.1.02"),  # Perencanaan, provinsi, 2-digit last part
+])
+def test_any_urusan_and_either_level_of_government(raw, level, program, kegiatan):
+    code = parse_code(raw)
+    assert (code.level, code.program, code.kegiatan) == (level, program, kegiatan)
+
+
+def test_codes_of_two_bidang_urusan_sort_by_urusan_first():
+    codes = ["2.14.03", "1.02.02.2.02.0011", "1.02.01", "1.02.02", "1.02.02.2.02"]
+    assert sorted(codes, key=sort_key) == ["1.02.01", "1.02.02", "1.02.02.2.02", "1.02.02.2.02.0011", "2.14.03"]
