@@ -204,6 +204,16 @@ def _natural(code: str) -> list[int]:
 # --- cooperatives ---------------------------------------------------------------------------
 
 
+def _wilayah(instansi: str) -> str:
+    """The office's whole area as its name says it: Provinsi, Kabupaten or Kota (default Provinsi)."""
+    import re
+
+    for word in ("Provinsi", "Kabupaten", "Kota"):
+        if re.search(rf"\b{word}\b", instansi or "", re.IGNORECASE):
+            return word
+    return "Provinsi"
+
+
 def koperasi_sheet(ref: Referensi, odk: OdkIntake, period: Period) -> SheetTable:
     """Cooperatives per kabupaten/kota: all, active, digital, and active volume usaha growth."""
     n, prev = period.year, period.year - 1
@@ -233,7 +243,7 @@ def koperasi_sheet(ref: Referensi, odk: OdkIntake, period: Period) -> SheetTable
         values = [c.get("semua", 0), c.get("aktif", 0), c.get("digital", 0), a or 0.0, b or 0.0]
         totals = [x + y for x, y in zip(totals, values, strict=True)]
         table.add(region, *values[:3], rupiah(a), rupiah(b), percent(indicators.volume_usaha_growth({prev: a, n: b}, n) if a and b is not None else None))
-    table.add("Provinsi (Jumlah)", *totals[:3], rupiah(totals[3]), rupiah(totals[4]),
+    table.add(f"{_wilayah(ref.instansi)} (Jumlah)", *totals[:3], rupiah(totals[3]), rupiah(totals[4]),
               percent(indicators.volume_usaha_growth({prev: totals[3], n: totals[4]}, n) if totals[3] else None))
     return table
 

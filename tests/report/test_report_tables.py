@@ -162,3 +162,16 @@ def test_validasi_ringkasan_and_pengumpulan_sheets(ref):
     pengumpulan = rows(tables.pengumpulan_sheet(ref, submissions, problems, PERIOD))
     assert [(r["Bidang"], r["Wajib Lapor"], r["Jumlah Error"], r["Jumlah Peringatan"]) for r in pengumpulan] == [
         ("Bidang Pengawasan", "Ya", 2, 1), ("Bidang Tamu", "Tidak", 0, 0)]
+
+
+@pytest.mark.parametrize("instansi,total", [
+    ("Dinas Koperasi dan UKM Kabupaten Sleman", "Kabupaten (Jumlah)"),
+    ("Dinas Koperasi, Usaha Kecil dan Menengah Kota Kupang", "Kota (Jumlah)"),
+    ("Dinas Koperasi dan UKM Provinsi Jawa Timur", "Provinsi (Jumlah)"),
+    ("Dinas Koperasi Kabupaten Kotawaringin Barat", "Kabupaten (Jumlah)"),
+])
+def test_koperasi_total_names_the_office_area(ref, instansi, total):
+    ref.instansi = instansi
+    odk = OdkIntake(rows=pl.DataFrame({"kabupaten": ["Depok"], "status": ["Aktif"], "digital": ["Ya"],
+                                       "tahun_buku": [2024], "volume_usaha": [100.0]}))
+    assert [r["Kabupaten/Kota"] for r in rows(tables.koperasi_sheet(ref, odk, PERIOD))] == ["Depok", total]
