@@ -308,7 +308,9 @@ def trend(ref: Referensi, figures: YearFigures, subs: list[CodeSeries], output: 
     pagu = _money_series(subs, "pagu", month)
     spent = _money_series(subs, "realisasi_anggaran", month)
     plan = _plan_series(ref, subs, month)
-    done = tw.carry_forward(output.realisasi, month) if output is not None else {}
+    # the output to date, as its Sifat adds up (a level: its value; Rata-rata: the mean of the months so far)
+    done = ({m: sifat.year_value(output.realisasi, m, output.sifat_value) for m in range(1, month + 1)}
+            if output is not None else {})
     return [MonthLine(m, pagu.get(m), spent.get(m), plan.get(m),
                       tw.ratio_percent(done.get(m), output.target) if output is not None else None)
             for m in range(1, month + 1)]
@@ -382,7 +384,7 @@ def early_warnings(ref: Referensi, figures: YearFigures, threshold: float) -> li
     for s in subs:
         pagu = tw.carry_forward(s.pagu, month)
         spent = tw.carry_forward(s.realisasi_anggaran, month)
-        done = tw.carry_forward(s.realisasi, month)
+        done = {m: sifat.year_value(s.realisasi, m, s.sifat_value) for m in range(1, month + 1)}
         plan = ref.rencana_penarikan.get(s.kode, {})
         absorption = {m: tw.ratio_percent(spent[m], pagu[m]) for m in range(1, month + 1)}
         expected = {m: tw.expected_absorption(plan.get(m), pagu[m], m) for m in range(1, month + 1)}
