@@ -99,7 +99,7 @@ def kinerja_program(context: dg.AssetExecutionContext, referensi: ReferensiIntak
 def rekap_koperasi(context: dg.AssetExecutionContext, referensi: ReferensiIntake, data_koperasi: OdkIntake) -> Section:
     """Jumlah koperasi (semua, aktif, digital) dan volume usaha per kabupaten/kota; tidak ada
     lembar ini bagi perangkat daerah tanpa data ODK."""
-    if not data_koperasi.sources and not data_koperasi.rows.height:
+    if not data_koperasi.rows.height:
         return Section([])
     return Section([tables.koperasi_sheet(referensi.referensi, data_koperasi, _period(context))])
 
