@@ -251,3 +251,28 @@ def test_the_document_is_the_health_office_own(report):
     assert "Sumber data:" in text
     for item in h.IKU:
         assert item["sumber_data"] in text
+
+
+# --- Statistik: missing, with and without an IKU that needs it (lkjip validate on the referensi) ---------
+
+
+def _validate(capsys, path: Path, inputs: Path) -> tuple[int, str]:
+    from pipeline.cli import main
+
+    code = main(["validate", str(path), "--inputs", str(inputs)])
+    return code, capsys.readouterr().out
+
+
+def test_validate_a_referensi_without_statistik(tmp_path, capsys):
+    inputs = tmp_path / "inputs"
+    path = h.write_health_referensi(inputs / h.REFERENSI)
+    code, out = _validate(capsys, path, inputs)
+    assert code == 0 and "Statistik" not in out, out
+    needs = dict(kode="S4", level="Sasaran", pernyataan="Meningkatnya Wirausaha Kesehatan",
+                 indikator="Rasio Wirausaha Kesehatan", satuan="%", polaritas="Positif", sumber="RASIO_KEWIRAUSAHAAN",
+                 targets={2025: 2}, target_akhir=3, akumulasi="Tahun Berjalan", formula="Wirausaha / penduduk")
+    path = h.write_health_referensi(inputs / h.REFERENSI, extra_iku=(needs,))
+    code, out = _validate(capsys, path, inputs)
+    assert code == 1, out
+    assert "iku_data_missing" in out or "S4" in out
+    assert "Rasio Wirausaha Kesehatan" in out and "Statistik" in out
