@@ -63,7 +63,32 @@ def read_year(inputs: Path, ref: Referensi, period: str, paths: list[Path] | Non
     for source in sources:
         intake.problems.extend(source.problems)
     intake.problems.extend(decrease_problems(intake))
+    year_values(intake)
     return intake
+
+
+MONTH_REALISASI = "realisasi_bulan"  # the period's own stated value, where the year's value differs from it
+
+
+def year_values(intake: RealisasiIntake) -> None:
+    """An output whose Sifat is ``Rata-rata``, ``Maksimum`` or ``Minimum`` is, for the year up to the
+    period, the mean / highest / lowest of its months, not the period's own figure: the period's rows
+    then carry that value as ``realisasi`` (the sheets of the year: Kinerja Program, Efisiensi), and the
+    month's own figure as ``realisasi_bulan`` (what :func:`year_figures` reads for the month)."""
+    figures = year_figures(intake)
+    month = figures.period.month
+    values = {k: sifat_rules.year_value(s.realisasi, month, s.sifat_value) for k, s in figures.codes.items()
+              if s.sifat_value in (sifat_rules.RATA_RATA, sifat_rules.MAKSIMUM, sifat_rules.MINIMUM)}
+    if not values:
+        return
+    for name in ("sub", "parents", "stated"):
+        frame = getattr(intake, name)
+        if not frame.height or "realisasi" not in frame.columns or MONTH_REALISASI in frame.columns:
+            continue
+        year = pl.col("kode").replace_strict(values, default=None, return_dtype=pl.Float64)
+        setattr(intake, name, frame.with_columns(
+            pl.col("realisasi").alias(MONTH_REALISASI),
+            pl.when(pl.col("kode").is_in(list(values))).then(year).otherwise(pl.col("realisasi")).alias("realisasi")))
 
 
 # --- one series per code ----------------------------------------------------------------------
@@ -113,7 +138,11 @@ class YearFigures:
 
 def _rows(intake: RealisasiIntake) -> list[dict]:
     frames = [f for f in (intake.parents, intake.sub) if f.height]
-    return pl.concat(frames, how="diagonal_relaxed").to_dicts() if frames else []
+    rows = pl.concat(frames, how="diagonal_relaxed").to_dicts() if frames else []
+    for r in rows:  # the month's own figure where the period's rows carry the year's (year_values)
+        if MONTH_REALISASI in r:
+            r["realisasi"] = r[MONTH_REALISASI]
+    return rows
 
 
 def year_figures(intake: RealisasiIntake) -> YearFigures:

@@ -126,12 +126,31 @@ def test_realisasi_anggaran_of_every_level_and_bidang(report):
     assert programs == ["1.02.01", "1.02.02", "1.02.03", "1.02.04", "2.14.03"]
 
 
+def _year_value(s: h.Sub) -> float:
+    """The output of the year: December's figure, or the mean of the months for a Rata-rata output."""
+    return sum(s.levels) / 12 if s.sifat == "Rata-rata" else s.output(12)
+
+
+def test_kinerja_program_takes_the_year_value_of_each_output(report):
+    rows = {(r["Kode IKU"], r["Kode"]): r for r in report.records("Kinerja Program", "Kode IKU")}
+    for kode_iku in ("S1", "S2"):
+        for s in _subs_under("1.02.02"):
+            row = rows[(kode_iku, s.kode)]
+            expected = _year_value(s)
+            assert row["Realisasi"] == pytest.approx(expected / 100 if s.satuan == "%" else expected), s.kode
+            assert row["Capaian"] == pytest.approx(expected / s.target), s.kode
+            assert row["Menunjang/Tidak Menunjang"] == ("Menunjang" if expected / s.target * 100 >= 91
+                                                        else "Tidak Menunjang")
+    # the surveillance visits: the mean of the twelve months (3,63), not December's 3,7
+    assert rows[("S1", "1.02.02.2.02.0017")]["Realisasi"] == pytest.approx(sum(h.KUNJUNGAN_SURVEILANS) / 12)
+
+
 def test_efisiensi_per_sasaran(report):
     rows = {r["Kode IKU"]: r for r in report.records("Efisiensi", "Kode IKU")}
     for kode in ("S1", "S2", "S3"):
         programs = [p for p, k in h.CASCADING if k == kode]
         subs = [s for p in programs for s in _subs_under(p)]
-        ck = {s.kode: min(s.output(12) / s.target, 1.0) for s in subs}
+        ck = {s.kode: min(_year_value(s) / s.target, 1.0) for s in subs}
         planned = sum(s.pagu * ck[s.kode] for s in subs)
         assert rows[kode]["Anggaran (Rp)"] == sum(s.pagu for s in subs)
         assert rows[kode]["Realisasi Anggaran (Rp)"] == sum(s.spent for s in subs)
