@@ -12,9 +12,10 @@ no file for that month).  Pure functions, no I/O.
   value counts from 0 (nothing known realised before), so the quarters always
   add up to the year's value.  The quarter in progress at the period ends at the
   period; quarters after the period are empty.
-- An output whose unit is a percentage is a level, not a sum: its triwulan value
-  is the value at the quarter's last month (or at the period, for the quarter in
-  progress).
+- An output that is a level (``level=True``; its Sifat, :mod:`pipeline.domain.sifat`:
+  a percentage, an index, a rate ...) is not a sum: its triwulan value is the value
+  at the quarter's last month (or at the period, for the quarter in progress); the
+  other Sifat (a mean, a highest, a lowest) are :func:`pipeline.domain.sifat.quarter_values`.
 """
 
 from __future__ import annotations

@@ -68,10 +68,6 @@ class E81:
     faktor: list[tuple[str, str]]  # (label, text) below the table
 
 
-def _filled(series: dict[int, float], month: int) -> float | None:
-    return tw.carry_forward(series, month)[month]
-
-
 def _money_series(subs: list[CodeSeries], name: str, month: int) -> dict[int, float]:
     """Month -> sum over ``subs`` of their carried-forward value (months where none has one are absent)."""
     out: dict[int, float] = {}
