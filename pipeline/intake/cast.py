@@ -14,7 +14,7 @@ from pipeline.domain.numbers import NumberError, is_percent_unit, parse_number_s
 from pipeline.domain.periods import DateError, parse_date
 from pipeline.intake import tables as t
 from pipeline.intake.sheets import ROW, Located
-from pipeline.problems import Problem, problem
+from pipeline.problems import WARNING, Problem, problem
 
 
 def _flags(cells: frozenset, letter: str, rows: pl.Series) -> pl.Series:
@@ -41,9 +41,12 @@ class Caster:
     def error(self, rule: str, row: int, field_name: str, value, **ctx) -> None:
         f = self.loc.table.field(field_name) if not field_name.startswith("y") else None
         label = f.label if f else field_name[1:]
+        lenient = f is not None and f.lenient  # an informative column: the row is kept, the cell left empty
         self.problems.append(problem(rule, file=self.loc.file, sheet=self.loc.sheet,
-                                     **self.loc.at(row, field_name), column=label, value=value, **ctx))
-        self.rejected.add(row)
+                                     **self.loc.at(row, field_name), column=label, value=value,
+                                     severity=WARNING if lenient else None, **ctx))
+        if not lenient:
+            self.rejected.add(row)
 
     def _letter(self, name: str) -> str:
         if name.startswith("y") and name[1:].isdigit():

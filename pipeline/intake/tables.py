@@ -35,6 +35,8 @@ class Field:
     allowed: tuple[str, ...] = ()  # allowed values (case-insensitive), for TEXT
     # a NUMBER whose row is in a percent unit (this field holds the unit) follows the percent rule
     percent_unit: str | None = None
+    # an informative column: a value that cannot be read is a Peringatan and left empty, the row is kept
+    lenient: bool = False
 
     def names(self) -> tuple[str, ...]:
         return (self.label, *self.aliases)
@@ -131,7 +133,8 @@ IKU = Table(
         Field("akumulasi", "Akumulasi", TEXT, False, (), allowed=("Kumulatif", "Tahun Berjalan")),
         Field("formula", "Formula", TEXT, False, ("Rumus", "Penjelasan/Formula")),
         # the national target or standard of the period's year, in the indicator's unit (percent points for %)
-        Field("standar_nasional", "Standar Nasional", PERCENT, False, ("Target Nasional", "Standar/Target Nasional", "SPM")),
+        Field("standar_nasional", "Standar Nasional", PERCENT, False, ("Target Nasional", "Standar/Target Nasional", "SPM"),
+              lenient=True),
         # who measured it: the note under the document's IKU tables
         Field("sumber_data", "Sumber Data", TEXT, False, ("Sumber Data Realisasi",)),
     ),

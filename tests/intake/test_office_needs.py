@@ -98,3 +98,21 @@ def test_a_file_counts_for_the_bidang_of_its_sub_kegiatan_rows(tmp_path):
     assert by_file[("realisasi" / h.file_name(h.KESMAS, 12)).as_posix()] == [h.KESMAS]
     assert {b: [s.report.file for s in files] for b, files in intake.received.items()} == {
         b: [("realisasi" / h.file_name(b, 12)).as_posix()] for b in h.BIDANG_ORDER}
+
+
+def test_a_standar_nasional_that_is_not_a_number_keeps_the_indicator(tmp_path):
+    inputs, _, _ = _referensi(tmp_path)
+    path = inputs / h.REFERENSI
+    wb = load_workbook(path)
+    ws = wb["IKU"]
+    header_row = next(r for r in ws.iter_rows() if any(c.value == "Standar Nasional" for c in r))
+    col = next(c.column for c in header_row if c.value == "Standar Nasional")
+    s1 = next(r[0].row for r in ws.iter_rows() if r[0].value == "S1")
+    ws.cell(s1, col, "≥ 95%")
+    wb.save(path)
+    ref, sources = read_referensi(inputs)
+    [p] = [p for s in sources for p in s.problems]
+    assert p.rule == "number_invalid" and p.severity == "Peringatan" and p.row == s1 and p.column == "Standar Nasional"
+    rows = {r["kode_iku"]: r for r in ref.iku.iter_rows(named=True)}
+    assert set(rows) == {"T1", "S1", "S2", "S3"} and rows["S1"]["standar_nasional"] is None
+    assert [s.report.rows_rejected for s in sources] == [0]
