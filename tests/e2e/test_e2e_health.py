@@ -105,6 +105,44 @@ def test_iku_figures_negative_and_index_indicators(report):
     assert rows[("S1", 2025)]["Capaian"] == pytest.approx((2 * 90 - 84.5) / 90)
 
 
+def test_tren_iku_every_year_of_the_renstra(report):
+    stated = {(k, y): v for k, y, v, _ in h.REALISASI_IKU}
+    rows = {(r["Kode IKU"], r["Tahun"]): r for r in report.records("Tren IKU", "Kode IKU")}
+    for item in h.IKU:
+        for year, target in item["targets"].items():
+            row = rows[(item["kode"], year)]
+            assert row["Target"] == pytest.approx(target)
+            real = stated.get((item["kode"], year))
+            if real is None:  # a year after the period: no realisasi, never 0
+                assert row["Realisasi"] == "N/A" and row["Capaian"] == "N/A"
+            else:
+                assert row["Realisasi"] == pytest.approx(real)
+                assert row["Capaian"] == pytest.approx(_capaian(real, target, item["polaritas"]) / 100)
+
+
+def test_renstra_progress_kumulatif_and_negatif(report):
+    stated = {(k, y): v for k, y, v, _ in h.REALISASI_IKU}
+    rows = {r["Kode IKU"]: r for r in report.records("Renstra", "Kode IKU")}
+    for item in h.IKU:
+        years = range(h.TAHUN_AWAL, h.YEAR + 1) if item["akumulasi"] == "Kumulatif" else [h.YEAR]
+        real = sum(stated[(item["kode"], y)] for y in years)
+        cap = _capaian(real, item["target_akhir"], item["polaritas"])
+        row = rows[item["kode"]]
+        assert row["Realisasi s.d. 2025"] == pytest.approx(real)
+        assert row["Target Akhir Renstra 2029"] == pytest.approx(item["target_akhir"])
+        assert row["Capaian"] == pytest.approx(cap / 100)
+        assert row["Tingkat Kemajuan"] == ("Melebihi Target" if cap > 100 else "Mendekati Target")
+
+
+def test_anggaran_by_jenis_belanja(report):
+    rows = {r["Jenis Belanja"]: r for r in report.records("Anggaran", "Jenis Belanja")}
+    pegawai = sum(s.pagu for s in h.SUBS if s.kode.startswith("1.02.01.2.02."))
+    total = sum(s.pagu for s in h.SUBS)
+    assert rows["Belanja Pegawai"]["Pagu Awal (Rp)"] == pegawai
+    assert rows["Belanja Barang dan Jasa"]["Pagu Pergeseran (Rp)"] == total - pegawai
+    assert rows[f"Alokasi Anggaran Tahun {h.YEAR} (Jumlah)"]["Pagu Awal (Rp)"] == total
+
+
 # --- budget ---------------------------------------------------------------------------------
 
 
@@ -234,6 +272,36 @@ def test_tren_bulanan_total(report):
     for month, row in enumerate(rows, start=1):
         assert row["Pagu (Rp)"] == sum(s.pagu for s in h.SUBS)
         assert row["Realisasi Kumulatif (Rp)"] == sum(s.money(month) for s in h.SUBS)
+
+
+def test_peringatan_dini_computed_from_the_sample(report):
+    """Every sub kegiatan against the share of the year elapsed (no Rencana Penarikan), and its output
+    against its absorption, 20 points, since the first month of the run of months behind."""
+    from pipeline.samples.writer import bulan
+
+    def since(gaps: dict[int, float]) -> int | None:
+        if gaps[12] <= 20:
+            return None
+        first = 12
+        while first > 1 and gaps[first - 1] > 20:
+            first -= 1
+        return first
+
+    expected = []
+    for s in h.SUBS:
+        absorption = {m: s.money(m) / s.pagu * 100 for m in range(1, 13)}
+        month = since({m: m / 12 * 100 - absorption[m] for m in range(1, 13)})
+        if month:
+            expected.append(("Penyerapan di bawah waktu berjalan", s.kode, s.bidang,
+                             f"{100 - absorption[12]:.2f}".replace(".", ",") + " poin", f"{bulan(month)} {h.YEAR}"))
+        done = {m: s.output(m) if s.sifat != "Rata-rata" else sum(s.levels[:m]) / m for m in range(1, 13)}
+        month = since({m: absorption[m] - done[m] / s.target * 100 for m in range(1, 13)})
+        if month:
+            expected.append(("Capaian keluaran tertinggal dari penyerapan", s.kode, s.bidang, None, None))
+    found = [(r["Jenis"], r["Kode"], r["Bidang"], r["Seberapa Jauh"], r["Sejak"])
+             for r in report.records("Peringatan Dini", "Jenis")]
+    assert found == expected
+    assert expected == [("Penyerapan di bawah waktu berjalan", "1.02.04.2.06.0001", h.SDK, "30,00 poin", "Juli 2025")]
 
 
 def test_no_cumulative_decrease_warning_for_levels_and_means(report):
