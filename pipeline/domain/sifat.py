@@ -32,7 +32,7 @@ SIFAT_VALUES = (JUMLAH, TINGKAT, RATA_RATA, MAKSIMUM, MINIMUM)
 LEVEL_UNITS = ("%", "persen", "persentase", "prosentase", "indeks", "nilai", "skor", "rasio", "predikat",
                "per 1.000", "per 100.000")
 _LEVEL_WORDS = frozenset({"%", "persen", "persentase", "prosentase", "indeks", "nilai", "skor", "rasio", "predikat"})
-_RATE = re.compile(r"^per\s*(1\.?000|100\.?000)(\s|$)")
+_RATE = re.compile(r"^(per|/)\s*(1[.,]?000|100[.,]?000)(\s|$)")
 
 
 def _norm(text: object) -> str:

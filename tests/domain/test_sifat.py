@@ -21,7 +21,8 @@ from pipeline.domain.sifat import (
 
 @pytest.mark.parametrize("satuan", ["%", "Persen", "persentase", "Indeks", "INDEKS", "Nilai", "Skor", "skor (0-100)",
                                     "Rasio", "Predikat", "per 1.000", "Per 100.000", "per 100.000 penduduk",
-                                    "per 100.000 KH", "per 1000 kelahiran hidup", "  indeks  "])
+                                    "per 100.000 KH", "per 1000 kelahiran hidup", "  indeks  ", "/100.000 penduduk",
+                                    "Persentase (%)", "Indeks (skala 0-100)"])
 def test_levels_by_default(satuan):
     assert default_sifat(satuan) == TINGKAT
 
