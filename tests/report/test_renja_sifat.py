@@ -12,8 +12,8 @@ import pytest
 from pipeline.domain.periods import Period
 from pipeline.domain.sifat import SifatRules
 from pipeline.intake.referensi import Referensi
-from pipeline.intake.year import CodeSeries, YearFigures
-from pipeline.report import renja
+from pipeline.domain.series import CodeSeries, YearFigures
+from pipeline.domain import sepanjang_tahun as renja
 
 RULES = SifatRules(by_kode={"1.02.02": "Rata-rata"})
 MEAN = {1: 3.0, 2: 5.0, 3: 4.0, 4: 2.0, 5: 2.0, 6: 2.0}

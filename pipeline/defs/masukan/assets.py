@@ -6,30 +6,22 @@ makes sure nothing was lost: for every file, rows read = accepted + rejected,
 and every rejected row or file has an ``Error`` saying why.
 """
 
-from dataclasses import dataclass
-
 import dagster as dg
 
 from pipeline.defs.partitions import monthly_partitions
 from pipeline import settings
 from pipeline.defs.resources import LkjipConfig
+from pipeline.defs.types import ReferensiIntake
 from pipeline.domain.periods import period_of_partition_key
 from pipeline.intake.arrivals import record_sources
 from pipeline.intake.loading import SourceFile
 from pipeline.intake.odk import OdkIntake, read_odk
 from pipeline.intake.realisasi import RealisasiIntake
 from pipeline.intake.year import read_year
-from pipeline.intake.referensi import Referensi, read_referensi
-from pipeline.problems import ERROR, Problem
+from pipeline.intake.referensi import read_referensi
+from pipeline.problems import ERROR
 
 GROUP = "masukan"
-
-
-@dataclass
-class ReferensiIntake:
-    referensi: Referensi
-    sources: list[SourceFile]
-    problems: list[Problem]
 
 
 def _release(sources: list[SourceFile]) -> None:
