@@ -51,9 +51,9 @@ LEVEL = "level"
 
 
 def compute_angka_periode(ref, realisasi, odk: pl.DataFrame, result: IkuResult, figures: YearFigures,
-                          period: Period, pengumpulan: Iterable[SubmissionRow] = (),
-                          threshold: float = 20.0) -> AngkaPeriode:
-    """Every figure of the period, once."""
+                          period: Period, pengumpulan: Iterable[SubmissionRow], threshold: float) -> AngkaPeriode:
+    """Every figure of the period, once; ``threshold``: the early-warning points (the setting
+    ``LKJIP_EARLY_WARNING_POINTS``)."""
     iku = iku_figures(ref, result, period)
     return AngkaPeriode(
         period=period, instansi=ref.instansi, tahun_awal=ref.tahun_awal, tahun_akhir=ref.tahun_akhir,
