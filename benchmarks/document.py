@@ -50,7 +50,7 @@ from pipeline.domain.angka import compute_angka_periode
 from pipeline.intake.year import year_figures
 from pipeline.report.charts import chart_specs
 iku = compute_iku(ref.iku, ref.stated, ref.statistik, odk.rows, ref.iku_years(period.year))
-angka = compute_angka_periode(ref, real, odk.rows, iku, year_figures(real), period)
+angka = compute_angka_periode(ref, real, odk.rows, iku, year_figures(real), period, [], 20.0)
 specs = chart_specs(angka)
 sheets = {t.name: t for t in [
     tables.iku_sheet(angka), tables.tren_sheet(angka), tables.renstra_sheet(angka), tables.efisiensi_sheet(angka),

@@ -137,7 +137,28 @@ def _run(inputs: Path, outputs: Path, period: str | None = None) -> None:
 
 
 def _write(path: Path, snap: dict) -> None:
-    path.write_text(json.dumps(snap, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    """One line per sheet row and per document block, so a changed output is a readable diff."""
+    def line(value) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    out = ['{"workbooks": {']
+    books = list(snap["workbooks"].items())
+    for b, (name, sheets) in enumerate(books):
+        out.append(f"{line(name)}: {{")
+        items = list(sheets.items())
+        for i, (sheet, rows) in enumerate(items):
+            out.append(f"{line(sheet)}: [")
+            out += [line(r) + ("," if k < len(rows) - 1 else "") for k, r in enumerate(rows)]
+            out.append("]" + ("," if i < len(items) - 1 else ""))
+        out.append("}" + ("," if b < len(books) - 1 else ""))
+    out.append('}, "document": ' + ("null" if snap["document"] is None else "["))
+    if snap["document"] is not None:
+        out += [line(t) + ("," if k < len(snap["document"]) - 1 else "") for k, t in enumerate(snap["document"])]
+        out.append("]")
+    out.append("}")
+    text = "\n".join(out) + "\n"
+    assert json.loads(text) == json.loads(json.dumps(snap, ensure_ascii=False))
+    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:  # regenerate the stored snapshots

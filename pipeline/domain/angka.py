@@ -35,6 +35,9 @@ from pipeline.domain.figures import (
     KoperasiWilayah,
     RealisasiAnggaran,
     RekapKoperasi,
+    UtamaAnggaran,
+    UtamaEfisiensi,
+    UtamaIku,
 )
 from pipeline.domain.iku import IkuResult
 from pipeline.domain.numbers import is_percent_unit
@@ -51,9 +54,9 @@ LEVEL = "level"
 
 
 def compute_angka_periode(ref, realisasi, odk: pl.DataFrame, result: IkuResult, figures: YearFigures,
-                          period: Period, pengumpulan: Iterable[SubmissionRow] = (),
-                          threshold: float = 20.0) -> AngkaPeriode:
-    """Every figure of the period, once."""
+                          period: Period, pengumpulan: Iterable[SubmissionRow], threshold: float) -> AngkaPeriode:
+    """Every figure of the period, once; ``threshold``: the early-warning points (the setting
+    ``LKJIP_EARLY_WARNING_POINTS``)."""
     iku = iku_figures(ref, result, period)
     return AngkaPeriode(
         period=period, instansi=ref.instansi, tahun_awal=ref.tahun_awal, tahun_akhir=ref.tahun_akhir,
@@ -260,14 +263,10 @@ def kinerja_umum(iku: Iterable[Iku], year: int, skala) -> KinerjaUmum:
 def headline(angka: AngkaPeriode) -> Headline:
     """ringkasan.json's ``utama``: this year's IKU figures, the budget total and the efficiency."""
     year = angka.period.year
-    iku = []
-    for i in angka.iku:
-        t = i.di(year)
-        iku.append({"kode": i.kode, "indikator": i.indikator, "satuan": i.satuan, "persen": i.persen,
-                    "target": t.target, "realisasi": t.realisasi, "capaian": t.capaian, "kategori": t.kategori})
+    iku = tuple(UtamaIku(i.kode, i.indikator, i.satuan, i.persen, t.target, t.realisasi, t.capaian, t.kategori)
+                for i in angka.iku for t in [i.di(year)])
     total = angka.realisasi_anggaran.jumlah
-    return Headline(year, tuple(iku),
-                    {"pagu": total.pagu if total else None, "realisasi": total.realisasi if total else None,
-                     "capaian": total.capaian if total else None},
-                    tuple({"kode": e.kode, "sasaran": e.sasaran, "capaian_anggaran": e.capaian_anggaran,
-                           "efisiensi": e.efisiensi} for e in angka.efisiensi))
+    anggaran = (UtamaAnggaran(total.pagu, total.realisasi, total.capaian) if total
+                else UtamaAnggaran(None, None, None))
+    return Headline(year, iku, anggaran,
+                    tuple(UtamaEfisiensi(e.kode, e.sasaran, e.capaian_anggaran, e.efisiensi) for e in angka.efisiensi))

@@ -25,7 +25,7 @@ __all__ = [
     "IkuTahun", "Iku", "KemajuanRenstra", "BarisAnggaran", "JumlahAnggaran", "RealisasiAnggaran",
     "JenisBelanja", "AnggaranJenisBelanja", "Efisiensi", "KinerjaProgram", "KoperasiWilayah", "RekapKoperasi",
     "E81Row", "E81", "MonthLine", "TrenProgram", "EarlyWarning", "SepanjangTahun", "KinerjaUmum",
-    "AngkaPeriode", "Headline", "RingkasanRun", "as_json",
+    "AngkaPeriode", "Headline", "UtamaIku", "UtamaAnggaran", "UtamaEfisiensi", "RingkasanRun", "as_json",
     "MENUNJANG", "TIDAK_MENUNJANG", "TRIWULAN_LABELS",
 ]
 
@@ -328,14 +328,41 @@ class AngkaPeriode:
 
 
 @dataclass(frozen=True)
+class UtamaIku:
+    kode: str
+    indikator: str
+    satuan: str
+    persen: bool
+    target: float | None
+    realisasi: float | None
+    capaian: float | None
+    kategori: str | None
+
+
+@dataclass(frozen=True)
+class UtamaAnggaran:
+    pagu: float | None
+    realisasi: float | None
+    capaian: float | None
+
+
+@dataclass(frozen=True)
+class UtamaEfisiensi:
+    kode: str
+    sasaran: str
+    capaian_anggaran: float | None
+    efisiensi: float | None
+
+
+@dataclass(frozen=True)
 class Headline:
     """The ``utama`` part of ringkasan.json: this year's figures of IKU, Realisasi Anggaran and
     Efisiensi (capaian and efisiensi in percent points; None where a sheet says N/A)."""
 
     tahun: int
-    iku: tuple[dict, ...]
-    anggaran: dict
-    efisiensi: tuple[dict, ...]
+    iku: tuple[UtamaIku, ...]
+    anggaran: UtamaAnggaran
+    efisiensi: tuple[UtamaEfisiensi, ...]
 
 
 @dataclass(frozen=True)

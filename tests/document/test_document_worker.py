@@ -23,7 +23,7 @@ def _job(tmp_path: Path) -> tuple:
     ref = Referensi(file="referensi.xlsx", instansi="Dinas Contoh Kabupaten Lain", tahun_awal=2024, tahun_akhir=2026)
     period = Period(2024, 3)
     angka = compute_angka_periode(ref, RealisasiIntake(str(period), pl.DataFrame(), pl.DataFrame()), pl.DataFrame(),
-                                  IkuResult(), YearFigures(period, {}, {}, {}), period)
+                                  IkuResult(), YearFigures(period, {}, {}, {}), period, [], 20.0)
     return tmp_path, ref, angka, datetime(2024, 4, 11, 7, 0), chart_specs(angka)
 
 

@@ -29,7 +29,7 @@ def angka(ref, result=None, realisasi=None, odk=None):
     """The period's figures of these inputs (what the ``angka_periode`` asset computes)."""
     realisasi = realisasi or RealisasiIntake(period=str(PERIOD), sub=pl.DataFrame(), parents=pl.DataFrame())
     return compute_angka_periode(ref, realisasi, odk if odk is not None else pl.DataFrame(), result or IkuResult(),
-                                 YearFigures(PERIOD, {}, {}, {}), PERIOD)
+                                 YearFigures(PERIOD, {}, {}, {}), PERIOD, [], 20.0)
 
 
 def rows(table) -> list[dict]:
