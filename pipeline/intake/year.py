@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.domain import sifat as sifat_rules
+from pipeline.domain import triwulan as tw  # noqa: F401
 from pipeline.domain.periods import MONTH_NAMES_ID, Period
 from pipeline.intake.realisasi import (
     LEVEL,
@@ -33,6 +33,7 @@ from pipeline.intake import rules
 from pipeline.intake.referensi import Referensi
 from pipeline.intake.sheets import ROW
 from pipeline.problems import Problem
+from pipeline.domain import sifat as sifat_rules  # how each output adds up through the year
 
 USED_NOTE = "dipakai hanya untuk Tren Bulanan, Evaluasi Renja dan Peringatan Dini periode {period}"
 NOT_USED_NOTE = "tidak dipakai untuk {period}"
