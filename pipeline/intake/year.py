@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.domain import triwulan as tw  # noqa: F401
+from pipeline.domain import triwulan as tw
 from pipeline.domain.periods import MONTH_NAMES_ID, Period
 from pipeline.intake.realisasi import (
     LEVEL,
@@ -33,7 +33,6 @@ from pipeline.intake import rules
 from pipeline.intake.referensi import Referensi
 from pipeline.intake.sheets import ROW
 from pipeline.problems import Problem
-from pipeline.domain import sifat as sifat_rules  # how each output adds up through the year
 
 USED_NOTE = "dipakai hanya untuk Tren Bulanan, Evaluasi Renja dan Peringatan Dini periode {period}"
 NOT_USED_NOTE = "tidak dipakai untuk {period}"
@@ -76,6 +75,8 @@ def year_values(intake: RealisasiIntake) -> None:
     period, the mean / highest / lowest of its months, not the period's own figure: the period's rows
     then carry that value as ``realisasi`` (the sheets of the year: Kinerja Program, Efisiensi), and the
     month's own figure as ``realisasi_bulan`` (what :func:`year_figures` reads for the month)."""
+    from pipeline.domain import sifat as sifat_rules
+
     figures = year_figures(intake)
     month = figures.period.month
     values = {k: sifat_rules.year_value(s.realisasi, month, s.sifat_value) for k, s in figures.codes.items()
@@ -117,12 +118,16 @@ class CodeSeries:
 
     @property
     def sifat_value(self) -> str:
-        return self.sifat or sifat_rules.default_sifat(self.satuan)
+        from pipeline.domain.sifat import default_sifat
+
+        return self.sifat or default_sifat(self.satuan)
 
     @property
     def is_level(self) -> bool:
         """Not additive: a triwulan is not a difference of cumulative values, and it may go down."""
-        return not sifat_rules.is_additive(self.sifat_value)
+        from pipeline.domain.sifat import is_additive
+
+        return not is_additive(self.sifat_value)
 
 
 @dataclass
