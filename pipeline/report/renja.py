@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.domain import indicators
-from pipeline.domain import sifat
 from pipeline.domain import triwulan as tw
 from pipeline.domain.codes import sort_key
 from pipeline.domain.periods import MONTH_NAMES_ID, Period
@@ -103,6 +102,8 @@ def _december_value(figures: YearFigures, year: int, kode: str, name: str, level
 
 def _code_row(ref: Referensi, figures: YearFigures, series: CodeSeries, no: str, sasaran: str,
               targets: dict[str, dict]) -> E81Row:
+    from pipeline.domain import sifat  # how the output adds up through the year
+
     month = figures.period.month
     level = series.is_level
     subs = [series] if series.level == "sub_kegiatan" else _subs_of(figures, series.kode)
@@ -300,6 +301,8 @@ def _plan_series(ref: Referensi, subs: list[CodeSeries], month: int) -> dict[int
 
 
 def trend(ref: Referensi, figures: YearFigures, subs: list[CodeSeries], output: CodeSeries | None) -> list[MonthLine]:
+    from pipeline.domain import sifat
+
     month = figures.period.month
     pagu = _money_series(subs, "pagu", month)
     spent = _money_series(subs, "realisasi_anggaran", month)
@@ -373,6 +376,8 @@ def _points(value: float) -> str:
 
 def early_warnings(ref: Referensi, figures: YearFigures, threshold: float) -> list[EarlyWarning]:
     """What needs the planner now (see ``docs/outputs.md``); ``threshold`` in percent points."""
+    from pipeline.domain import sifat
+
     period, month = figures.period, figures.period.month
     found: list[EarlyWarning] = []
     subs = sorted((s for s in figures.codes.values() if s.level == "sub_kegiatan"), key=lambda s: sort_key(s.kode))
