@@ -33,8 +33,6 @@ def read_odk(inputs: Path, ref: Referensi, paths: list[Path] | None = None) -> O
     """Read every ODK export (or just ``paths``), keep the latest row per (NIK, Tahun Buku)."""
     paths = discover(inputs, "odk") if paths is None else paths
     sources = open_sources(inputs, "odk", paths)
-    if not sources:  # an office without cooperative data: only an IKU computed from ODK needs the folder
-        return OdkIntake(rows=pl.DataFrame(), sources=[], problems=rules.iku_data_missing(ref, "odk", file=ref.file))
     frames = []
     located = {}
     for order, source in enumerate(sources):
@@ -49,6 +47,8 @@ def read_odk(inputs: Path, ref: Referensi, paths: list[Path] | None = None) -> O
                                                pl.lit(loaded.located.sheet).alias("sheet")))
     if not frames:
         intake = OdkIntake(rows=pl.DataFrame(), sources=sources)
+        if not sources:  # an office without cooperative data: only an IKU computed from ODK needs the folder
+            intake.problems.extend(rules.iku_data_missing(ref, "odk", file=ref.file))
         for s in sources:
             intake.problems.extend(s.problems)
         return intake

@@ -40,6 +40,7 @@ class RealisasiIntake:
     problems: list[Problem] = field(default_factory=list)
     received: dict[str, list[SourceFile]] = field(default_factory=dict)  # bidang -> files for the period
     letters: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> field -> column letter
+    sifat: SifatRules = field(default_factory=SifatRules)  # the referensi's Sifat Indikator
     # every program/kegiatan row that stands (one per file that states it), and each file's own
     # sub kegiatan: a stated row is the subtotal of its own file's rows
     stated: pl.DataFrame = field(default_factory=pl.DataFrame)
@@ -47,7 +48,6 @@ class RealisasiIntake:
     # through the year (pipeline/intake/year.py): the intakes of the earlier months of the period's year
     # and of December of the Renstra's earlier years, by period ("2024-03"); empty for a single month
     earlier: dict[str, RealisasiIntake] = field(default_factory=dict)
-    sifat: SifatRules = field(default_factory=SifatRules)  # the referensi's Sifat Indikator
     # the series per code of those months (pipeline.intake.year.year_figures), made once by read_year
     year: YearFigures | None = None
 

@@ -50,7 +50,7 @@ def laporan_kinerja(
     dokumen_lkjip: DokumenLkjip,
 ):
     """Workbook laporan kinerja konsolidasi periode ini (Ringkasan, IKU, Tren IKU, Renstra,
-    Efisiensi, Kinerja Program, Realisasi Anggaran, Anggaran, Koperasi (bila ada data ODK), Pengumpulan,
+    Efisiensi, Kinerja Program, Realisasi Anggaran, Anggaran, Koperasi, Pengumpulan,
     Validasi, Tren Bulanan, Evaluasi Renja, Peringatan Dini), ditulis aman (berkas lama utuh
     bila gagal) dan disimpan juga di riwayat."""
     angka = angka_periode

@@ -515,10 +515,10 @@ def build(path: Path = OUT) -> Path:
             ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", *[f"{{{{ r.target[{i}] }}}}" for i in range(5)],
              *[f"{{{{ r.realisasi[{i}] }}}}" for i in range(5)]],
             [0.8, 4.6, 4.2, *[1.55] * 10], loop="tabel_3_3", numeric=set(range(3, 13)))
+    b.p("Data yang kosong (N/A) menandakan indikator tersebut belum memiliki target atau realisasi pada tahun itu.")
     b.tag("{%p if sumber_data_catatan %}")
     b.p("{{ sumber_data_catatan }}")
     b.tag("{%p endif %}")
-    b.p("Data yang kosong (N/A) menandakan indikator tersebut belum memiliki target atau realisasi pada tahun itu.")
     b.tag("{%p for g in gambar_iku %}")
     b.p("{{ g.gambar }}", "Gambar")
     par = b.p(style="Judul Gambar")
