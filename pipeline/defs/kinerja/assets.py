@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from pipeline.defs.masukan.assets import ReferensiIntake
-from pipeline.defs.partitions import monthly_partitions
+from pipeline.defs.partitions import office_config, period_of, report_partitions
 from pipeline.defs.resources import LkjipConfig
 from pipeline.domain.iku import IkuResult, compute_iku
-from pipeline.domain.periods import Period, period_of_partition_key
+from pipeline.domain.periods import Period
 from pipeline.domain.submissions import SubmissionRow
 from pipeline.intake import rules
 from pipeline.intake.odk import OdkIntake
@@ -35,11 +35,11 @@ class Section:
 
 
 def _period(context: dg.AssetExecutionContext) -> Period:
-    return period_of_partition_key(context.partition_key)
+    return period_of(context)
 
 
 def _asset(**kwargs):
-    return dg.asset(partitions_def=monthly_partitions, group_name=GROUP, **kwargs)
+    return dg.asset(partitions_def=report_partitions, group_name=GROUP, **kwargs)
 
 
 @_asset()
@@ -106,6 +106,6 @@ def pengumpulan(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi
                 realisasi_bidang: RealisasiIntake) -> list[SubmissionRow]:
     """Status pengumpulan berkas per bidang untuk periode ini: tepat waktu, terlambat, atau
     belum mengirim, terhadap batas pengumpulan."""
-    ref, period = referensi.referensi, _period(context)
+    ref, period, lkjip = referensi.referensi, _period(context), office_config(context, lkjip)
     day = lkjip.effective_deadline_day(ref.batas_pengumpulan, read=False)  # referensi > env > 10
     return tables.pengumpulan_rows(ref, realisasi_bidang, period, day)

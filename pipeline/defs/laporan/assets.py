@@ -10,11 +10,10 @@ from openpyxl import load_workbook
 from pipeline.defs.kinerja.assets import Section
 from pipeline.defs.laporan.dokumen import DokumenLkjip
 from pipeline.defs.masukan.assets import ReferensiIntake
-from pipeline.defs.partitions import monthly_partitions
+from pipeline.defs.partitions import office_config, period_of, report_partitions
 from pipeline.defs.resources import LkjipConfig
 from pipeline.defs.sepanjang_tahun.assets import RenjaSection, TrendSection, WarningSection
 from pipeline.domain.iku import IkuResult
-from pipeline.domain.periods import period_of_partition_key
 from pipeline.domain.submissions import SubmissionRow
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
@@ -30,7 +29,7 @@ SHEET_ORDER = ["Ringkasan", "IKU", "Tren IKU", "Renstra", "Efisiensi", "Kinerja 
 
 
 @dg.asset(
-    partitions_def=monthly_partitions,
+    partitions_def=report_partitions,
     group_name="laporan",
     check_specs=[dg.AssetCheckSpec("tanpa_rumus", asset="laporan_kinerja",
                                    description="Workbook hanya berisi nilai: tidak ada sel rumus, semua lembar ada.")],
@@ -59,7 +58,7 @@ def laporan_kinerja(
     Efisiensi, Kinerja Program, Realisasi Anggaran, Anggaran, Koperasi, Pengumpulan,
     Validasi, Tren Bulanan, Evaluasi Renja, Peringatan Dini), ditulis aman (berkas lama utuh
     bila gagal) dan disimpan juga di riwayat."""
-    period = period_of_partition_key(context.partition_key)
+    period, lkjip = period_of(context), office_config(context, lkjip)
     ref = referensi.referensi
     made_at = datetime.now(ZoneInfo(TIMEZONE)).replace(microsecond=0)
     sections = [capaian_iku, kemajuan_renstra, realisasi_anggaran, efisiensi, kinerja_program, rekap_koperasi,

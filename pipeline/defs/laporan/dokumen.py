@@ -15,16 +15,15 @@ import dagster as dg
 
 from pipeline.defs.kinerja.assets import Section
 from pipeline.defs.masukan.assets import ReferensiIntake
-from pipeline.defs.partitions import monthly_partitions
+from pipeline.defs.partitions import office_config, period_of, report_partitions
 from pipeline.defs.resources import LkjipConfig
 from pipeline.dokumen import DokumenLkjip, make_document
-from pipeline.domain.periods import Period
 from pipeline.settings import TIMEZONE
 
 __all__ = ["DokumenLkjip", "dokumen_lkjip"]
 
 
-@dg.asset(partitions_def=monthly_partitions, group_name="laporan")
+@dg.asset(partitions_def=report_partitions, group_name="laporan")
 def dokumen_lkjip(
     context: dg.AssetExecutionContext,
     lkjip: LkjipConfig,
@@ -37,7 +36,7 @@ def dokumen_lkjip(
 ):
     """Draf dokumen LKjIP (Word): sampul, kata pengantar, ringkasan eksekutif, Bab I-IV dengan
     Tabel 2.1-2.4 dan 3.1-3.8, grafik dan kalimat capaian; diterbitkan bersama workbook."""
-    period = Period.parse(context.partition_key)
+    period, lkjip = period_of(context), office_config(context, lkjip)
     made_at = datetime.now(ZoneInfo(TIMEZONE)).replace(microsecond=0)
     sections = [capaian_iku, kemajuan_renstra, realisasi_anggaran, efisiensi, kinerja_program]
     sheets = {t.name: t for s in sections for t in s.tables}

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from pipeline.defs.partitions import monthly_partitions
+from pipeline.defs.partitions import office_config, period_of, report_partitions
 from pipeline import settings
 from pipeline.defs.resources import LkjipConfig
-from pipeline.domain.periods import period_of_partition_key
 from pipeline.intake.arrivals import record_sources
 from pipeline.intake.loading import SourceFile
 from pipeline.intake.odk import OdkIntake, read_odk
@@ -63,10 +62,11 @@ def _check(asset: str) -> list[dg.AssetCheckSpec]:
                               description="Baris dibaca = diterima + ditolak untuk setiap berkas, dan setiap penolakan punya Error.")]
 
 
-@dg.asset(partitions_def=monthly_partitions, group_name=GROUP, check_specs=_check("referensi"))
+@dg.asset(partitions_def=report_partitions, group_name=GROUP, check_specs=_check("referensi"))
 def referensi(context: dg.AssetExecutionContext, lkjip: LkjipConfig):
     """Workbook induk perencana: IKU dan targetnya, Renstra, cascading program ke sasaran,
     bidang penanggung jawab, statistik kabupaten/kota, dan anggaran per jenis belanja."""
+    lkjip = office_config(context, lkjip)
     with settings.using(lkjip.settings):  # sandbox limits, expectation engine
         ref, sources = read_referensi(lkjip.inputs)
     record_sources(sources, lkjip.inputs, keep=not context.instance.is_ephemeral)
@@ -76,12 +76,12 @@ def referensi(context: dg.AssetExecutionContext, lkjip: LkjipConfig):
     yield account_check(sources)
 
 
-@dg.asset(partitions_def=monthly_partitions, group_name=GROUP, check_specs=_check("realisasi_bidang"))
+@dg.asset(partitions_def=report_partitions, group_name=GROUP, check_specs=_check("realisasi_bidang"))
 def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake):
     """Berkas realisasi bulanan setiap bidang untuk periode ini: keluaran dan anggaran per
     sub kegiatan, dibersihkan dan diperiksa (kode, angka, jumlah, duplikat antar berkas), beserta
     bulan-bulan sebelumnya di tahun yang sama dan Desember tahun-tahun Renstra sebelumnya."""
-    period = str(period_of_partition_key(context.partition_key))
+    period, lkjip = str(period_of(context)), office_config(context, lkjip)
     with settings.using(lkjip.settings):
         intake = read_year(lkjip.inputs, referensi.referensi, period)
     record_sources(intake.sources, lkjip.inputs, keep=not context.instance.is_ephemeral)  # decides on time / late
@@ -91,10 +91,11 @@ def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, refe
     yield account_check(intake.sources)
 
 
-@dg.asset(partitions_def=monthly_partitions, group_name=GROUP, check_specs=_check("data_koperasi"))
+@dg.asset(partitions_def=report_partitions, group_name=GROUP, check_specs=_check("data_koperasi"))
 def data_koperasi(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake):
     """Ekspor Online Data Koperasi (ODK): satu baris per koperasi per tahun buku, duplikat
     (NIK, Tahun Buku) diselesaikan dengan Tanggal Update terbaru."""
+    lkjip = office_config(context, lkjip)
     with settings.using(lkjip.settings):
         intake = read_odk(lkjip.inputs, referensi.referensi)
     record_sources(intake.sources, lkjip.inputs, keep=not context.instance.is_ephemeral)

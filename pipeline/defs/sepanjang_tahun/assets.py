@@ -14,7 +14,7 @@ import dagster as dg
 
 from pipeline import settings
 from pipeline.defs.masukan.assets import ReferensiIntake
-from pipeline.defs.partitions import monthly_partitions
+from pipeline.defs.partitions import office_config, report_partitions
 from pipeline.defs.resources import LkjipConfig
 from pipeline.intake.realisasi import RealisasiIntake
 from pipeline.intake.year import year_figures
@@ -52,7 +52,7 @@ class TrendSection:
 
 
 def _asset(**kwargs):
-    return dg.asset(partitions_def=monthly_partitions, group_name=GROUP, **kwargs)
+    return dg.asset(partitions_def=report_partitions, group_name=GROUP, **kwargs)
 
 
 @_asset()
@@ -84,13 +84,13 @@ def peringatan_dini(lkjip: LkjipConfig, referensi: ReferensiIntake, realisasi_bi
     return WarningSection([renja.peringatan_dini_sheet(ref, warnings, figures.period, points)], warnings)
 
 
-@dg.asset(partitions_def=monthly_partitions, group_name="laporan")
+@dg.asset(partitions_def=report_partitions, group_name="laporan")
 def evaluasi_renja_bappeda(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake,
                            evaluasi_renja: RenjaSection) -> str:
     """Tabel E.81 sebagai workbook tersendiri dalam tata letak formulir (A4 mendatar, judul kolom
     dua baris dengan nomor kolom) untuk Bappeda: evaluasi-renja-<YYYY-MM>.xlsx, ditulis aman dan
     disimpan juga di riwayat."""
-    made_at = datetime.now(ZoneInfo(settings.TIMEZONE)).replace(microsecond=0)
+    made_at, lkjip = datetime.now(ZoneInfo(settings.TIMEZONE)).replace(microsecond=0), office_config(context, lkjip)
     period = str(evaluasi_renja.e81.period)
     path = publish(lambda tmp: write_evaluasi_workbook(evaluasi_renja.e81, referensi.referensi.instansi, tmp),
                    lkjip.outputs, period, made_at, name=settings.EVALUASI_RENJA_NAME)
