@@ -177,13 +177,4 @@ def write_rekap(rekap: rp.Rekap, outputs, ref: ip.PemdaReferensi):
     return path
 
 
-rekap_job = dg.define_asset_job(
-    name="rekap_pemda",
-    selection=dg.AssetSelection.groups(GROUP),
-    partitions_def=monthly_partitions,
-    executor_def=dg.in_process_executor,
-    description="Rekap Pemda satu bulan dari angka setiap OPD (Bappeda).",
-)
-
-
 __all__ = ["angka_opd", "referensi_pemda", "rekap_pemda", "consolidate", "write_rekap", "OPD_DIMENSION"]
