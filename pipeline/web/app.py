@@ -41,6 +41,7 @@ from pipeline.domain.periods import Period, date_label_id
 from pipeline.domain.formatting import number_id, percent_id, rupiah
 from pipeline.report.publish import HISTORY_DIR, STAMP_FORMAT, read_summary
 from pipeline.web.download import file_response, has_link
+from pipeline.web.pemda import pemda_routes
 from pipeline.settings import REPORT_NAME, TIMEZONE
 from pipeline.web import auth
 from pipeline.web.accounts import PLANNER, AccountStore
@@ -655,6 +656,7 @@ def create_app(
         Route("/template/{period}", template, methods=["GET", "HEAD"]),
         Route("/unduh/{period}/" + HISTORY_DIR + "/{name}", download_history, methods=["GET", "HEAD"]),
         Route("/unduh/{period}/{name}", download, methods=["GET", "HEAD"]),
+        *pemda_routes(outputs, require, may_read_reports),  # a whole Pemda: each OPD, and Bappeda (web/pemda.py)
     ]
     app = Starlette(
         routes=routes,

@@ -57,9 +57,9 @@ def test_the_pemda_workbook_is_read(pemda_folder):
 def test_cascading_rows_resolve_by_folder_or_nama_instansi_and_unknown_ones_are_named(pemda_folder):
     ref, _ = ip.read_pemda(pemda_folder)
     ref.cascading += [
-        {"kode_iku_pemda": "P1", "opd": "Dinas Pariwisata", "kode_iku_opd": "S1", "bobot": None, "__row__": 9},
-        {"kode_iku_pemda": "P9", "opd": "01-dinkop-jatim", "kode_iku_opd": "S1", "bobot": None, "__row__": 10},
-        {"kode_iku_pemda": "P1", "opd": "02-diskop-bali", "kode_iku_opd": "S7", "bobot": None, "__row__": 11},
+        {"kode_iku_pemda": "P1", "opd": "Dinas Pariwisata", "kode_iku_opd": "S1", "bobot": None, "_row": 9},
+        {"kode_iku_pemda": "P9", "opd": "01-dinkop-jatim", "kode_iku_opd": "S1", "bobot": None, "_row": 10},
+        {"kode_iku_pemda": "P1", "opd": "02-diskop-bali", "kode_iku_opd": "S7", "bobot": None, "_row": 11},
     ]
     identities = [ip.OpdIdentity("01-dinkop-jatim", sample.instansi_of(0), None, ("S1", "S2", "S3")),
                   ip.OpdIdentity("02-diskop-bali", sample.instansi_of(1), "X", ("T1", "S1", "S2"))]
@@ -72,6 +72,7 @@ def test_cascading_rows_resolve_by_folder_or_nama_instansi_and_unknown_ones_are_
     assert "Kode IKU Pemda 'P9'" in messages[1] and "P1, P2, P3" in messages[1]
     assert "Kode IKU 'S7'" in messages[2] and "referensi OPD '02-diskop-bali'" in messages[2]
     assert all(p.sheet == "Cascading Pemda" and p.file.startswith("pemda/referensi/") for p in problems)
+    assert [p.row for p in problems] == [9, 10, 11]
 
 
 def test_two_opd_with_the_same_nama_instansi_or_kode_skpd_are_one_error_naming_both():
