@@ -80,7 +80,7 @@ def test_each_opd_outputs_equal_its_single_office_run(pemda, single):
 
 def test_rekap_per_opd_is_each_opds_own_figures_and_rates_are_ratios_of_sums(pemda):
     _, outputs, _ = pemda
-    rows = {r[0]: r for r in _sheet(outputs / "pemda" / PERIOD / f"rekap-pemda-{PERIOD}.xlsx", "Rekap OPD")[4:]}
+    rows = {r[0]: r for r in _sheet(outputs / "pemda" / PERIOD / f"rekap-pemda-{PERIOD}.xlsx", "Rekap OPD")[5:]}
     assert set(rows) == {JATIM, BALI, JATIM3, BROKEN, BARE, "JUMLAH"}
     pagu = spent = 0
     for opd in (JATIM, BALI, JATIM3):
@@ -107,7 +107,7 @@ def test_rekap_per_opd_is_each_opds_own_figures_and_rates_are_ratios_of_sums(pem
 
 def test_iku_pemda_from_cascading_pemda(pemda):
     _, outputs, _ = pemda
-    iku = {r[0]: r for r in _sheet(outputs / "pemda" / PERIOD / f"rekap-pemda-{PERIOD}.xlsx", "IKU Pemda")[4:]}
+    iku = {r[0]: r for r in _sheet(outputs / "pemda" / PERIOD / f"rekap-pemda-{PERIOD}.xlsx", "IKU Pemda")[5:]}
     jatim = {i["kode"]: i for i in _summary(outputs, JATIM)["utama"]["iku"]}
     bali = {i["kode"]: i for i in _summary(outputs, BALI)["utama"]["iku"]}
     # P1: one OPD indicator, its realisasi against the Pemda's target 3,3
@@ -121,22 +121,35 @@ def test_iku_pemda_from_cascading_pemda(pemda):
     assert iku["P3"][6] == 76.1 and iku["P3"][7] == pytest.approx(76.1 / 75)
 
 
-def test_evaluasi_rkpd_sums_the_opd_e81_program_rows(pemda):
+def _e81_programs(outputs: Path, opd: str) -> dict[str, tuple]:
+    """(sasaran, pagu Rp, realisasi Rp) of every program row of the OPD's own Evaluasi Renja sheet."""
+    rows = _sheet(outputs / opd / PERIOD / f"laporan-kinerja-{PERIOD}.xlsx", "Evaluasi Renja")
+    head = next(i for i, r in enumerate(rows) if r[0] == "(1) No")
+    names = rows[head]
+    pagu = next(i for i, n in enumerate(names) if n and n.startswith("(7)") and n.endswith("Rp"))
+    real = next(i for i, n in enumerate(names) if n and n.startswith("(12)") and n.endswith("Rp"))
+    return {r[3]: (r[1], r[pagu], r[real]) for r in rows[head + 1:] if r[2] == "Program"}
+
+
+def test_evaluasi_rkpd_consolidates_the_opd_e81_program_rows(pemda):
     _, outputs, _ = pemda
-    rows = _sheet(outputs / "pemda" / PERIOD / f"rekap-pemda-{PERIOD}.xlsx", "Evaluasi RKPD")[4:]
-    e81 = {}
-    for opd in (JATIM, BALI):
-        form = _sheet(outputs / opd / PERIOD / f"evaluasi-renja-{PERIOD}.xlsx", "Evaluasi Renja")
-        e81[opd] = form
-    # every total row is the sum of the program rows under it
+    rows = _sheet(outputs / "pemda" / PERIOD / f"rekap-pemda-{PERIOD}.xlsx", "Evaluasi RKPD")[5:]
     totals = [i for i, r in enumerate(rows) if r[1] is None and r[2] is None]
-    for start, end in zip(totals, totals[1:] + [len(rows)]):
+    for start, end in zip(totals, totals[1:] + [len(rows)]):  # a sasaran's total is the sum of its programs
         members = rows[start + 1:end]
         assert rows[start][4] == pytest.approx(sum(m[4] or 0 for m in members))
         assert rows[start][9] == pytest.approx(sum(m[9] or 0 for m in members))
-    # P1 serves through the Jawa Timur office's S2: its program 2.17.03 (2.17.07 sent nothing)
-    p1 = rows[totals[0] + 1:totals[1]]
-    assert [(r[1], r[2]) for r in p1] == [(sample.instansi_of(0), "2.17.03")]
+    groups = {rows[s][0].split()[0]: rows[s + 1:e] for s, e in zip(totals, totals[1:] + [len(rows)])}
+    # P1 <- the Jawa Timur office's S2: its programs as its own E.81 shows them (2.17.07 sent nothing yet)
+    jatim = _e81_programs(outputs, JATIM)
+    assert [(r[1], r[2], r[4], r[9]) for r in groups["P1"]] == [
+        (sample.instansi_of(0), kode, pytest.approx(v[1]), pytest.approx(v[2])) for kode, v in jatim.items()
+        if v[0] == "Meningkatnya Wirausaha yang Produktif" and v[1] not in (None, "N/A")] != []
+    # P2 <- Jawa Timur's S3 (no program serves it) and Bali's S2: Bali's S2 programs
+    bali = _e81_programs(outputs, BALI)
+    expected = sorted((kode, pytest.approx(v[1]), pytest.approx(v[2])) for kode, v in bali.items()
+                      if v[0] == "Terwujudnya UMKM dan Wirausaha yang Berdaya Saing dan Produktif")
+    assert sorted((r[2], r[4], r[9]) for r in groups["P2"]) == expected and len(expected) == 3
 
 
 def test_the_rekap_lists_the_broken_opd_and_the_folder_without_referensi(pemda):
