@@ -287,7 +287,11 @@ def _pemda_tick(context, lkjip: LkjipConfig, layout, pemda_folder: str) -> dg.Se
             notes.append(f"{opd}: {note}")
     with settings.using(lkjip.settings):
         requests, cursors[pemda_folder], note = evaluate(layout.root / pemda_folder, cursors.get(pemda_folder))
+    # the Pemda's workbook belongs with the latest month any OPD reported (else the month before now)
+    latest = max((month for opd in layout.opds for month in json.loads(cursors[opd]).get("requested", {})),
+                 default=None)
     for period, run_key, _files in requests:
+        period = latest or period
         run_requests.append(dg.RunRequest(run_key=f"{pemda_folder}/{run_key}", job_name=rekap_job.name,
                                           partition_key=periods.partition_key(period),
                                           tags={"lkjip/pemicu": "sensor", "lkjip/periode": period,
