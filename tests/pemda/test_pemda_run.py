@@ -158,3 +158,15 @@ def test_the_rekap_lists_the_broken_opd_and_the_folder_without_referensi(pemda):
     messages = " | ".join(str(r[-1]) for r in rows)
     assert f"Folder OPD '{BARE}' tidak punya folder referensi/" in messages
     assert f"Laporan OPD '{BROKEN}' bulan {PERIOD} tidak tersedia" in messages
+
+
+def test_the_pemda_document_holds_the_rpjmd_iku_and_every_opd(pemda):
+    from docx import Document
+
+    _, outputs, _ = pemda
+    doc = Document(str(outputs / "pemda" / PERIOD / f"laporan-kinerja-pemda-{PERIOD}.docx"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert sample.NAMA_PEMDA in text and "Bab III Akuntabilitas Kinerja" in text
+    assert "Rata-rata tertimbang" in text  # P2 says how its capaian was made
+    cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
+    assert {"P1", "P2", "P3", sample.instansi_of(0), sample.instansi_of(1), BROKEN, "Gagal / belum ada"} <= cells
