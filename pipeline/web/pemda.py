@@ -57,6 +57,13 @@ def visible_opds(user, outputs: Path) -> list[str]:
     return [o for o in found if may_see_opd(user, o)]
 
 
+def office_folder(user, root: Path) -> Path:
+    """An OPD account's own folder under the deployment's inputs or outputs ``root`` (``root`` itself for a
+    single office's accounts and for Bappeda): its uploads, template and submission status stay in its OPD."""
+    opd = getattr(user, "opd", None)
+    return Path(root) / opd if opd and _OPD_RE.fullmatch(opd) and opd not in (PEMDA_FOLDER, ".", "..") else Path(root)
+
+
 def _target(base: Path, period: str, name: str) -> Path | None:
     """A file directly in ``<base>/<period>/``, never through a link, or None."""
     if Period.from_key(period) is None or not _NAME_RE.fullmatch(name or "") or ".." in name:

@@ -128,3 +128,9 @@ def test_accounts_of_a_pemda_must_name_a_known_opd(pemda, monkeypatch, capsys):
     assert _akun(monkeypatch, "tambah", "x-bidang", "--peran", "bidang", "--opd", B, "--bidang", "Bidang Fiktif",
                  "--inputs", inputs, password="sandi-panjang-1") == 2
     assert "tidak ada di referensi" in capsys.readouterr().err
+
+
+def test_an_opd_bidang_gets_its_template_from_its_own_opd_referensi(pemda):
+    client = _client(pemda, "sekre-a")
+    response = client.get("/template/2025-06")  # the Pemda's root has no referensi/: only 01-dinas-a's has it
+    assert response.status_code == 200 and response.content[:2] == b"PK"
