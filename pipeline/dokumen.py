@@ -1,84 +1,27 @@
-"""Making the LKjIP document of one period: the template, the charts, the rendering, what went wrong.
+"""Making the LKjIP document of one period: from the run's helper process when there is one.
 
-Called by the ``dokumen_lkjip`` asset (and by the helper process of ``lkjip run``, see
-:mod:`pipeline.report.document_worker`).  It never raises: an office's template that fails
-falls back to the bundled one with a ``template_invalid`` problem, and a document that cannot be
-made at all is one ``document_failed`` problem; the workbook is written either way.
+Called by the ``dokumen_lkjip`` asset.  The making itself (template, charts, rendering, what went
+wrong) is :mod:`pipeline.report.making`, which the helper process
+(:mod:`pipeline.report.document_worker`) runs too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.domain.periods import Period
-from pipeline.intake.docx_template import find_template
-from pipeline.intake.files import REJECTED, FileReport
-from pipeline.problems import Problem, problem
+from pipeline.report.making import DokumenLkjip, make_document_here
+
+__all__ = ["DokumenLkjip", "make_document", "make_document_here"]
 
 
-@dataclass
-class DokumenLkjip:
-    """The rendered document (None when it could not be made), the template used, what went wrong."""
-
-    content: bytes | None
-    template: str
-    problems: list[Problem] = field(default_factory=list)
-    reports: list[FileReport] = field(default_factory=list)  # the .docx templates found, for Ringkasan
-    charts: int = 0
-    made_in: str = "proses run"  # or "proses pembantu" (the helper process of lkjip run)
-
-
-def _reason(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return f"{type(exc).__name__}: {text}"[:300]
-
-
-def make_document(inputs: Path, ref, period: Period, made_at: datetime, sheets: dict) -> DokumenLkjip:
+def make_document(inputs: Path, ref, angka, made_at: datetime, charts: list) -> DokumenLkjip:
     """The document, from the run's helper process when there is one, else made here."""
     from pipeline.report import document_worker
 
-    job = (Path(inputs), ref, period, made_at, sheets)
+    job = (Path(inputs), ref, angka, made_at, charts)
     result = document_worker.make(job)
     if isinstance(result, DokumenLkjip):
         result.made_in = "proses pembantu"
         return result
     return make_document_here(*job)
-
-
-def make_document_here(inputs: Path, ref, period: Period, made_at: datetime, sheets: dict) -> DokumenLkjip:
-    """Render the document with the office's template, else the bundled one; never raises."""
-    try:
-        choice = find_template(inputs)
-    except Exception as exc:  # the folder vanished, permissions ...: the bundled template then
-        choice = None
-        problems = [problem("document_failed", reason=_reason(exc))]
-    else:
-        problems = list(choice.problems)
-    reports = choice.reports if choice else []
-    try:
-        from pipeline.report.charts import chart_specs, render_png
-        from pipeline.report.document import document_context, render_document
-
-        charts = [(c, render_png(c)) for c in chart_specs(sheets, period.year)]
-        context = document_context(ref, period, made_at, sheets)
-    except Exception as exc:  # a bug must not cost the workbook
-        problems.append(problem("document_failed", reason=_reason(exc)))
-        return DokumenLkjip(None, "", problems, reports)
-    if choice is not None and choice.path is not None:
-        try:
-            content = render_document(context, charts, choice.path)
-            return DokumenLkjip(content, choice.path.name, problems, reports, len(charts))
-        except Exception as exc:
-            report = next((r for r in reports if r.file.endswith(choice.path.name) and r.status != REJECTED), None)
-            item = problem("template_invalid", file=report.file if report else choice.path.name, reason=_reason(exc))
-            if report is not None:
-                report.status, report.note = REJECTED, item.message
-            problems.append(item)
-    try:
-        content = render_document(context, charts)
-        return DokumenLkjip(content, "bawaan", problems, reports, len(charts))
-    except Exception as exc:
-        problems.append(problem("document_failed", reason=_reason(exc)))
-        return DokumenLkjip(None, "", problems, reports)

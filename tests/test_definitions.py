@@ -6,7 +6,7 @@ from pipeline.definitions import defs
 
 EXPECTED_ASSETS = {
     "referensi", "realisasi_bidang", "data_koperasi", "capaian_iku", "kemajuan_renstra", "realisasi_anggaran",
-    "efisiensi", "kinerja_program", "rekap_koperasi", "pengumpulan", "laporan_kinerja",
+    "efisiensi", "kinerja_program", "rekap_koperasi", "pengumpulan", "laporan_kinerja", "angka_periode",
 }
 
 
@@ -45,11 +45,13 @@ def test_assets_hand_on_typed_results():
     import typing
     from dataclasses import fields
 
-    from pipeline.defs.kinerja.assets import Section
+    from pipeline.defs.types import Section
+    from pipeline.domain.figures import AngkaPeriode
     from pipeline.domain.iku import IkuResult
     from pipeline.domain.submissions import SubmissionRow
 
     types = {key.to_user_string(): a.op.output_defs[0].dagster_type for a in defs().assets for key in a.keys}
     assert types["realisasi_iku"].typing_type is IkuResult
+    assert types["angka_periode"].typing_type is AngkaPeriode  # the period's figures, computed once
     assert types["pengumpulan"].typing_type == typing.List[SubmissionRow]  # noqa: UP006 - how Dagster spells list[...]
     assert {f.name for f in fields(Section)} == {"tables", "problems"}

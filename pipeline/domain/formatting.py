@@ -26,3 +26,16 @@ def percent_id(value: float | None, decimals: int = 2) -> str:
     if value is None:
         return "N/A"
     return f"{number_id(value, decimals)} %"
+
+
+def excel_round(value: float, decimals: int = 2):
+    """``value`` rounded as Excel shows it (15 significant digits, then half away from zero), so a
+    text prints what the workbook's ``0.00%`` cell shows: 245,125 becomes 245,13 (a Decimal)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return Decimal(f"{value:.15g}").quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+
+
+def percent_excel(value: float) -> str:
+    """Percent points as the document writes them, rounded as Excel shows them: ``19,61%``."""
+    return f"{number_id(excel_round(float(value)), 2)}%"

@@ -157,3 +157,14 @@ def submission_status(
                     corrections.append(item.file)
         rows.append(SubmissionRow(name, status, files, latest, deadline, first, corrections))
     return rows
+
+
+def pengumpulan_rows(bidang_names: list[str], received: dict, period: str, deadline_day: int) -> list[SubmissionRow]:
+    """Submission status per bidang for ``period`` (a bidang that sent nothing is shown).
+
+    ``received``: bidang -> the period's files as the intake read them (each with a ``report``
+    saying its file, arrival, modification time and period); a file counts from when it
+    arrived (the arrival ledger), never from when Excel saved it."""
+    files = [Received(bidang, s.report.file, s.report.arrived or s.report.modified, s.report.period)
+             for bidang, sources in received.items() for s in sources]
+    return submission_status(period, bidang_names, files, deadline_for(period, deadline_day))

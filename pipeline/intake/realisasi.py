@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.domain.periods import Period, PeriodError, period_from_path, period_from_title_block
+from pipeline.domain.series import YearFigures
 from pipeline.intake import rules
 from pipeline.intake.files import OTHER_PERIOD, REJECTED, discover
 from pipeline.intake.loading import SourceFile, load_table, open_sources
@@ -45,6 +46,8 @@ class RealisasiIntake:
     # through the year (pipeline/intake/year.py): the intakes of the earlier months of the period's year
     # and of December of the Renstra's earlier years, by period ("2024-03"); empty for a single month
     earlier: dict[str, RealisasiIntake] = field(default_factory=dict)
+    # the series per code of those months (pipeline.intake.year.year_figures), made once by read_year
+    year: YearFigures | None = None
 
     @property
     def names(self) -> dict[str, str]:

@@ -351,28 +351,24 @@ def stated_iku_alone(ref: Referensi) -> list[Problem]:
 def cumulative_decreases(codes, year: int) -> list[Problem]:
     """Realisation is cumulative from January: a month's value below the last earlier month's is a
     ``Peringatan`` at its cell in the later month's file.  ``codes``: the year's
-    :class:`~pipeline.intake.year.CodeSeries` (additive outputs of every level; realisasi anggaran of
+    :class:`~pipeline.domain.series.CodeSeries` (additive outputs of every level; realisasi anggaran of
     sub kegiatan; a percentage output is a level and may go down)."""
-    from pipeline.domain import triwulan as tw
     from pipeline.domain.periods import MONTH_NAMES_ID
 
     found: list[Problem] = []
+    labels = {"realisasi": "Realisasi", "realisasi_anggaran": "Realisasi Anggaran"}
     for series in codes:
-        checks = [("realisasi", "Realisasi")] if not series.is_level else []
-        if series.level == "sub_kegiatan":
-            checks.append(("realisasi_anggaran", "Realisasi Anggaran"))
-        for name, label in checks:
+        for name, d in series.drops:  # computed once per series (the early warnings read them too)
             money = name == "realisasi_anggaran"
-            for d in tw.drops(getattr(series, name), tolerance=TOLERANCE if money else 0.0):
-                where = series.where[d.month]
-                shown = rupiah if money else _plain_number
-                found.append(problem(
-                    "cumulative_decrease", file=where["file"], sheet=where["sheet"], row=where["row"],
-                    col=where.get(name), column=label, value=shown(d.value), expected=shown(d.previous),
-                    what=f"{LEVEL_LABEL.get(series.level, 'Baris')} {series.kode}",
-                    month=f"{MONTH_NAMES_ID[d.month - 1]} {year}",
-                    previous=f"{MONTH_NAMES_ID[d.previous_month - 1]} {year}",
-                ))
+            where = series.where[d.month]
+            shown = rupiah if money else _plain_number
+            found.append(problem(
+                "cumulative_decrease", file=where["file"], sheet=where["sheet"], row=where["row"],
+                col=where.get(name), column=labels[name], value=shown(d.value), expected=shown(d.previous),
+                what=f"{LEVEL_LABEL.get(series.level, 'Baris')} {series.kode}",
+                month=f"{MONTH_NAMES_ID[d.month - 1]} {year}",
+                previous=f"{MONTH_NAMES_ID[d.previous_month - 1]} {year}",
+            ))
     return found
 
 

@@ -15,12 +15,11 @@ month) for the through-the-year sheets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from pipeline.domain import triwulan as tw
+from pipeline.domain.series import CodeSeries, YearFigures
 from pipeline.domain.periods import MONTH_NAMES_ID, Period
 from pipeline.intake.realisasi import (
     LEVEL,
@@ -60,6 +59,7 @@ def read_year(inputs: Path, ref: Referensi, period: str, paths: list[Path] | Non
             mark_other_periods([(source, found, None)], str(current_period), note)
     present = sorted({str(found) for _, found, _ in per_file} & wanted)
     intake.earlier = {p: period_intake(p, sources, per_file, ref) for p in present}
+    intake.year = year_figures(intake)  # once per run: the rule below and the figures model read it
     for source in sources:
         intake.problems.extend(source.problems)
     intake.problems.extend(decrease_problems(intake))
@@ -69,49 +69,16 @@ def read_year(inputs: Path, ref: Referensi, period: str, paths: list[Path] | Non
 # --- one series per code ----------------------------------------------------------------------
 
 
-@dataclass
-class CodeSeries:
-    """One program, kegiatan or sub kegiatan through the year (month -> cumulative value as stated;
-    a month without a file is absent)."""
-
-    kode: str
-    level: str
-    uraian: str = ""
-    indikator: str = ""
-    satuan: str = ""
-    bidang: str = ""
-    program: str = ""
-    kegiatan: str | None = None
-    target: float | None = None  # the output target for the year, as of the latest file
-    pagu: dict[int, float] = field(default_factory=dict)
-    realisasi: dict[int, float] = field(default_factory=dict)
-    realisasi_anggaran: dict[int, float] = field(default_factory=dict)
-    where: dict[int, dict] = field(default_factory=dict)  # month -> file, sheet, row, column letters
-
-    @property
-    def is_level(self) -> bool:
-        return tw.is_percent_unit(self.satuan)
-
-
-@dataclass
-class YearFigures:
-    """The period's year, month by month: one :class:`CodeSeries` per code, December of the
-    Renstra's earlier years, and which months each bidang sent files for."""
-
-    period: Period
-    codes: dict[str, CodeSeries]
-    decembers: dict[int, dict[str, dict]]  # year -> kode -> row of that December
-    sent: dict[str, set[int]]  # bidang -> months with a file
-    received_files: dict[str, dict[int, list[str]]] = field(default_factory=dict)  # bidang -> month -> files
-
-
 def _rows(intake: RealisasiIntake) -> list[dict]:
     frames = [f for f in (intake.parents, intake.sub) if f.height]
     return pl.concat(frames, how="diagonal_relaxed").to_dicts() if frames else []
 
 
 def year_figures(intake: RealisasiIntake) -> YearFigures:
-    """Series per code for the months of the period's year up to the period."""
+    """Series per code for the months of the period's year up to the period (made once: an intake
+    of :func:`read_year` carries them in ``intake.year``)."""
+    if intake.year is not None:
+        return intake.year
     period = Period.parse(intake.period)
     by_month: dict[int, RealisasiIntake] = {period.month: intake}
     decembers: dict[int, dict[str, dict]] = {}

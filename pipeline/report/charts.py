@@ -1,11 +1,11 @@
 """The charts of the report, as data, as PNG (matplotlib, for the document) and as native workbook charts.
 
-:func:`chart_specs` picks the figures from the workbook's own sheets (the same
-typed values the sheets show), so the document's pictures and the workbook's
-charts always agree with the tables:
+:func:`chart_specs` picks the figures from the period's figures
+(:class:`~pipeline.domain.figures.AngkaPeriode`), the same values the sheets show, once
+per run; the document's pictures and the workbook's charts are drawn from the same specs:
 
+- capaian per sasaran in the period's year (beside sheet ``IKU``);
 - per key indicator, target and realisasi over the years (sheet ``Tren IKU``);
-- capaian per sasaran in the period's year (sheet ``IKU``);
 - pagu and realisasi anggaran per program (sheet ``Realisasi Anggaran``).
 
 :class:`LineChartSpec` is the other kind: a native line chart over a sheet's own rows (the data
@@ -25,8 +25,8 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.utils import get_column_letter
 
-from pipeline.domain.formatting import number_id
-from pipeline.report.sheet import Percent, Rupiah, SheetTable
+from pipeline.domain.figures import AngkaPeriode
+from pipeline.domain.formatting import number_id, percent_excel
 
 DPI = 130
 PERCENT = "percent"
@@ -48,62 +48,40 @@ class Chart:
     extra: dict = field(default_factory=dict)
 
 
-def _records(table: SheetTable) -> list[dict]:
-    return [dict(zip(table.columns, row, strict=True)) for row in table.rows]
+def chart_specs(angka: AngkaPeriode) -> list[Chart]:
+    """Every chart of the report, in the order the document shows them (the workbook draws the same)."""
+    year = angka.period.year
+    charts: list[Chart] = []
+    sasaran = [(i, i.di(year)) for i in angka.iku if i.is_sasaran]
+    if sasaran:
+        charts.append(Chart(
+            key="capaian-sasaran", sheet="IKU", title=f"Capaian Indikator Sasaran Tahun {year}",
+            categories=[str(i.indikator) for i, _ in sasaran],
+            series=[("Capaian", [t.capaian if t else None for _, t in sasaran])],
+            unit=PERCENT, horizontal=True, reference=100.0, axis_title="Capaian (%)"))
+    for i in angka.iku:
+        years = [t for t in i.tahun if t.target is not None or t.realisasi is not None]
+        if not years:
+            continue
+        unit = PERCENT if i.persen else NUMBER
+        charts.append(Chart(
+            key=f"iku-{i.kode}", sheet="Tren IKU", title=f"Target dan Realisasi {i.indikator}",
+            categories=[str(t.tahun) for t in years],
+            series=[("Target", [_number(t.target) for t in years]), ("Realisasi", [_number(t.realisasi) for t in years])],
+            unit=unit, axis_title="Persen (%)" if unit == PERCENT else str(i.satuan or "")))
+    programs = [b for b in angka.realisasi_anggaran.baris if b.level == "program"]
+    if programs:
+        charts.append(Chart(
+            key="anggaran-program", sheet="Realisasi Anggaran",
+            title=f"Pagu dan Realisasi Anggaran per Program Tahun {year}",
+            categories=[_program_label(str(b.uraian)) for b in programs],
+            series=[("Pagu", [_number(b.pagu) for b in programs]), ("Realisasi", [_number(b.realisasi) for b in programs])],
+            unit=RUPIAH, horizontal=True, axis_title="Rupiah"))
+    return charts
 
 
 def _number(value) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def _unit_of(values) -> str:
-    if any(isinstance(v, Percent) for v in values):
-        return PERCENT
-    if any(isinstance(v, Rupiah) for v in values):
-        return RUPIAH
-    return NUMBER
-
-
-def chart_specs(sheets: dict[str, SheetTable], year: int) -> list[Chart]:
-    """Every chart of the report, in the order the document shows them."""
-    charts: list[Chart] = []
-    iku = sheets.get("IKU")
-    if iku is not None:
-        rows = [r for r in _records(iku) if r["Tahun"] == year and str(r["Level"]).strip().lower() == "sasaran"]
-        if rows:
-            charts.append(Chart(
-                key="capaian-sasaran", sheet="IKU", title=f"Capaian Indikator Sasaran Tahun {year}",
-                categories=[str(r["Indikator"]) for r in rows],
-                series=[("Capaian", [_number(r["Capaian"]) for r in rows])],
-                unit=PERCENT, horizontal=True, reference=100.0, axis_title="Capaian (%)"))
-    tren = sheets.get("Tren IKU")
-    if tren is not None:
-        by_kode: dict[str, list[dict]] = {}
-        for r in _records(tren):
-            by_kode.setdefault(r["Kode IKU"], []).append(r)
-        for kode, rows in by_kode.items():
-            rows = [r for r in rows if _number(r["Target"]) is not None or _number(r["Realisasi"]) is not None]
-            if not rows:
-                continue
-            unit = _unit_of([r["Target"] for r in rows] + [r["Realisasi"] for r in rows])
-            charts.append(Chart(
-                key=f"iku-{kode}", sheet="Tren IKU", title=f"Target dan Realisasi {rows[0]['Indikator']}",
-                categories=[str(r["Tahun"]) for r in rows],
-                series=[("Target", [_number(r["Target"]) for r in rows]),
-                        ("Realisasi", [_number(r["Realisasi"]) for r in rows])],
-                unit=unit, axis_title="Persen (%)" if unit == PERCENT else str(rows[0]["Satuan"] or "")))
-    anggaran = sheets.get("Realisasi Anggaran")
-    if anggaran is not None:
-        rows = [r for r in _records(anggaran) if r["Level"] == "Program"]
-        if rows:
-            charts.append(Chart(
-                key="anggaran-program", sheet="Realisasi Anggaran",
-                title=f"Pagu dan Realisasi Anggaran per Program Tahun {year}",
-                categories=[_program_label(str(r["Uraian"])) for r in rows],
-                series=[("Pagu", [_number(r["Pagu (Rp)"]) for r in rows]),
-                        ("Realisasi", [_number(r["Realisasi (Rp)"]) for r in rows])],
-                unit=RUPIAH, horizontal=True, axis_title="Rupiah"))
-    return charts
+    return None if value is None else float(value)
 
 
 def _program_label(uraian: str) -> str:
@@ -118,9 +96,7 @@ def _program_label(uraian: str) -> str:
 
 def _label(value: float, unit: str) -> str:
     if unit == PERCENT:
-        from pipeline.report.document import pct  # the document's rounding (as Excel shows it)
-
-        return pct(value)
+        return percent_excel(value)  # the document's rounding (as Excel shows it)
     if unit == RUPIAH:
         return _rupiah_short(value)
     return number_id(value, 0 if float(value).is_integer() else 2)

@@ -68,7 +68,7 @@ def _serve() -> None:
     import num2words  # noqa: F401
     import polars  # noqa: F401  (the referensi's tables come pickled as polars frames)
 
-    from pipeline.dokumen import make_document_here
+    from pipeline.report.making import make_document_here
     from pipeline.report import document  # noqa: F401
     from pipeline.report.charts import Chart, render_png
 

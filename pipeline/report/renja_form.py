@@ -11,7 +11,6 @@ from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from pipeline.domain import triwulan as tw
 from pipeline.report.renja import E81, e81_columns, footer_lines, row_values
 from pipeline.report.sheet import Percent, Rupiah
 from pipeline.report.workbook import MONEY_FORMAT, NUMBER_FORMAT, PERCENT_FORMAT, clean_text, save_workbook
@@ -93,12 +92,12 @@ def write_evaluasi_workbook(e81: E81, instansi: str, path: Path) -> None:
     cols = e81_columns(e81)
     width = len(cols)
     period = e81.period
-    quarter = tw.TRIWULAN_LABELS[tw.quarter_of(period.month) - 1]
+    quarter = e81.triwulan
     lines = [
         "EVALUASI TERHADAP HASIL RENJA PERANGKAT DAERAH LINGKUP PROVINSI",
         f"Perangkat Daerah: {instansi}",
         f"Periode Pelaksanaan: Triwulan {quarter} Tahun {period.year}"
-        + ("" if tw.is_quarter_end(period.month) else f" (s.d. {period.label_id()})"),
+        + ("" if e81.akhir_triwulan else f" (s.d. {period.label_id()})"),
         f"Renstra {e81.tahun_awal}-{e81.tahun_akhir}",
     ]
     for r, text in enumerate(lines, start=1):

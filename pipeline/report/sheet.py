@@ -41,3 +41,13 @@ class SheetTable:
         if len(values) != len(self.columns):
             raise ValueError(f"{self.name}: {len(values)} values for {len(self.columns)} columns")
         self.rows.append(list(values))
+
+
+def indicator_value(value: float | None, persen: bool):
+    """An indicator value shown in its unit: a percentage unit as :class:`Percent`, a whole number
+    as ``int``, else ``float``; no value is ``N/A``."""
+    if value is None:
+        return "N/A"
+    if persen:
+        return percent(value)
+    return int(value) if float(value).is_integer() else float(value)

@@ -5,16 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import polars as pl
+
 from pipeline.dokumen import DokumenLkjip, make_document
+from pipeline.domain.angka import compute_angka_periode
+from pipeline.domain.iku import IkuResult
 from pipeline.domain.periods import Period
+from pipeline.domain.series import YearFigures
+from pipeline.intake.realisasi import RealisasiIntake
 from pipeline.intake.referensi import Referensi
+from pipeline.report.charts import chart_specs
 from pipeline.report import document_worker
 
 
 def _job(tmp_path: Path) -> tuple:
     (tmp_path / "referensi").mkdir()
     ref = Referensi(file="referensi.xlsx", instansi="Dinas Contoh Kabupaten Lain", tahun_awal=2024, tahun_akhir=2026)
-    return tmp_path, ref, Period(2024, 3), datetime(2024, 4, 11, 7, 0), {}
+    period = Period(2024, 3)
+    angka = compute_angka_periode(ref, RealisasiIntake(str(period), pl.DataFrame(), pl.DataFrame()), pl.DataFrame(),
+                                  IkuResult(), YearFigures(period, {}, {}, {}), period, [], 20.0)
+    return tmp_path, ref, angka, datetime(2024, 4, 11, 7, 0), chart_specs(angka)
 
 
 def test_the_helper_makes_the_document(tmp_path):

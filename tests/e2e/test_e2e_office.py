@@ -303,3 +303,14 @@ def test_a_sub_kegiatan_twice_in_one_file_says_di_berkas_yang_sama(inputs, tmp_p
     [p] = [p for p in problems if p.rule == "duplicate_row"]
     assert p.cell == f"baris {sub[0].row + 1}"
     assert f"di berkas yang sama (baris {sub[0].row})" in p.message
+
+
+def test_the_outputs_are_the_snapshot_cell_by_cell(report):
+    """Every cell of both workbooks and the document's text as before the figures model (issue 16)."""
+    import json
+
+    from _snapshot import OFFICE_SNAPSHOT, first_difference, snapshot
+
+    expected = json.loads(OFFICE_SNAPSHOT.read_text(encoding="utf-8"))
+    found = json.loads(json.dumps(snapshot(report.path.parent), ensure_ascii=False))
+    assert first_difference(expected, found) is None

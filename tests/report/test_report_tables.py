@@ -1,4 +1,4 @@
-"""The sheet builders (pipeline.report.tables), on small typed inputs."""
+"""The sheet builders (pipeline.report.tables), laying out the figures model of small typed inputs."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import pytest
 
+from pipeline.domain.angka import compute_angka_periode
 from pipeline.domain.iku import IkuResult
 from pipeline.domain.periods import Period
+from pipeline.domain.series import YearFigures
 from pipeline.domain.submissions import SubmissionRow
 from pipeline.intake.files import FileReport
 from pipeline.intake.odk import OdkIntake
@@ -21,6 +23,13 @@ from pipeline.report.sheet import Percent, Rupiah
 
 PERIOD = Period.parse("2024-12")
 WITA = ZoneInfo("Asia/Makassar")
+
+
+def angka(ref, result=None, realisasi=None, odk=None):
+    """The period's figures of these inputs (what the ``angka_periode`` asset computes)."""
+    realisasi = realisasi or RealisasiIntake(period=str(PERIOD), sub=pl.DataFrame(), parents=pl.DataFrame())
+    return compute_angka_periode(ref, realisasi, odk if odk is not None else pl.DataFrame(), result or IkuResult(),
+                                 YearFigures(PERIOD, {}, {}, {}), PERIOD, [], 20.0)
 
 
 def rows(table) -> list[dict]:
@@ -67,7 +76,7 @@ def realisasi() -> RealisasiIntake:
 
 
 def test_iku_sheet(ref, result):
-    table = tables.iku_sheet(ref, result, PERIOD)
+    table = tables.iku_sheet(angka(ref, result))
     assert table.title == ["Capaian Indikator Kinerja Utama (IKU)", "Dinas Contoh", "Periode: Desember 2024"]
     got = {(r["Kode IKU"], r["Tahun"]): r for r in rows(table)}
     assert list(got) == [("S1", 2023), ("S1", 2024), ("S2", 2023), ("S2", 2024)]
@@ -82,11 +91,11 @@ def test_iku_sheet(ref, result):
 
 
 def test_tren_and_renstra_sheets(ref, result):
-    tren = rows(tables.tren_sheet(ref, result, PERIOD))
+    tren = rows(tables.tren_sheet(angka(ref, result)))
     assert [(r["Kode IKU"], r["Tahun"]) for r in tren if r["Kode IKU"] == "S1"] == [
         ("S1", 2023), ("S1", 2024), ("S1", 2025), ("S1", 2026)]
     assert next(r for r in tren if (r["Kode IKU"], r["Tahun"]) == ("S1", 2025))["Realisasi"] == "N/A"
-    renstra = {r["Kode IKU"]: r for r in rows(tables.renstra_sheet(ref, result, PERIOD))}
+    renstra = {r["Kode IKU"]: r for r in rows(tables.renstra_sheet(angka(ref, result)))}
     assert renstra["S1"]["Capaian"] == pytest.approx(88.0) and renstra["S1"]["Tingkat Kemajuan"] == "Mendekati Target"
     # cumulative over 2024..2024: 120 against 300, lower is better (Negatif): (2 x 300 - 120) / 300
     # (the input contract's polarity rule for the Renstra, issue 9; it was 120 / 300 before)
@@ -94,23 +103,23 @@ def test_tren_and_renstra_sheets(ref, result):
 
 
 def test_budget_sheets(ref, realisasi):
-    tree = rows(tables.realisasi_anggaran_sheet(ref, realisasi, PERIOD))
+    tree = rows(tables.realisasi_anggaran_sheet(angka(ref, realisasi=realisasi)))
     assert [(r["Level"], r["Kode"]) for r in tree] == [
         ("Program", "2.17.03"), ("Kegiatan", "2.17.03.1.01"), ("Sub Kegiatan", "2.17.03.1.01.0001"),
         ("Sub Kegiatan", "2.17.03.1.01.0002"), ("Jumlah", "")]
     assert isinstance(tree[0]["Pagu (Rp)"], Rupiah) and tree[0]["Pagu (Rp)"] == 300 and tree[0]["Realisasi (Rp)"] == 190
     assert tree[1]["Uraian"] == "Pemeriksaan koperasi" and tree[0]["Bidang"] == "Bidang Pengawasan"
     assert tree[-1]["Capaian"] == pytest.approx(190 / 300 * 100)
-    anggaran = rows(tables.anggaran_sheet(ref, PERIOD))
+    anggaran = rows(tables.anggaran_sheet(angka(ref)))
     assert [r["Selisih (Rp)"] for r in anggaran] == [10, -10, 0]
     assert anggaran[-1]["Jenis Belanja"] == "Alokasi Anggaran Tahun 2024 (Jumlah)" and anggaran[-1]["Pagu Awal (Rp)"] == 300
 
 
 def test_efisiensi_and_kinerja_program_sheets(ref, result, realisasi):
-    [eff] = rows(tables.efisiensi_sheet(ref, result, realisasi, PERIOD))
+    [eff] = rows(tables.efisiensi_sheet(angka(ref, result, realisasi)))
     # CK: 100 % and 50 %; sum(pagu x CK) = 100 + 100 = 200; efisiensi = (200 - 190) / 200
     assert eff["Kode IKU"] == "S1" and eff["Anggaran (Rp)"] == 300 and eff["Tingkat Efisiensi"] == pytest.approx(5.0)
-    program = rows(tables.kinerja_program_sheet(ref, result, realisasi, PERIOD))
+    program = rows(tables.kinerja_program_sheet(angka(ref, result, realisasi)))
     assert [r["Kode"] for r in program] == ["2.17.03", "2.17.03.1.01", "2.17.03.1.01.0001", "2.17.03.1.01.0002"]
     assert [r["Menunjang/Tidak Menunjang"] for r in program] == ["Menunjang", "N/A", "Menunjang", "Tidak Menunjang"]
     assert program[3]["Capaian"] == pytest.approx(50.0) and program[0]["Capaian Sasaran"] == pytest.approx(110.0)
@@ -123,7 +132,7 @@ def test_koperasi_sheet(ref):
         "digital": ["Ya", "Tidak", "Ya", None, "Ya"],
         "tahun_buku": [2023, 2024, 2024, 2023, 2024],
         "volume_usaha": [100.0, 150.0, 999.0, 50.0, 40.0]}))
-    got = {r["Kabupaten/Kota"]: r for r in rows(tables.koperasi_sheet(ref, odk, PERIOD))}
+    got = {r["Kabupaten/Kota"]: r for r in rows(tables.koperasi_sheet(angka(ref, odk=odk.rows)))}
     assert list(got) == ["Badung", "Bangli", "Provinsi (Jumlah)"]
     assert (got["Badung"]["Koperasi 2024"], got["Badung"]["Koperasi Aktif 2024"], got["Badung"]["Koperasi Aktif Digital 2024"]) == (2, 1, 0)
     assert got["Badung"]["Pertumbuhan Volume Usaha"] == pytest.approx(50.0)  # inactive cooperatives do not count
@@ -131,7 +140,7 @@ def test_koperasi_sheet(ref):
     total = got["Provinsi (Jumlah)"]
     assert (total["Koperasi 2024"], total["Volume Usaha Aktif 2024 (Rp)"]) == (3, 190)
     assert total["Pertumbuhan Volume Usaha"] == pytest.approx((190 - 150) / 150 * 100)
-    assert tables.koperasi_sheet(ref, OdkIntake(rows=pl.DataFrame()), PERIOD).rows == []
+    assert tables.koperasi_sheet(angka(ref, odk=OdkIntake(rows=pl.DataFrame()).rows)).rows == []
 
 
 def test_validasi_ringkasan_and_pengumpulan_sheets(ref):

@@ -31,6 +31,7 @@ def test_each_file_is_read_once_and_every_month_is_kept(year_runs, monkeypatch):
     assert len(files) == 3 + 4 * 12 - 1 and set(read) == set(files) and set(read.values()) == {1}
     assert sorted(intake.earlier) == ["2024-12", "2025-01", "2025-02", "2025-03", "2025-04", "2025-05"]
     figures = year_figures(intake)
+    assert figures is intake.year  # made once while reading; the rule and the figures model share it
     sek = "Sekretariat"
     assert figures.sent[sek] == {1, 2, 3, 4, 5}  # no June file
     assert figures.codes["2.17.01.1.01.0001"].realisasi_anggaran == {m: 100_000 * m for m in range(1, 6)}

@@ -6,8 +6,8 @@ from starlette.testclient import TestClient
 from pipeline import settings
 from pipeline.domain.periods import Period
 from pipeline.intake.referensi import Referensi
+from pipeline.domain.sepanjang_tahun import ABSORPTION_BEHIND_TIME, early_warnings
 from pipeline.intake.year import CodeSeries, YearFigures
-from pipeline.report.renja import ABSORPTION_BEHIND_TIME, early_warnings
 from pipeline.web.app import create_app
 
 

@@ -1,37 +1,35 @@
-"""The figures of chapters II and III of the LKjIP, one asset per table.
+"""The figures of the period, computed once (``angka_periode``), and the sheets of chapters II and III.
 
 ``realisasi_iku`` holds the realisasi of every key indicator per year
-(:class:`~pipeline.domain.iku.IkuResult`), which the indicator tables share;
-``pengumpulan`` the submission status per bidang.  Every other asset returns a
-:class:`Section`: the sheet(s) it adds to the workbook and the problems that
-the intake rules across inputs found (a stated IKU that differs from the
-computed one, a budget by jenis belanja that does not add up).
+(:class:`~pipeline.domain.iku.IkuResult`); ``pengumpulan`` the submission status per bidang;
+``angka_periode`` every figure of the period (:class:`~pipeline.domain.figures.AngkaPeriode`),
+which every consumer lays out: the sheet assets below, the through-the-year sheets, the E.81
+form, the document and ringkasan.json.  Every other asset returns a
+:class:`~pipeline.defs.types.Section`: the sheet(s) it adds to the workbook and the problems that
+the intake rules across inputs found (a stated IKU that differs from the computed one, a budget by
+jenis belanja that does not add up).
 """
-
-from dataclasses import dataclass, field
 
 import dagster as dg
 
-from pipeline.defs.masukan.assets import ReferensiIntake
 from pipeline.defs.partitions import office_config, period_of, report_partitions
 from pipeline.defs.resources import LkjipConfig
+from pipeline.defs.types import ReferensiIntake, Section
+from pipeline.domain.angka import compute_angka_periode
+from pipeline.domain.figures import AngkaPeriode
 from pipeline.domain.iku import IkuResult, compute_iku
 from pipeline.domain.periods import Period
-from pipeline.domain.submissions import SubmissionRow
+from pipeline.domain.submissions import SubmissionRow, pengumpulan_rows
 from pipeline.intake import rules
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
-from pipeline.problems import Problem
+from pipeline.intake.year import year_figures
 from pipeline.report import tables
-from pipeline.report.sheet import SheetTable
 
 GROUP = "kinerja"
 
-
-@dataclass
-class Section:
-    tables: list[SheetTable]
-    problems: list[Problem] = field(default_factory=list)
+__all__ = ["Section", "realisasi_iku", "angka_periode", "capaian_iku", "kemajuan_renstra", "realisasi_anggaran",
+           "efisiensi", "kinerja_program", "rekap_koperasi", "pengumpulan"]
 
 
 def _period(context: dg.AssetExecutionContext) -> Period:
@@ -54,58 +52,66 @@ def realisasi_iku(context: dg.AssetExecutionContext, referensi: ReferensiIntake,
 
 
 @_asset()
-def capaian_iku(context: dg.AssetExecutionContext, referensi: ReferensiIntake, realisasi_iku: IkuResult) -> Section:
-    """Realisasi, capaian dan kategori setiap Indikator Kinerja Utama (Tabel 3.2) dan trennya
-    antar tahun (Tabel 3.3); nilai ditetapkan yang berbeda dari hasil hitung dilaporkan."""
-    period, ref = _period(context), referensi.referensi
-    return Section([tables.iku_sheet(ref, realisasi_iku, period), tables.tren_sheet(ref, realisasi_iku, period)],
-                   rules.stated_iku(ref, realisasi_iku))
-
-
-@_asset()
-def kemajuan_renstra(context: dg.AssetExecutionContext, referensi: ReferensiIntake, realisasi_iku: IkuResult) -> Section:
-    """Capaian terhadap target akhir Renstra dan tingkat kemajuannya (Tabel 3.4)."""
-    return Section([tables.renstra_sheet(referensi.referensi, realisasi_iku, _period(context))])
-
-
-@_asset()
-def realisasi_anggaran(context: dg.AssetExecutionContext, referensi: ReferensiIntake,
-                       realisasi_bidang: RealisasiIntake) -> Section:
-    """Pohon anggaran program > kegiatan > sub kegiatan dengan pagu, realisasi dan capaian
-    (Tabel 3.8), dan anggaran per jenis belanja sebelum/sesudah pergeseran (Tabel 2.3)."""
-    period, ref = _period(context), referensi.referensi
-    return Section([tables.anggaran_sheet(ref, period), tables.realisasi_anggaran_sheet(ref, realisasi_bidang, period)],
-                   rules.budget_by_jenis(ref, realisasi_bidang))
-
-
-@_asset()
-def efisiensi(context: dg.AssetExecutionContext, referensi: ReferensiIntake, realisasi_iku: IkuResult,
-              realisasi_bidang: RealisasiIntake) -> Section:
-    """Efisiensi penggunaan sumber daya per sasaran (Tabel 3.6), dari pagu, capaian keluaran
-    dan realisasi anggaran sub kegiatan program-program sasaran itu."""
-    return Section([tables.efisiensi_sheet(referensi.referensi, realisasi_iku, realisasi_bidang,
-                                           _period(context))])
-
-
-@_asset()
-def kinerja_program(context: dg.AssetExecutionContext, referensi: ReferensiIntake, realisasi_iku: IkuResult,
-                    realisasi_bidang: RealisasiIntake) -> Section:
-    """Program, kegiatan dan sub kegiatan yang menunjang (atau tidak) setiap sasaran (Tabel 3.7)."""
-    return Section([tables.kinerja_program_sheet(referensi.referensi, realisasi_iku, realisasi_bidang,
-                                                 _period(context))])
-
-
-@_asset()
-def rekap_koperasi(context: dg.AssetExecutionContext, referensi: ReferensiIntake, data_koperasi: OdkIntake) -> Section:
-    """Jumlah koperasi (semua, aktif, digital) dan volume usaha per kabupaten/kota."""
-    return Section([tables.koperasi_sheet(referensi.referensi, data_koperasi, _period(context))])
-
-
-@_asset()
 def pengumpulan(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake,
                 realisasi_bidang: RealisasiIntake) -> list[SubmissionRow]:
     """Status pengumpulan berkas per bidang untuk periode ini: tepat waktu, terlambat, atau
     belum mengirim, terhadap batas pengumpulan."""
     ref, period, lkjip = referensi.referensi, _period(context), office_config(context, lkjip)
     day = lkjip.effective_deadline_day(ref.batas_pengumpulan, read=False)  # referensi > env > 10
-    return tables.pengumpulan_rows(ref, realisasi_bidang, period, day)
+    return pengumpulan_rows(ref.bidang_names, realisasi_bidang.received, str(period), day)
+
+
+@_asset()
+def angka_periode(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake,
+                  realisasi_bidang: RealisasiIntake, data_koperasi: OdkIntake, realisasi_iku: IkuResult,
+                  pengumpulan: list[SubmissionRow]) -> AngkaPeriode:
+    """Semua angka periode ini, dihitung sekali: IKU (target, realisasi, capaian, kategori) dan
+    trennya, kemajuan Renstra, efisiensi per sasaran, pohon anggaran dan jumlahnya, anggaran per
+    jenis belanja, program yang menunjang, rekap koperasi, Tabel E.81, tren bulanan, peringatan
+    dini, dan status pengumpulan; lembar kerja, formulir E.81, dokumen dan ringkasan.json hanya
+    menatanya."""
+    return compute_angka_periode(referensi.referensi, realisasi_bidang, data_koperasi.rows, realisasi_iku,
+                                 year_figures(realisasi_bidang), _period(context), pengumpulan,
+                                 lkjip.settings.early_warning_points)
+
+
+@_asset()
+def capaian_iku(referensi: ReferensiIntake, realisasi_iku: IkuResult, angka_periode: AngkaPeriode) -> Section:
+    """Realisasi, capaian dan kategori setiap Indikator Kinerja Utama (Tabel 3.2) dan trennya
+    antar tahun (Tabel 3.3); nilai ditetapkan yang berbeda dari hasil hitung dilaporkan."""
+    return Section([tables.iku_sheet(angka_periode), tables.tren_sheet(angka_periode)],
+                   rules.stated_iku(referensi.referensi, realisasi_iku))
+
+
+@_asset()
+def kemajuan_renstra(angka_periode: AngkaPeriode) -> Section:
+    """Capaian terhadap target akhir Renstra dan tingkat kemajuannya (Tabel 3.4)."""
+    return Section([tables.renstra_sheet(angka_periode)])
+
+
+@_asset()
+def realisasi_anggaran(referensi: ReferensiIntake, realisasi_bidang: RealisasiIntake,
+                       angka_periode: AngkaPeriode) -> Section:
+    """Pohon anggaran program > kegiatan > sub kegiatan dengan pagu, realisasi dan capaian
+    (Tabel 3.8), dan anggaran per jenis belanja sebelum/sesudah pergeseran (Tabel 2.3)."""
+    return Section([tables.anggaran_sheet(angka_periode), tables.realisasi_anggaran_sheet(angka_periode)],
+                   rules.budget_by_jenis(referensi.referensi, realisasi_bidang))
+
+
+@_asset()
+def efisiensi(angka_periode: AngkaPeriode) -> Section:
+    """Efisiensi penggunaan sumber daya per sasaran (Tabel 3.6), dari pagu, capaian keluaran
+    dan realisasi anggaran sub kegiatan program-program sasaran itu."""
+    return Section([tables.efisiensi_sheet(angka_periode)])
+
+
+@_asset()
+def kinerja_program(angka_periode: AngkaPeriode) -> Section:
+    """Program, kegiatan dan sub kegiatan yang menunjang (atau tidak) setiap sasaran (Tabel 3.7)."""
+    return Section([tables.kinerja_program_sheet(angka_periode)])
+
+
+@_asset()
+def rekap_koperasi(angka_periode: AngkaPeriode) -> Section:
+    """Jumlah koperasi (semua, aktif, digital) dan volume usaha per kabupaten/kota."""
+    return Section([tables.koperasi_sheet(angka_periode)])

@@ -7,19 +7,15 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 from openpyxl import load_workbook
 
-from pipeline.defs.kinerja.assets import Section
-from pipeline.defs.laporan.dokumen import DokumenLkjip
-from pipeline.defs.masukan.assets import ReferensiIntake
-from pipeline.defs.partitions import office_config, period_of, report_partitions
+from pipeline.defs.partitions import office_config, report_partitions
 from pipeline.defs.resources import LkjipConfig
-from pipeline.defs.sepanjang_tahun.assets import RenjaSection, TrendSection, WarningSection
-from pipeline.domain.iku import IkuResult
-from pipeline.domain.submissions import SubmissionRow
+from pipeline.defs.types import DokumenLkjip, ReferensiIntake, Section
+from pipeline.domain.angka import headline
+from pipeline.domain.figures import AngkaPeriode, RingkasanRun, as_json
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
 from pipeline.problems import ERROR, WARNING
 from pipeline.report import tables
-from pipeline.report.charts import chart_specs
 from pipeline.report.publish import publish, publish_document, write_summary
 from pipeline.report.workbook import write_workbook
 from pipeline.settings import TIMEZONE
@@ -40,17 +36,16 @@ def laporan_kinerja(
     referensi: ReferensiIntake,
     realisasi_bidang: RealisasiIntake,
     data_koperasi: OdkIntake,
-    realisasi_iku: IkuResult,
+    angka_periode: AngkaPeriode,
     capaian_iku: Section,
     kemajuan_renstra: Section,
     realisasi_anggaran: Section,
     efisiensi: Section,
     kinerja_program: Section,
     rekap_koperasi: Section,
-    pengumpulan: list[SubmissionRow],
-    tren_bulanan: TrendSection,
-    evaluasi_renja: RenjaSection,
-    peringatan_dini: WarningSection,
+    tren_bulanan: Section,
+    evaluasi_renja: Section,
+    peringatan_dini: Section,
     evaluasi_renja_bappeda: str,
     dokumen_lkjip: DokumenLkjip,
 ):
@@ -58,7 +53,8 @@ def laporan_kinerja(
     Efisiensi, Kinerja Program, Realisasi Anggaran, Anggaran, Koperasi, Pengumpulan,
     Validasi, Tren Bulanan, Evaluasi Renja, Peringatan Dini), ditulis aman (berkas lama utuh
     bila gagal) dan disimpan juga di riwayat."""
-    period, lkjip = period_of(context), office_config(context, lkjip)
+    angka, lkjip = angka_periode, office_config(context, lkjip)  # an OPD's own outputs folder
+    period = angka.period
     ref = referensi.referensi
     made_at = datetime.now(ZoneInfo(TIMEZONE)).replace(microsecond=0)
     sections = [capaian_iku, kemajuan_renstra, realisasi_anggaran, efisiensi, kinerja_program, rekap_koperasi,
@@ -67,14 +63,14 @@ def laporan_kinerja(
                 + [p for s in sections for p in s.problems] + dokumen_lkjip.problems)
     reports = [s.report for s in referensi.sources + realisasi_bidang.sources + data_koperasi.sources]
     reports += dokumen_lkjip.reports
-    rows = pengumpulan
+    rows = angka.pengumpulan
     sheets = {t.name: t for s in sections for t in s.tables}
     sheets["Ringkasan"] = tables.ringkasan_sheet(ref, period, made_at, reports, problems)
     sheets["Pengumpulan"] = tables.pengumpulan_sheet(ref, rows, problems, period)
     sheets["Validasi"] = tables.validasi_sheet(tables.title(ref, "Hasil Validasi Berkas Masukan", period), problems)
     ordered = [sheets[name] for name in SHEET_ORDER]
 
-    charts = chart_specs(sheets, period.year)
+    charts = dokumen_lkjip.chart_specs  # made once, with the document's figures
     path = publish(lambda tmp: write_workbook(ordered, tmp, charts), lkjip.outputs, str(period), made_at)
     document = None
     if dokumen_lkjip.content is not None:
@@ -83,33 +79,31 @@ def laporan_kinerja(
         except Exception as exc:  # the workbook is already safe; say why the document is missing
             context.log.error(f"Dokumen laporan tidak dapat ditulis: {exc}")
     counts = tables.count_by_file(problems)
-    iku = realisasi_iku
-    names = {r["kode_iku"]: r["indikator"] for r in ref.iku.iter_rows(named=True)} if ref.iku.height else {}
     by_file: dict[str, list] = {}
     for p in problems:
         by_file.setdefault(p.file, []).append(p)
-    write_summary(lkjip.outputs, str(period), {
-        "period": str(period),
-        "instansi": ref.instansi,
-        "instansi": ref.instansi,
+    year = period.year
+    summary = RingkasanRun(
+        period=str(period),
+        instansi=angka.instansi,
         # figures computed from a year that has not ended: the page says they are provisional
-        "sementara": [{"kode_iku": kode, "indikator": names.get(kode, kode), "tahun": year, "dasar": basis}
-                      for (kode, year), basis in sorted(iku.sementara.items()) if year == period.year],
-        "made_at": made_at.isoformat(),
-        "workbook": path.name,
-        "dokumen": document.name if document else None,
-        "problems": {str(ERROR): sum(1 for p in problems if p.severity == ERROR),
-                     str(WARNING): sum(1 for p in problems if p.severity == WARNING)},
-        "peringatan_dini": len(peringatan_dini.warnings),
-        "evaluasi_renja": Path(evaluasi_renja_bappeda).name,
-        "pengumpulan": [
+        sementara=tuple({"kode_iku": i.kode, "indikator": i.indikator, "tahun": year, "dasar": i.di(year).sementara}
+                        for i in sorted(angka.iku, key=lambda i: i.kode) if i.di(year).sementara),
+        made_at=made_at,
+        workbook=path.name,
+        dokumen=document.name if document else None,
+        problems={str(ERROR): sum(1 for p in problems if p.severity == ERROR),
+                  str(WARNING): sum(1 for p in problems if p.severity == WARNING)},
+        peringatan_dini=len(angka.sepanjang_tahun.peringatan),
+        evaluasi_renja=Path(evaluasi_renja_bappeda).name,
+        pengumpulan=tuple(
             {**r.as_dict(), "errors": sum(counts.get(f, {}).get(ERROR, 0) for f in r.files),
              "warnings": sum(counts.get(f, {}).get(WARNING, 0) for f in r.files),
              "masalah": _problem_list([p for f in r.files for p in by_file.get(f, [])])}
-            for r in rows
-        ],
-        "utama": tables.headline(ref, realisasi_iku, realisasi_bidang, period),
-    })
+            for r in rows),
+        utama=headline(angka),
+    )
+    write_summary(lkjip.outputs, str(period), as_json(summary))
     yield dg.Output(str(path), metadata={"workbook": dg.MetadataValue.path(str(path)), "masalah": len(problems),
                                          "dokumen": dg.MetadataValue.path(str(document)) if document else "-"})
     yield _no_formula_check(path)

@@ -6,29 +6,21 @@ makes sure nothing was lost: for every file, rows read = accepted + rejected,
 and every rejected row or file has an ``Error`` saying why.
 """
 
-from dataclasses import dataclass
-
 import dagster as dg
 
 from pipeline.defs.partitions import office_config, period_of, report_partitions
 from pipeline import settings
 from pipeline.defs.resources import LkjipConfig
+from pipeline.defs.types import ReferensiIntake
 from pipeline.intake.arrivals import record_sources
 from pipeline.intake.loading import SourceFile
 from pipeline.intake.odk import OdkIntake, read_odk
 from pipeline.intake.realisasi import RealisasiIntake
 from pipeline.intake.year import read_year
-from pipeline.intake.referensi import Referensi, read_referensi
-from pipeline.problems import ERROR, Problem
+from pipeline.intake.referensi import read_referensi
+from pipeline.problems import ERROR
 
 GROUP = "masukan"
-
-
-@dataclass
-class ReferensiIntake:
-    referensi: Referensi
-    sources: list[SourceFile]
-    problems: list[Problem]
 
 
 def _release(sources: list[SourceFile]) -> None:
@@ -66,10 +58,9 @@ def _check(asset: str) -> list[dg.AssetCheckSpec]:
 def referensi(context: dg.AssetExecutionContext, lkjip: LkjipConfig):
     """Workbook induk perencana: IKU dan targetnya, Renstra, cascading program ke sasaran,
     bidang penanggung jawab, statistik kabupaten/kota, dan anggaran per jenis belanja."""
-    lkjip = office_config(context, lkjip)
     with settings.using(lkjip.settings):  # sandbox limits, expectation engine
-        ref, sources = read_referensi(lkjip.inputs)
-    record_sources(sources, lkjip.inputs, keep=not context.instance.is_ephemeral)
+        ref, sources = read_referensi(office_config(context, lkjip).inputs)
+    record_sources(sources, office_config(context, lkjip).inputs, keep=not context.instance.is_ephemeral)
     problems = [p for s in sources for p in s.problems]
     _release(sources)
     yield dg.Output(ReferensiIntake(ref, sources, problems), metadata={"berkas": ref.file, "iku": ref.iku.height})
@@ -95,10 +86,9 @@ def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, refe
 def data_koperasi(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake):
     """Ekspor Online Data Koperasi (ODK): satu baris per koperasi per tahun buku, duplikat
     (NIK, Tahun Buku) diselesaikan dengan Tanggal Update terbaru."""
-    lkjip = office_config(context, lkjip)
     with settings.using(lkjip.settings):
-        intake = read_odk(lkjip.inputs, referensi.referensi)
-    record_sources(intake.sources, lkjip.inputs, keep=not context.instance.is_ephemeral)
+        intake = read_odk(office_config(context, lkjip).inputs, referensi.referensi)
+    record_sources(intake.sources, office_config(context, lkjip).inputs, keep=not context.instance.is_ephemeral)
     _release(intake.sources)
     yield dg.Output(intake, metadata={"baris": intake.rows.height, "berkas": len(intake.sources)})
     yield account_check(intake.sources)

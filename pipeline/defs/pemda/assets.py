@@ -14,17 +14,12 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from pipeline import settings
-from pipeline.defs.kinerja.assets import Section
-from pipeline.defs.laporan.dokumen import DokumenLkjip
-from pipeline.defs.masukan.assets import ReferensiIntake
+from pipeline.defs.types import DokumenLkjip, ReferensiIntake, Section
 from pipeline.defs.partitions import (MONTH_DIMENSION, OPD_DIMENSION, monthly_partitions, period_of,
                                       partition_key, report_partitions, slot_of, slot_of_key)
 from pipeline.defs.resources import LkjipConfig
-from pipeline.defs.sepanjang_tahun.assets import RenjaSection, TrendSection, WarningSection
-from pipeline.domain import indicators
 from pipeline.domain import pemda as dp
-from pipeline.domain.iku import IkuResult
-from pipeline.domain.submissions import SubmissionRow
+from pipeline.domain.figures import AngkaPeriode
 from pipeline.intake import pemda as ip
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
@@ -38,40 +33,40 @@ GROUP = "pemda"
 
 @dg.asset(partitions_def=report_partitions, group_name="laporan", deps=["laporan_kinerja"])
 def angka_opd(context: dg.AssetExecutionContext, referensi: ReferensiIntake, realisasi_bidang: RealisasiIntake,
-              data_koperasi: OdkIntake, realisasi_iku: IkuResult, capaian_iku: Section, kemajuan_renstra: Section,
+              data_koperasi: OdkIntake, angka_periode: AngkaPeriode, capaian_iku: Section, kemajuan_renstra: Section,
               realisasi_anggaran: Section, efisiensi: Section, kinerja_program: Section, rekap_koperasi: Section,
-              pengumpulan: list[SubmissionRow], tren_bulanan: TrendSection, evaluasi_renja: RenjaSection,
-              peringatan_dini: WarningSection, dokumen_lkjip: DokumenLkjip):
-    """Angka bulan ini satu OPD untuk rekap Pemda (Bappeda): capaian IKU, anggaran per urusan, efisiensi,
-    status pengumpulan, jumlah masalah, dan baris program Tabel E.81; dibuat setelah workbook OPD ditulis."""
-    slot, ref = slot_of(context), referensi.referensi
+              tren_bulanan: Section, evaluasi_renja: Section, peringatan_dini: Section, dokumen_lkjip: DokumenLkjip):
+    """Angka bulan ini satu OPD untuk rekap Pemda (Bappeda), dari angka periode OPD itu: capaian IKU, anggaran
+    per urusan, efisiensi, status pengumpulan, jumlah masalah, dan baris program Tabel E.81; dibuat setelah
+    workbook OPD ditulis."""
+    slot, ref, angka = slot_of(context), referensi.referensi, angka_periode
     year = slot.period.year
     iku = []
-    for r in ref.iku.iter_rows(named=True) if ref.iku.height else []:
-        target = ref.targets.get(r["kode_iku"], {}).get(year)
-        real = realisasi_iku.realisasi.get(r["kode_iku"], {}).get(year)
-        cap = indicators.capaian(real, target, r["polaritas"])
-        iku.append(dp.IkuFigure(r["kode_iku"], r["indikator"], r["satuan"], target, real, cap,
-                                indicators.kategori(cap, ref.skala)))
+    for item in angka.iku:
+        this = next((t for t in item.tahun if t.tahun == year), None)
+        iku.append(dp.IkuFigure(item.kode, item.indikator, item.satuan, this.target if this else None,
+                                this.realisasi if this else None, this.capaian if this else None,
+                                this.kategori if this else None))
+    # money once per sub kegiatan, and the efficiency's sums (the model keeps its per-sasaran percentages)
     pagu, spent, urusan, hemat, basis = dp.budget_figures(realisasi_bidang.sub, ref.cascading)
     sections = [capaian_iku, kemajuan_renstra, realisasi_anggaran, efisiensi, kinerja_program, rekap_koperasi,
                 tren_bulanan, evaluasi_renja, peringatan_dini]
     problems = (referensi.problems + realisasi_bidang.problems + data_koperasi.problems
                 + [p for s in sections for p in s.problems] + dokumen_lkjip.problems)
     status: dict[str, int] = {}
-    for row in pengumpulan:
+    for row in angka.pengumpulan:
         status[row.status] = status.get(row.status, 0) + 1
     programs, sasaran = [], ""
-    for row in evaluasi_renja.e81.rows:
+    for row in angka.sepanjang_tahun.e81.rows:
         if row.level == "sasaran":
             sasaran = row.kode
         elif row.level == "program":
             programs.append(dp.ProgramFigure(sasaran, row.kode, row.uraian, row.rp.get(7),
                                              tuple(row.rp.get(c) for c in (8, 9, 10, 11)), row.rp.get(12)))
-    figures = dp.OpdFigures(slot.opd, ref.instansi, ref.kode_skpd, str(slot.period), iku, pagu, spent, urusan,
+    figures = dp.OpdFigures(slot.opd, angka.instansi, ref.kode_skpd, str(slot.period), iku, pagu, spent, urusan,
                             hemat, basis, status, sum(1 for p in problems if p.severity == ERROR),
                             sum(1 for p in problems if p.severity == WARNING), programs)
-    return dg.Output(figures, metadata={"instansi": ref.instansi, "iku": len(iku), "program": len(programs)})
+    return dg.Output(figures, metadata={"instansi": angka.instansi, "iku": len(iku), "program": len(programs)})
 
 
 @dg.asset(partitions_def=monthly_partitions, group_name=GROUP)
