@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import re
 import sys
 from pathlib import Path
@@ -234,12 +235,31 @@ def _materialize(instance, partitions_def, key, inputs: Path, outputs: Path, tag
     )
 
 
+def _opd_month(job: tuple, instance=None) -> str | None:
+    """One OPD's month as its own run (in a worker process of ``_run_pemda`` when ``instance`` is None):
+    None when its workbook was written, else why not (one line)."""
+    from pipeline.defs.partitions import partition_key, report_partitions
+    from pipeline.intake.prefetch import prefetched_inputs
+    from pipeline.intake.safety import remembered_verdicts
+
+    inputs, outputs, period, opd = job
+    instance = instance or _instance()
+    try:
+        with remembered_verdicts(), prefetched_inputs(inputs / opd):
+            result = _materialize(instance, report_partitions, partition_key(period, opd), inputs, outputs,
+                                  {"lkjip/opd": opd})
+    except Exception as exc:  # noqa: BLE001 - one OPD never stops the others
+        return f"{type(exc).__name__}: {exc}"
+    if result.success and settings.report_path(outputs / opd, period).exists():
+        return None
+    return _failure_reason(result)
+
+
 def _run_pemda(layout, outputs: Path, period: str | None) -> int:
     """Every OPD's month, each its own run (one OPD's failure never stops the others), then Bappeda's rekap.
     Exit 0 when every OPD and the rekap were written, 1 when the rekap was written but an OPD failed."""
-    from pipeline.defs.partitions import ensure_offices, monthly_partitions, partition_key, report_partitions
+    from pipeline.defs.partitions import ensure_offices, monthly_partitions
     from pipeline.domain.periods import partition_key as month_key
-    from pipeline.intake.prefetch import prefetched_inputs
     from pipeline.intake.realisasi import latest_period
     from pipeline.intake.safety import assert_openpyxl_uses_defusedxml
     from pipeline.oserrors import describe, writable_folder
@@ -268,16 +288,21 @@ def _run_pemda(layout, outputs: Path, period: str | None) -> int:
     for opd in layout.without_referensi:
         failed += 1
         print(f"lkjip: OPD {opd}: folder tanpa referensi/, tidak diolah", file=sys.stderr)
-    for opd in layout.opds:
-        with prefetched_inputs(inputs / opd):
-            result = _materialize(instance, report_partitions, partition_key(period, opd), inputs, outputs,
-                                  {"lkjip/opd": opd})
-        path = settings.report_path(outputs / opd, period)
-        if result.success and path.exists():
-            print(path)
+    workers = min(os.cpu_count() or 1, len(layout.opds))
+    if workers > 1 and not instance.is_ephemeral:  # each OPD-month its own run, as many at once as cores
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            outcomes = list(pool.map(_opd_month, [(inputs, outputs, period, opd) for opd in layout.opds]))
+    else:
+        outcomes = [_opd_month((inputs, outputs, period, opd), instance) for opd in layout.opds]
+    for opd, reason in zip(layout.opds, outcomes, strict=True):
+        if reason is None:
+            print(settings.report_path(outputs / opd, period))
         else:
             failed += 1
-            print(f"lkjip: OPD {opd}: laporan {period} tidak dapat dibuat: {_failure_reason(result)}", file=sys.stderr)
+            print(f"lkjip: OPD {opd}: laporan {period} tidak dapat dibuat: {reason}", file=sys.stderr)
     rekap = _materialize(instance, monthly_partitions, month_key(period), inputs, outputs, {"lkjip/opd": "pemda"})
     path = outputs / "pemda" / period / REKAP_NAME.format(period=period)
     if not (rekap.success and path.exists()):
