@@ -235,6 +235,9 @@ def _materialize(instance, partitions_def, key, inputs: Path, outputs: Path, tag
     )
 
 
+OPD_PER_WORKER = 10
+
+
 def _opd_month(job: tuple, instance=None) -> str | None:
     """One OPD's month as its own run (in a worker process of ``_run_pemda`` when ``instance`` is None):
     None when its workbook was written, else why not (one line)."""
@@ -293,7 +296,9 @@ def _run_pemda(layout, outputs: Path, period: str | None) -> int:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        # a worker is replaced after OPD_PER_WORKER runs: memory a run leaves behind never piles up over 40 OPD
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                 max_tasks_per_child=OPD_PER_WORKER) as pool:
             outcomes = list(pool.map(_opd_month, [(inputs, outputs, period, opd) for opd in layout.opds]))
     else:
         outcomes = [_opd_month((inputs, outputs, period, opd), instance) for opd in layout.opds]
