@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import re
 import sys
 from pathlib import Path
@@ -63,7 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     akun_sub = akun.add_subparsers(dest="akun_command", required=True)
     tambah = akun_sub.add_parser("tambah", help="buat akun; sandi dibaca dari prompt (atau stdin bila bukan terminal)")
     tambah.add_argument("nama")
-    tambah.add_argument("--peran", required=True, choices=["perencana", "bidang"])
+    tambah.add_argument("--peran", required=True, choices=["perencana", "bidang", "bappeda"])
+    tambah.add_argument("--opd", help="folder OPD (untuk akun perencana dan bidang sebuah Pemda)")
     tambah.add_argument("--bidang", help="nama bidang di referensi (untuk akun bidang)")
     tambah.add_argument("--inputs", type=Path, default=None, help="folder masukan (untuk referensi)")
     akun_sub.add_parser("daftar", help="daftar akun")
@@ -133,6 +135,12 @@ def cmd_run(inputs: Path, outputs: Path, period: str | None) -> int:
 
     document_worker.start()  # loads the document's libraries on the other core while Dagster starts
     try:
+        from pipeline.intake.pemda import pemda_layout
+
+        layout = pemda_layout(inputs)
+        if layout is not None:  # a whole Pemda: every OPD's month, then the rekap
+            with remembered_verdicts():
+                return _run_pemda(layout, outputs, period)
         # each file is inspected (hashed, scanned) once per run; the workbooks are read while Dagster starts
         with remembered_verdicts(), prefetched_inputs(inputs, twice=period is None):
             return _run(inputs, outputs, period)
@@ -174,9 +182,7 @@ def _run(inputs: Path, outputs: Path, period: str | None) -> int:
 
     import dagster as dg
 
-    from pipeline.defs.resources import LkjipConfig
-    from pipeline.definitions import defs as load_defs
-    from pipeline.domain.periods import partition_key
+    from pipeline.defs.partitions import SINGLE_OFFICE, ensure_offices, partition_key, report_partitions
     from pipeline.intake.realisasi import latest_period
 
     period = period or latest_period(inputs)
@@ -196,25 +202,119 @@ def _run(inputs: Path, outputs: Path, period: str | None) -> int:
                   file=sys.stderr)
             return 1
 
-    from pipeline.runs import process_tags
-
-    definitions = load_defs()
-    result = dg.materialize(
-        list(definitions.assets or []),
-        partition_key=partition_key(period),
-        resources={"lkjip": LkjipConfig.from_environment(inputs_dir=str(inputs), outputs_dir=str(outputs))},
-        instance=instance,
-        # the reason of a failure is printed below in one line; Dagster's own log goes to its event log
-        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
-        raise_on_error=False,
-        tags={"lkjip/sumber": "cli", **process_tags()},
-    )
+    ensure_offices(instance, [SINGLE_OFFICE])
+    result = _materialize(instance, report_partitions, partition_key(period), inputs, outputs)
     path = settings.report_path(outputs, period)
     if result.success and path.exists():
         print(path)
         return 0
     print(f"lkjip: laporan {period} tidak dapat dibuat: {_failure_reason(result)}", file=sys.stderr)
     return 1
+
+
+def _materialize(instance, partitions_def, key, inputs: Path, outputs: Path, tags: dict | None = None):
+    """Materialise every asset of ``partitions_def`` (an OPD-month's report, or the Pemda's rekap) for ``key``."""
+    import dagster as dg
+
+    from pipeline.definitions import defs as load_defs
+    from pipeline.defs.resources import LkjipConfig
+    from pipeline.runs import process_tags
+
+    definitions = load_defs()
+    assets = list(definitions.assets or [])
+    return dg.materialize(
+        assets,
+        selection=[k for a in assets if a.partitions_def == partitions_def for k in a.keys],
+        partition_key=key,
+        resources={"lkjip": LkjipConfig.from_environment(inputs_dir=str(inputs), outputs_dir=str(outputs))},
+        instance=instance,
+        # the reason of a failure is printed below in one line; Dagster's own log goes to its event log
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+        raise_on_error=False,
+        tags={"lkjip/sumber": "cli", **(tags or {}), **process_tags()},
+    )
+
+
+OPD_PER_WORKER = 10
+
+
+def _opd_month(job: tuple, instance=None) -> str | None:
+    """One OPD's month as its own run (in a worker process of ``_run_pemda`` when ``instance`` is None):
+    None when its workbook was written, else why not (one line)."""
+    from pipeline.defs.partitions import partition_key, report_partitions
+    from pipeline.intake.prefetch import prefetched_inputs
+    from pipeline.intake.safety import remembered_verdicts
+
+    inputs, outputs, period, opd = job
+    instance = instance or _instance()
+    try:
+        with remembered_verdicts(), prefetched_inputs(inputs / opd):
+            result = _materialize(instance, report_partitions, partition_key(period, opd), inputs, outputs,
+                                  {"lkjip/opd": opd})
+    except Exception as exc:  # noqa: BLE001 - one OPD never stops the others
+        return f"{type(exc).__name__}: {exc}"
+    if result.success and settings.report_path(outputs / opd, period).exists():
+        return None
+    return _failure_reason(result)
+
+
+def _run_pemda(layout, outputs: Path, period: str | None) -> int:
+    """Every OPD's month, each its own run (one OPD's failure never stops the others), then Bappeda's rekap.
+    Exit 0 when every OPD and the rekap were written, 1 when the rekap was written but an OPD failed."""
+    from pipeline.defs.partitions import ensure_offices, monthly_partitions
+    from pipeline.domain.periods import partition_key as month_key
+    from pipeline.intake.realisasi import latest_period
+    from pipeline.intake.safety import assert_openpyxl_uses_defusedxml
+    from pipeline.oserrors import describe, writable_folder
+    from pipeline.report.pemda import REKAP_NAME
+
+    assert_openpyxl_uses_defusedxml()
+    unwritable = writable_folder(outputs)
+    if unwritable is not None:
+        print(f"lkjip: {describe('folder keluaran', outputs, unwritable)}", file=sys.stderr)
+        return 1
+    inputs = layout.root
+    if period is None:
+        found = [p for p in (latest_period(inputs / opd) for opd in layout.opds) if p]
+        if found:
+            period = max(found)
+        else:
+            from datetime import datetime
+
+            from pipeline.domain.periods import reporting_period
+
+            period = str(reporting_period(datetime.now().astimezone()))
+            print(f"lkjip: tidak ada berkas realisasi; periode {period} dipakai", file=sys.stderr)
+    instance = _instance()
+    ensure_offices(instance, list(layout.opds))
+    failed = 0
+    for opd in layout.without_referensi:
+        failed += 1
+        print(f"lkjip: OPD {opd}: folder tanpa referensi/, tidak diolah", file=sys.stderr)
+    workers = min(os.cpu_count() or 1, len(layout.opds))
+    if workers > 1 and not instance.is_ephemeral:  # each OPD-month its own run, as many at once as cores
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # a worker is replaced after OPD_PER_WORKER runs: memory a run leaves behind never piles up over 40 OPD
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                 max_tasks_per_child=OPD_PER_WORKER) as pool:
+            outcomes = list(pool.map(_opd_month, [(inputs, outputs, period, opd) for opd in layout.opds]))
+    else:
+        outcomes = [_opd_month((inputs, outputs, period, opd), instance) for opd in layout.opds]
+    for opd, reason in zip(layout.opds, outcomes, strict=True):
+        if reason is None:
+            print(settings.report_path(outputs / opd, period))
+        else:
+            failed += 1
+            print(f"lkjip: OPD {opd}: laporan {period} tidak dapat dibuat: {reason}", file=sys.stderr)
+    rekap = _materialize(instance, monthly_partitions, month_key(period), inputs, outputs, {"lkjip/opd": "pemda"})
+    path = outputs / "pemda" / period / REKAP_NAME.format(period=period)
+    if not (rekap.success and path.exists()):
+        print(f"lkjip: rekap Pemda {period} tidak dapat dibuat: {_failure_reason(rekap)}", file=sys.stderr)
+        return 1
+    print(path)
+    return 1 if failed else 0
 
 
 _CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_]\w*\.)+[A-Z]\w*: |^[A-Z]\w*(?:Error|Exception): ")

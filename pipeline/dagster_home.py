@@ -31,13 +31,18 @@ storage:
     base_dir:
       env: DAGSTER_HOME
 
-# Satu server kecil: paling banyak 2 run bersamaan, dan satu run per bulan
-# (partisi) sekaligus supaya dua run tidak menulis laporan yang sama.
+# Satu server kecil: paling banyak 2 run bersamaan, satu run per bulan OPD
+# (partisi) sekaligus supaya dua run tidak menulis laporan yang sama, dan satu
+# run per OPD sekaligus (sebuah Pemda: OPD lain berjalan berdampingan).
 concurrency:
   runs:
     max_concurrent_runs: 2
     tag_concurrency_limits:
       - key: "dagster/partition"
+        value:
+          applyLimitPerUniqueValue: true
+        limit: 1
+      - key: "dagster/partition/opd"
         value:
           applyLimitPerUniqueValue: true
         limit: 1

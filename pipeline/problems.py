@@ -74,6 +74,12 @@ RULES: dict[str, tuple[Severity, str]] = {
     # the report document
     "template_invalid": (ERROR, "Templat dokumen tidak dapat dipakai: {reason}; dokumen dibuat dengan templat bawaan"),
     "document_failed": (ERROR, "Dokumen laporan kinerja (.docx) tidak dapat dibuat: {reason}; workbook tetap ditulis"),
+    # a whole Pemda (many OPD beside pemda/)
+    "opd_no_referensi": (ERROR, "Folder OPD '{value}' tidak punya folder referensi/ berisi workbook referensi; OPD ini tidak diolah, OPD lain tetap diolah"),
+    "opd_duplicate": (ERROR, "{column} '{value}' dipakai oleh dua OPD: {expected}; setiap OPD harus punya {column} sendiri"),
+    "cascading_unknown_opd": (ERROR, "OPD '{value}' di Cascading Pemda tidak dikenal; OPD yang ada: {expected}"),
+    "cascading_unknown_iku": (ERROR, "{what} '{value}' di Cascading Pemda tidak ada{where}; yang ada: {expected}"),
+    "opd_failed": (ERROR, "Laporan OPD '{value}' bulan {month} tidak tersedia: {reason}"),
 }
 
 

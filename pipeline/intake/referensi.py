@@ -29,6 +29,7 @@ SIGNATURE_LABELS = {  # the document's signature block
     "nip": ("NIP", "NIP Kepala"),
     "jabatan": ("Jabatan", "Jabatan Kepala", "Jabatan Penandatangan"),
     "kota": ("Kota", "Tempat", "Kota Penandatanganan", "Tempat Penandatanganan"),
+    "kode_skpd": ("Kode SKPD", "Kode Perangkat Daerah", "Kode Unit"),  # a whole Pemda: which OPD
 }
 
 
@@ -44,6 +45,7 @@ class Referensi:
     nip: str | None = None
     jabatan: str | None = None
     kota: str | None = None
+    kode_skpd: str | None = None  # the OPD's code in the Pemda (Renstra label Kode SKPD), optional
     tahun_awal: int | None = None
     tahun_akhir: int | None = None
     batas_pengumpulan: int | None = None

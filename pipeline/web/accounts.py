@@ -28,7 +28,8 @@ from pipeline.web.instance import read_json, write_json
 ACCOUNTS_NAME = "akun.json"
 PLANNER = "perencana"
 BIDANG = "bidang"
-ROLES = (PLANNER, BIDANG)
+BAPPEDA = "bappeda"  # a whole Pemda: sees every OPD, the rekap and the Pemda's document
+ROLES = (PLANNER, BIDANG, BAPPEDA)
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 MIN_PASSWORD = 8
 
@@ -48,10 +49,11 @@ class Account:
     bidang: str | None
     sandi: str  # the Argon2 hash
     dibuat: str
+    opd: str | None = None  # a whole Pemda: the OPD folder this account belongs to (None: Bappeda, one office)
 
     @property
     def is_planner(self) -> bool:
-        return self.peran == PLANNER
+        return self.peran in (PLANNER, BAPPEDA)
 
     @property
     def session_tag(self) -> str:
@@ -84,13 +86,15 @@ class AccountStore:
         found = self._load().get(normalize_name(name))
         return Account(nama=normalize_name(name), **found) if found else None
 
-    def add(self, name: str, role: str, password: str, bidang: str | None = None) -> Account:
+    def add(self, name: str, role: str, password: str, bidang: str | None = None, opd: str | None = None) -> Account:
         name = normalize_name(name)
         if not NAME_RE.fullmatch(name):
             raise AccountError(f"nama akun '{name}' tidak boleh dipakai: 2-40 huruf kecil, angka, titik, "
                                "garis bawah atau tanda hubung, diawali huruf atau angka")
         if role not in ROLES:
-            raise AccountError(f"peran harus '{PLANNER}' atau '{BIDANG}', bukan '{role}'")
+            raise AccountError(f"peran harus '{PLANNER}', '{BIDANG}' atau '{BAPPEDA}', bukan '{role}'")
+        if role == BAPPEDA and opd:
+            raise AccountError("akun bappeda melihat semua OPD; jangan memakai --opd")
         if role == BIDANG and not bidang:
             raise AccountError("akun bidang harus menyebut bidangnya (--bidang \"NAMA BIDANG\")")
         if role == PLANNER and bidang:
@@ -102,6 +106,8 @@ class AccountStore:
         now = datetime.now(ZoneInfo(TIMEZONE)).replace(microsecond=0).isoformat()
         accounts[name] = {"peran": role, "bidang": bidang if role == BIDANG else None,
                           "sandi": _hasher.hash(password), "dibuat": now}
+        if opd:
+            accounts[name]["opd"] = opd
         self._save(accounts)
         return self.get(name)
 
@@ -169,6 +175,25 @@ def _known_bidang(inputs: Path, bidang: str) -> str:
     return found
 
 
+def _known_opd(inputs: Path, opd: str | None, role: str) -> str | None:
+    """In a whole Pemda, the account's OPD folder (required but for Bappeda); in a single office, none."""
+    from pipeline.intake.pemda import pemda_layout
+
+    layout = pemda_layout(Path(inputs)) if inputs else None
+    if layout is None:
+        if opd or role == BAPPEDA:
+            raise AccountError("folder masukan bukan sebuah Pemda (folder pemda/ dan folder OPD): "
+                               "--opd dan peran bappeda hanya untuk Pemda")
+        return None
+    if role == BAPPEDA:
+        return None
+    if not opd:
+        raise AccountError(f"sebutkan OPD akun ini (--opd FOLDER); pilihan: {', '.join(layout.opds)}")
+    if opd not in layout.opds:
+        raise AccountError(f"OPD '{opd}' tidak ada; pilihan: {', '.join(layout.opds)}")
+    return opd
+
+
 def cmd_akun(args, folder: Path) -> int:
     store = AccountStore(folder)
     try:
@@ -177,17 +202,20 @@ def cmd_akun(args, folder: Path) -> int:
             if not accounts:
                 print("belum ada akun; tambahkan dengan: lkjip akun tambah NAMA --peran perencana")
             for a in accounts:
-                print(f"{a.nama:<20} {a.peran:<10} {a.bidang or '-'}")
+                print(f"{a.nama:<20} {a.peran:<10} {a.bidang or '-'}" + (f"  OPD {a.opd}" if a.opd else ""))
             return 0
         if args.akun_command == "tambah":
-            bidang = _known_bidang(args.inputs, args.bidang) if args.peran == BIDANG and args.bidang else args.bidang
+            opd = _known_opd(args.inputs, getattr(args, "opd", None), args.peran)
+            inputs = Path(args.inputs) / opd if opd else args.inputs
+            bidang = _known_bidang(inputs, args.bidang) if args.peran == BIDANG and args.bidang else args.bidang
             if args.peran == BIDANG and not bidang:
                 raise AccountError("akun bidang harus menyebut bidangnya (--bidang \"NAMA BIDANG\")")
             if store.get(args.nama):
                 raise AccountError(f"akun '{normalize_name(args.nama)}' sudah ada; ganti sandinya dengan: "
                                    f"lkjip akun sandi {normalize_name(args.nama)}")
-            account = store.add(args.nama, args.peran, read_password(), bidang)
-            print(f"akun '{account.nama}' ({account.peran}{', ' + account.bidang if account.bidang else ''}) dibuat")
+            account = store.add(args.nama, args.peran, read_password(), bidang, opd)
+            print(f"akun '{account.nama}' ({account.peran}{', ' + account.bidang if account.bidang else ''}"
+                  f"{', OPD ' + account.opd if account.opd else ''}) dibuat")
             return 0
         if args.akun_command == "hapus":
             store.remove(args.nama)

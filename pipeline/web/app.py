@@ -41,6 +41,7 @@ from pipeline.domain.periods import Period, date_label_id
 from pipeline.domain.formatting import number_id, percent_id, rupiah
 from pipeline.report.publish import HISTORY_DIR, STAMP_FORMAT, read_summary
 from pipeline.web.download import file_response, has_link
+from pipeline.web.pemda import office_folder, pemda_routes
 from pipeline.settings import REPORT_NAME, TIMEZONE
 from pipeline.web import auth
 from pipeline.web.accounts import PLANNER, AccountStore
@@ -520,9 +521,9 @@ def create_app(
         from pipeline.domain.submissions import deadline_for
 
         now = clock()
-        day = _deadline_day(inputs)
+        day = _deadline_day(office_folder(user, inputs))  # an OPD's account: its OPD's folders (web/pemda.py)
         current = collection_period(now, day)
-        summary = read_summary(outputs, str(current)) or {}
+        summary = read_summary(office_folder(user, outputs), str(current)) or {}
         row = next((r for r in summary.get("pengumpulan") or []
                     if isinstance(r, dict) and r.get("bidang") == user.bidang), None)
         report = settings.report_path(outputs, str(current))
@@ -566,7 +567,8 @@ def create_app(
                 await run_in_threadpool(shutil.copyfileobj, berkas.file, out)
             answer = await run_in_threadpool(
                 receive_upload, spooled, berkas.filename or "", account=user.nama, bidang=user.bidang,
-                chosen_period=str(form.get("periode") or "") or None, inputs=inputs, instance=instance, now=clock())
+                chosen_period=str(form.get("periode") or "") or None, inputs=office_folder(user, inputs), instance=instance,
+                now=clock())
         return bidang_page(request, user, answer, status=200 if answer.saved else 400)
 
     def _not_taken(request: Request, user, message: str, status: int) -> Response:
@@ -608,7 +610,7 @@ def create_app(
         from pipeline.template import build_template
 
         try:
-            wb = await run_in_threadpool(build_template, bidang, period, inputs)
+            wb = await run_in_threadpool(build_template, bidang, period, office_folder(user, inputs))
         except (ValueError, NoReferensi):
             raise HTTPException(status_code=404) from None
         with tempfile.TemporaryDirectory(prefix="lkjip-template-") as tmp:
@@ -655,6 +657,7 @@ def create_app(
         Route("/template/{period}", template, methods=["GET", "HEAD"]),
         Route("/unduh/{period}/" + HISTORY_DIR + "/{name}", download_history, methods=["GET", "HEAD"]),
         Route("/unduh/{period}/{name}", download, methods=["GET", "HEAD"]),
+        *pemda_routes(outputs, require, may_read_reports),  # a whole Pemda: each OPD, and Bappeda (web/pemda.py)
     ]
     app = Starlette(
         routes=routes,

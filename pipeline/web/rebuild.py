@@ -26,7 +26,7 @@ class GraphQLLauncher:
     port: int = 3000
     timeout: int = 30
 
-    def __call__(self, period: str, requested_by: str) -> str:
+    def __call__(self, period: str, requested_by: str, opd: str = "-") -> str:
         """Submit the run; return its id."""
         import socket
 
@@ -41,7 +41,9 @@ class GraphQLLauncher:
             client = DagsterGraphQLClient(self.host, port_number=self.port, timeout=self.timeout)
             return client.submit_job_execution(
                 JOB_NAME,
-                tags={"dagster/partition": period, "lkjip/pemicu": "halaman", "lkjip/periode": period,
+                # the OPD-month partition (a single office is the OPD "-"), as pipeline.defs.partitions keys it
+                tags={"dagster/partition": f"{period}|{opd}", "dagster/partition/bulan": period,
+                      "dagster/partition/opd": opd, "lkjip/pemicu": "halaman", "lkjip/periode": period,
                       "lkjip/oleh": requested_by},
             )
         except DagsterGraphQLClientError as exc:

@@ -176,6 +176,19 @@ def _raise_exit(signum, frame):  # SIGTERM before/after uvicorn runs: leave via 
     raise SystemExit(0)
 
 
+def _register_offices(instance, inputs: Path) -> None:
+    """The OPD partition keys (a single office is the OPD "-"), so a run asked from the page or the Dagster UI
+    finds its partition before the sensor's first tick."""
+    from pipeline.defs.partitions import SINGLE_OFFICE, ensure_offices
+    from pipeline.intake.pemda import pemda_layout
+
+    layout = pemda_layout(inputs)
+    try:
+        ensure_offices(instance, list(layout.opds) if layout else [SINGLE_OFFICE])
+    except Exception:  # noqa: BLE001 - the sensor adds them on its first tick
+        log.warning("partisi OPD belum dapat didaftarkan; sensor akan mendaftarkannya", exc_info=True)
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -223,6 +236,7 @@ def serve(
         reap_dead_runs(instance)  # runs killed while nobody watched never block the queue
     except Exception:  # noqa: BLE001 - the periodic check tries again
         log.warning("pemeriksaan run yang mati gagal; dicoba lagi nanti", exc_info=True)
+    _register_offices(instance, inputs_dir)
     from pipeline.web.instance import instance_dir
 
     instance_folder = instance_dir(root)

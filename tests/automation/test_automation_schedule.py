@@ -43,7 +43,8 @@ def test_tick_on_the_11th_asks_for_previous_month(tmp_path):
     assert period_of(result.partition_key) == "2026-09"
     assert result.partition_key == partition_key_for("2026-09")
     assert result.tags["lkjip/periode"] == "2026-09"
-    assert monthly_partitions.has_partition_key(result.partition_key)
+    assert monthly_partitions.has_partition_key(result.partition_key.keys_by_dimension["bulan"])
+    assert result.partition_key.keys_by_dimension["opd"] == "-"  # a single office is the OPD "-"
 
 
 def test_tick_in_utc_is_read_in_wita(tmp_path):
@@ -93,6 +94,7 @@ def test_clamped_deadline_rolls_over():
 
 def test_partition_key_conversion():
     key = partition_key_for("2024-12")
-    assert key in ("2024-12", "2024-12-01")  # depends on monthly_partitions' fmt
-    assert period_of(key) == "2024-12"
-    assert monthly_partitions.has_partition_key(key)
+    assert key.keys_by_dimension == {"bulan": "2024-12", "opd": "-"}  # the month, and a single office
+    assert period_of(key) == period_of(str(key)) == "2024-12"
+    assert monthly_partitions.has_partition_key(key.keys_by_dimension["bulan"])
+    assert partition_key_for("2024-12", "01-dinkes").keys_by_dimension["opd"] == "01-dinkes"

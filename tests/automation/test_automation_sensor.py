@@ -50,7 +50,7 @@ def drop(tmp_path):
 
 def test_sensor_definition():
     assert berkas_masuk.default_status == dg.DefaultSensorStatus.RUNNING
-    assert berkas_masuk.job_name == "laporan_bulanan"
+    assert [j.name for j in berkas_masuk.jobs] == ["laporan_bulanan", "rekap_pemda_bulanan"]  # the rekap: a Pemda's pemda/ folder
 
 
 def test_partial_copy_then_stable_then_unchanged_then_changed(drop):
@@ -217,11 +217,11 @@ def test_definitions_load_with_schedule_and_sensor():
 def test_run_requests_resolve_against_the_job(drop):
     """What the daemon does with a request: validate its partition against the job."""
     from pipeline.defs.jobs import laporan_job
-    from pipeline.defs.partitions import monthly_partitions
+    from pipeline.defs.partitions import monthly_partitions, report_partitions, slot_of_key
 
     inputs, folder = drop
     (folder / "a.xlsx").write_bytes(b"a")
-    @dg.asset(partitions_def=monthly_partitions)
+    @dg.asset(partitions_def=report_partitions)
     def placeholder() -> None:
         return None
 
@@ -232,14 +232,19 @@ def test_run_requests_resolve_against_the_job(drop):
         resources={"lkjip": LkjipConfig(inputs_dir=str(inputs))},
     )
     cursor = None
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("opd", ["-"])  # the sensor's own request adds it in the daemon
     for _ in range(2):
         context = dg.build_sensor_context(
-            cursor=cursor, definitions=defs, resources={"lkjip": LkjipConfig(inputs_dir=str(inputs))}
+            cursor=cursor, definitions=defs, resources={"lkjip": LkjipConfig(inputs_dir=str(inputs))},
+            instance=instance,
         )
-        data = berkas_masuk.evaluate_tick(context)
+        with dg.partition_loading_context(dynamic_partitions_store=instance):  # as the daemon does
+            data = berkas_masuk.evaluate_tick(context)
         cursor = data.cursor
     [request] = data.run_requests
-    assert monthly_partitions.has_partition_key(request.partition_key)
+    assert monthly_partitions.has_partition_key(request.partition_key.split("|")[0])
+    assert slot_of_key(request.partition_key).opd == "-"  # a single office
     assert period_of(request.partition_key) == "2024-12"
 
 

@@ -71,7 +71,7 @@ def test_rebuild_button_launches_the_partition_through_dagster(tmp_path, monkeyp
 
             run = _wait(finished, "the run to finish", 900)
             assert run.status == dg.DagsterRunStatus.SUCCESS
-            assert run.tags["dagster/partition"] == "2024-12" and run.job_name == "laporan_bulanan"
+            assert run.tags["dagster/partition"] == "2024-12|-" and run.job_name == "laporan_bulanan"  # OPD "-": one office
         finally:
             instance.dispose()
         assert (outputs / "2024-12" / "laporan-kinerja-2024-12.xlsx").is_file()

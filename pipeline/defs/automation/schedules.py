@@ -23,7 +23,9 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from pipeline.defs import partitions
 from pipeline.defs.jobs import laporan_job
+from pipeline.defs.partitions import SINGLE_OFFICE
 from pipeline.defs.resources import LkjipConfig
 from pipeline.domain import periods, submissions
 from pipeline import settings
@@ -33,14 +35,14 @@ from pipeline.settings import DEFAULT_RUN_HOUR, TIMEZONE
 WITA = ZoneInfo(TIMEZONE)
 
 
-def partition_key_for(period: str) -> str:
-    """The ``monthly_partitions`` key of a ``YYYY-MM`` period (:func:`pipeline.domain.periods.partition_key`)."""
-    return periods.partition_key(period)
+def partition_key_for(period: str, opd: str = SINGLE_OFFICE) -> str:
+    """The ``report_partitions`` key of an office's ``YYYY-MM`` period (:func:`pipeline.defs.partitions.partition_key`)."""
+    return partitions.partition_key(period, opd)
 
 
 def period_of(partition_key: str) -> str:
     """The ``YYYY-MM`` period of a partition key (inverse of :func:`partition_key_for`)."""
-    return str(periods.period_of_partition_key(partition_key))
+    return str(partitions.slot_of_key(partition_key).period)
 
 
 def period_due(run_day: date, deadline_day: int) -> str | None:
@@ -66,19 +68,60 @@ def make_schedule(run_hour: int = DEFAULT_RUN_HOUR) -> dg.ScheduleDefinition:
     def laporan_bulanan_terjadwal(context: dg.ScheduleEvaluationContext, lkjip: LkjipConfig):
         moment = context.scheduled_execution_time or datetime.now(WITA)
         moment = moment.replace(tzinfo=WITA) if moment.tzinfo is None else moment.astimezone(WITA)
+        from pipeline.intake.pemda import pemda_layout
+
+        layout = pemda_layout(lkjip.inputs)
+        if layout is not None:  # a whole Pemda: one run per OPD-month, each OPD with its own deadline day
+            return _pemda_requests(context, lkjip, moment, layout)
         day = lkjip.effective_deadline_day()
         period = period_due(moment.date(), day)
         if period is None:
             return dg.SkipReason(
                 f"{moment:%Y-%m-%d} bukan hari setelah batas pengumpulan (tanggal {day})"
             )
-        tags = {"lkjip/pemicu": "jadwal", "lkjip/periode": period, "lkjip/batas-pengumpulan": str(day)}
-        due = periods.Period.parse(period)
-        if due.quarter_end() == due:  # the run that gives the quarter's Tabel E.81 (evaluasi-renja-<period>.xlsx)
-            tags["lkjip/triwulan"] = TRIWULAN_LABELS[due.quarter - 1]
-        return dg.RunRequest(run_key=f"jadwal-{period}", partition_key=partition_key_for(period), tags=tags)
+        _ensure_offices(context, [SINGLE_OFFICE])
+        return dg.RunRequest(run_key=f"jadwal-{period}", partition_key=partition_key_for(period),
+                             tags=_tags(period, day))
 
     return laporan_bulanan_terjadwal
+
+
+def _tags(period: str, day: int, opd: str | None = None) -> dict[str, str]:
+    tags = {"lkjip/pemicu": "jadwal", "lkjip/periode": period, "lkjip/batas-pengumpulan": str(day)}
+    if opd is not None:
+        tags["lkjip/opd"] = opd
+    due = periods.Period.parse(period)
+    if due.quarter_end() == due:  # the run that gives the quarter's Tabel E.81 (evaluasi-renja-<period>.xlsx)
+        tags["lkjip/triwulan"] = TRIWULAN_LABELS[due.quarter - 1]
+    return tags
+
+
+def _ensure_offices(context, opds: list[str]) -> None:
+    """The OPD keys the runs need, in the instance (a context built without one, in a test, has none)."""
+    try:
+        instance = context.instance
+    except dg.DagsterInvariantViolationError:
+        return
+    partitions.ensure_offices(instance, opds)
+
+
+def _pemda_requests(context, lkjip: LkjipConfig, moment: datetime, layout):
+    """Every OPD whose deadline day (its referensi's, else the settings') was yesterday: its run."""
+    from pipeline.intake.referensi import deadline_day
+
+    requests, skipped = [], []
+    _ensure_offices(context, list(layout.opds))
+    for opd in layout.opds:
+        with settings.using(lkjip.settings):
+            day = settings.effective_deadline_day(deadline_day(layout.root / opd), lkjip.settings)
+        period = period_due(moment.date(), day)
+        if period is None:
+            skipped.append(f"{opd} (tanggal {day})")
+            continue
+        requests.append(dg.RunRequest(run_key=f"jadwal-{period}-{opd}", partition_key=partition_key_for(period, opd),
+                                      tags=_tags(period, day, opd)))
+    return requests or dg.SkipReason(f"{moment:%Y-%m-%d} bukan hari setelah batas pengumpulan OPD mana pun: "
+                                     + ", ".join(skipped))
 
 
 laporan_bulanan_terjadwal = make_schedule()

@@ -53,7 +53,8 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from pipeline import settings
-from pipeline.defs.jobs import laporan_job
+from pipeline.defs import partitions
+from pipeline.defs.jobs import laporan_job, rekap_job
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
 from pipeline.domain import periods
@@ -221,7 +222,7 @@ def _record_arrival(ledger: Ledger | None, path: Path, sha: str) -> None:
 
 @dg.sensor(
     name="berkas_masuk",
-    job=laporan_job,
+    jobs=[laporan_job, rekap_job],
     minimum_interval_seconds=MINIMUM_INTERVAL_SECONDS,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=(
@@ -230,21 +231,109 @@ def _record_arrival(ledger: Ledger | None, path: Path, sha: str) -> None:
     ),
 )
 def berkas_masuk(context: dg.SensorEvaluationContext, lkjip: LkjipConfig) -> dg.SensorResult:
+    from pipeline.intake.pemda import PEMDA_FOLDER, pemda_layout
+
+    layout = pemda_layout(lkjip.inputs)
+    if layout is not None:
+        return _pemda_tick(context, lkjip, layout, PEMDA_FOLDER)
     with settings.using(lkjip.settings):
         requests, cursor, note = evaluate(lkjip.inputs, context.cursor, ledger=Ledger(inputs=lkjip.inputs))
-    run_requests = []
-    for period, run_key, files in requests:
-        shown = ", ".join(files[:5]) + (f" (+{len(files) - 5})" if len(files) > 5 else "")
-        context.log.info(f"{period}: berkas baru/berubah: {shown}")
-        run_requests.append(
-            dg.RunRequest(
-                run_key=run_key,
-                partition_key=periods.partition_key(period),
-                tags={"lkjip/pemicu": "sensor", "lkjip/periode": period, "lkjip/berkas": shown[:200]},
-            )
-        )
+    run_requests = [_request(context, period, run_key, files, partitions.SINGLE_OFFICE)
+                    for period, run_key, files in requests]
     if run_requests:
-        return dg.SensorResult(run_requests=run_requests, cursor=cursor)
+        return dg.SensorResult(run_requests=run_requests, cursor=cursor,
+                               dynamic_partitions_requests=_new_offices(context, [partitions.SINGLE_OFFICE]))
     return dg.SensorResult(
         skip_reason=note or "Tidak ada berkas baru atau berubah", cursor=cursor
     )
+
+
+def _request(context, period: str, run_key: str, files: list[str], opd: str) -> dg.RunRequest:
+    shown = ", ".join(files[:5]) + (f" (+{len(files) - 5})" if len(files) > 5 else "")
+    single = opd == partitions.SINGLE_OFFICE
+    context.log.info(f"{'' if single else opd + ' '}{period}: berkas baru/berubah: {shown}")
+    tags = {"lkjip/pemicu": "sensor", "lkjip/periode": period, "lkjip/berkas": shown[:200]}
+    if not single:
+        tags["lkjip/opd"] = opd
+    return dg.RunRequest(run_key=run_key if single else f"{opd}/{run_key}", job_name=laporan_job.name,
+                         partition_key=partitions.partition_key(period, opd), tags=tags)
+
+
+def _new_offices(context, opds: list[str]) -> list:
+    """A request adding the OPD keys the instance does not know yet (all of them without an instance)."""
+    try:
+        known = set(context.instance.get_dynamic_partitions(partitions.OPD_DIMENSION))
+    except dg.DagsterInvariantViolationError:
+        known = set()
+    new = [o for o in opds if o not in known]
+    return [partitions.opd_partitions.build_add_request(new)] if new else []
+
+
+def _pemda_tick(context, lkjip: LkjipConfig, layout, pemda_folder: str) -> dg.SensorResult:
+    """A whole Pemda: each OPD folder watched as a single office's (its own cursor), runs per OPD-month;
+    a change in ``pemda/`` re-runs the rekap of the month it belongs with."""
+    try:
+        state = json.loads(context.cursor) if context.cursor else {}
+    except ValueError:
+        state = {}
+    cursors = state.get("pemda") if isinstance(state.get("pemda"), dict) else {}
+    run_requests, notes = [], []
+    for opd in layout.opds:
+        folder = layout.root / opd
+        with settings.using(lkjip.settings):
+            requests, cursors[opd], note = evaluate(folder, cursors.get(opd), ledger=Ledger(inputs=folder))
+        run_requests += [_request(context, period, run_key, files, opd) for period, run_key, files in requests]
+        if note:
+            notes.append(f"{opd}: {note}")
+    with settings.using(lkjip.settings):
+        requests, cursors[pemda_folder], note = evaluate(layout.root / pemda_folder, cursors.get(pemda_folder))
+    # the Pemda's workbook belongs with the latest month any OPD reported (else the month before now)
+    latest = max((month for opd in layout.opds for month in json.loads(cursors[opd]).get("requested", {})),
+                 default=None)
+    for period, run_key, _files in requests:
+        period = latest or period
+        run_requests.append(dg.RunRequest(run_key=f"{pemda_folder}/{run_key}", job_name=rekap_job.name,
+                                          partition_key=periods.partition_key(period),
+                                          tags={"lkjip/pemicu": "sensor", "lkjip/periode": period,
+                                                "lkjip/opd": pemda_folder}))
+    cursor = json.dumps({"v": CURSOR_VERSION, "pemda": cursors}, separators=(",", ":"), sort_keys=True)
+    if run_requests:
+        return dg.SensorResult(run_requests=run_requests, cursor=cursor,
+                               dynamic_partitions_requests=_new_offices(context, list(layout.opds)))
+    skip = "; ".join(notes) or "Tidak ada berkas baru atau berubah"
+    if layout.without_referensi:
+        skip += f"; folder tanpa referensi/: {', '.join(layout.without_referensi)}"
+    return dg.SensorResult(skip_reason=skip, cursor=cursor)
+
+
+def _rekap_after(context: dg.RunStatusSensorContext):
+    """When an OPD-month's run ends and no other run of that month is waiting or running: the month's rekap."""
+    run = context.dagster_run
+    month = run.tags.get("dagster/partition/" + partitions.MONTH_DIMENSION)
+    opd = run.tags.get("dagster/partition/" + partitions.OPD_DIMENSION)
+    if not month or not opd or opd == partitions.SINGLE_OFFICE:
+        return dg.SkipReason("bukan run OPD sebuah Pemda")
+    busy = context.instance.get_runs(filters=dg.RunsFilter(
+        job_name=laporan_job.name, tags={"dagster/partition/" + partitions.MONTH_DIMENSION: month},
+        statuses=[dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
+                  dg.DagsterRunStatus.STARTED]), limit=1)
+    if busy:
+        return dg.SkipReason(f"run OPD lain bulan {month} belum selesai")
+    return dg.RunRequest(run_key=f"rekap-{month}-{run.run_id}", partition_key=month,
+                         tags={"lkjip/pemicu": "run OPD selesai", "lkjip/periode": month, "lkjip/opd": "pemda"})
+
+
+@dg.run_status_sensor(name="rekap_setelah_opd_berhasil", run_status=dg.DagsterRunStatus.SUCCESS,
+                      monitored_jobs=[laporan_job], request_job=rekap_job,
+                      default_status=dg.DefaultSensorStatus.RUNNING,
+                      description="Membuat rekap Pemda sebuah bulan setelah run OPD terakhir bulan itu selesai.")
+def rekap_setelah_opd_berhasil(context: dg.RunStatusSensorContext):
+    return _rekap_after(context)
+
+
+@dg.run_status_sensor(name="rekap_setelah_opd_gagal", run_status=dg.DagsterRunStatus.FAILURE,
+                      monitored_jobs=[laporan_job], request_job=rekap_job,
+                      default_status=dg.DefaultSensorStatus.RUNNING,
+                      description="Rekap Pemda juga setelah run OPD yang gagal: rekap menyebut OPD itu gagal dan sebabnya.")
+def rekap_setelah_opd_gagal(context: dg.RunStatusSensorContext):
+    return _rekap_after(context)

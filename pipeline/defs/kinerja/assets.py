@@ -12,13 +12,13 @@ jenis belanja that does not add up).
 
 import dagster as dg
 
-from pipeline.defs.partitions import monthly_partitions
+from pipeline.defs.partitions import office_config, period_of, report_partitions
 from pipeline.defs.resources import LkjipConfig
 from pipeline.defs.types import ReferensiIntake, Section
 from pipeline.domain.angka import compute_angka_periode
 from pipeline.domain.figures import AngkaPeriode
 from pipeline.domain.iku import IkuResult, compute_iku
-from pipeline.domain.periods import Period, period_of_partition_key
+from pipeline.domain.periods import Period
 from pipeline.domain.submissions import SubmissionRow, pengumpulan_rows
 from pipeline.intake import rules
 from pipeline.intake.odk import OdkIntake
@@ -33,11 +33,11 @@ __all__ = ["Section", "realisasi_iku", "angka_periode", "capaian_iku", "kemajuan
 
 
 def _period(context: dg.AssetExecutionContext) -> Period:
-    return period_of_partition_key(context.partition_key)
+    return period_of(context)
 
 
 def _asset(**kwargs):
-    return dg.asset(partitions_def=monthly_partitions, group_name=GROUP, **kwargs)
+    return dg.asset(partitions_def=report_partitions, group_name=GROUP, **kwargs)
 
 
 @_asset()
@@ -56,7 +56,7 @@ def pengumpulan(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi
                 realisasi_bidang: RealisasiIntake) -> list[SubmissionRow]:
     """Status pengumpulan berkas per bidang untuk periode ini: tepat waktu, terlambat, atau
     belum mengirim, terhadap batas pengumpulan."""
-    ref, period = referensi.referensi, _period(context)
+    ref, period, lkjip = referensi.referensi, _period(context), office_config(context, lkjip)
     day = lkjip.effective_deadline_day(ref.batas_pengumpulan, read=False)  # referensi > env > 10
     return pengumpulan_rows(ref.bidang_names, realisasi_bidang.received, str(period), day)
 

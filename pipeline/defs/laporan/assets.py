@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 from openpyxl import load_workbook
 
-from pipeline.defs.partitions import monthly_partitions
+from pipeline.defs.partitions import office_config, report_partitions
 from pipeline.defs.resources import LkjipConfig
 from pipeline.defs.types import DokumenLkjip, ReferensiIntake, Section
 from pipeline.domain.angka import headline
@@ -25,7 +25,7 @@ SHEET_ORDER = ["Ringkasan", "IKU", "Tren IKU", "Renstra", "Efisiensi", "Kinerja 
 
 
 @dg.asset(
-    partitions_def=monthly_partitions,
+    partitions_def=report_partitions,
     group_name="laporan",
     check_specs=[dg.AssetCheckSpec("tanpa_rumus", asset="laporan_kinerja",
                                    description="Workbook hanya berisi nilai: tidak ada sel rumus, semua lembar ada.")],
@@ -53,7 +53,7 @@ def laporan_kinerja(
     Efisiensi, Kinerja Program, Realisasi Anggaran, Anggaran, Koperasi, Pengumpulan,
     Validasi, Tren Bulanan, Evaluasi Renja, Peringatan Dini), ditulis aman (berkas lama utuh
     bila gagal) dan disimpan juga di riwayat."""
-    angka = angka_periode
+    angka, lkjip = angka_periode, office_config(context, lkjip)  # an OPD's own outputs folder
     period = angka.period
     ref = referensi.referensi
     made_at = datetime.now(ZoneInfo(TIMEZONE)).replace(microsecond=0)

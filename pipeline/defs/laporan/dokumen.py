@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from pipeline.defs.partitions import monthly_partitions
+from pipeline.defs.partitions import office_config, report_partitions
 from pipeline.defs.resources import LkjipConfig
 from pipeline.defs.types import DokumenLkjip, ReferensiIntake
 from pipeline.dokumen import make_document
@@ -25,14 +25,14 @@ from pipeline.settings import TIMEZONE
 __all__ = ["DokumenLkjip", "dokumen_lkjip"]
 
 
-@dg.asset(partitions_def=monthly_partitions, group_name="laporan")
+@dg.asset(partitions_def=report_partitions, group_name="laporan")
 def dokumen_lkjip(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake,
                   angka_periode: AngkaPeriode):
     """Draf dokumen LKjIP (Word): sampul, kata pengantar, ringkasan eksekutif, Bab I-IV dengan
     Tabel 2.1-2.4 dan 3.1-3.8, grafik dan kalimat capaian; diterbitkan bersama workbook."""
     made_at = datetime.now(ZoneInfo(TIMEZONE)).replace(microsecond=0)
     charts = chart_specs(angka_periode)
-    doc = make_document(lkjip.inputs, referensi.referensi, angka_periode, made_at, charts)
+    doc = make_document(office_config(context, lkjip).inputs, referensi.referensi, angka_periode, made_at, charts)
     doc.chart_specs = charts
     return dg.Output(doc, metadata={"templat": doc.template or "-", "grafik": doc.charts,
                                     "ukuran_byte": len(doc.content or b""), "masalah": len(doc.problems),

@@ -8,11 +8,10 @@ and every rejected row or file has an ``Error`` saying why.
 
 import dagster as dg
 
-from pipeline.defs.partitions import monthly_partitions
+from pipeline.defs.partitions import office_config, period_of, report_partitions
 from pipeline import settings
 from pipeline.defs.resources import LkjipConfig
 from pipeline.defs.types import ReferensiIntake
-from pipeline.domain.periods import period_of_partition_key
 from pipeline.intake.arrivals import record_sources
 from pipeline.intake.loading import SourceFile
 from pipeline.intake.odk import OdkIntake, read_odk
@@ -55,25 +54,25 @@ def _check(asset: str) -> list[dg.AssetCheckSpec]:
                               description="Baris dibaca = diterima + ditolak untuk setiap berkas, dan setiap penolakan punya Error.")]
 
 
-@dg.asset(partitions_def=monthly_partitions, group_name=GROUP, check_specs=_check("referensi"))
+@dg.asset(partitions_def=report_partitions, group_name=GROUP, check_specs=_check("referensi"))
 def referensi(context: dg.AssetExecutionContext, lkjip: LkjipConfig):
     """Workbook induk perencana: IKU dan targetnya, Renstra, cascading program ke sasaran,
     bidang penanggung jawab, statistik kabupaten/kota, dan anggaran per jenis belanja."""
     with settings.using(lkjip.settings):  # sandbox limits, expectation engine
-        ref, sources = read_referensi(lkjip.inputs)
-    record_sources(sources, lkjip.inputs, keep=not context.instance.is_ephemeral)
+        ref, sources = read_referensi(office_config(context, lkjip).inputs)
+    record_sources(sources, office_config(context, lkjip).inputs, keep=not context.instance.is_ephemeral)
     problems = [p for s in sources for p in s.problems]
     _release(sources)
     yield dg.Output(ReferensiIntake(ref, sources, problems), metadata={"berkas": ref.file, "iku": ref.iku.height})
     yield account_check(sources)
 
 
-@dg.asset(partitions_def=monthly_partitions, group_name=GROUP, check_specs=_check("realisasi_bidang"))
+@dg.asset(partitions_def=report_partitions, group_name=GROUP, check_specs=_check("realisasi_bidang"))
 def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake):
     """Berkas realisasi bulanan setiap bidang untuk periode ini: keluaran dan anggaran per
     sub kegiatan, dibersihkan dan diperiksa (kode, angka, jumlah, duplikat antar berkas), beserta
     bulan-bulan sebelumnya di tahun yang sama dan Desember tahun-tahun Renstra sebelumnya."""
-    period = str(period_of_partition_key(context.partition_key))
+    period, lkjip = str(period_of(context)), office_config(context, lkjip)
     with settings.using(lkjip.settings):
         intake = read_year(lkjip.inputs, referensi.referensi, period)
     record_sources(intake.sources, lkjip.inputs, keep=not context.instance.is_ephemeral)  # decides on time / late
@@ -83,13 +82,13 @@ def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, refe
     yield account_check(intake.sources)
 
 
-@dg.asset(partitions_def=monthly_partitions, group_name=GROUP, check_specs=_check("data_koperasi"))
+@dg.asset(partitions_def=report_partitions, group_name=GROUP, check_specs=_check("data_koperasi"))
 def data_koperasi(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake):
     """Ekspor Online Data Koperasi (ODK): satu baris per koperasi per tahun buku, duplikat
     (NIK, Tahun Buku) diselesaikan dengan Tanggal Update terbaru."""
     with settings.using(lkjip.settings):
-        intake = read_odk(lkjip.inputs, referensi.referensi)
-    record_sources(intake.sources, lkjip.inputs, keep=not context.instance.is_ephemeral)
+        intake = read_odk(office_config(context, lkjip).inputs, referensi.referensi)
+    record_sources(intake.sources, office_config(context, lkjip).inputs, keep=not context.instance.is_ephemeral)
     _release(intake.sources)
     yield dg.Output(intake, metadata={"baris": intake.rows.height, "berkas": len(intake.sources)})
     yield account_check(intake.sources)

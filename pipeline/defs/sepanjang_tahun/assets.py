@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from pipeline import settings
-from pipeline.defs.partitions import monthly_partitions
+from pipeline.defs.partitions import office_config, report_partitions
 from pipeline.defs.resources import LkjipConfig
 from pipeline.defs.types import RenjaSection, Section, TrendSection, WarningSection
 from pipeline.domain.figures import AngkaPeriode
@@ -28,7 +28,7 @@ __all__ = ["RenjaSection", "TrendSection", "WarningSection", "evaluasi_renja", "
 
 
 def _asset(**kwargs):
-    return dg.asset(partitions_def=monthly_partitions, group_name=GROUP, **kwargs)
+    return dg.asset(partitions_def=report_partitions, group_name=GROUP, **kwargs)
 
 
 @_asset()
@@ -54,7 +54,7 @@ def peringatan_dini(angka_periode: AngkaPeriode) -> Section:
     return Section([renja.peringatan_dini_sheet(angka_periode)])
 
 
-@dg.asset(partitions_def=monthly_partitions, group_name="laporan")
+@dg.asset(partitions_def=report_partitions, group_name="laporan")
 def evaluasi_renja_bappeda(context: dg.AssetExecutionContext, lkjip: LkjipConfig,
                            angka_periode: AngkaPeriode) -> str:
     """Tabel E.81 sebagai workbook tersendiri dalam tata letak formulir (A4 mendatar, judul kolom
@@ -63,6 +63,6 @@ def evaluasi_renja_bappeda(context: dg.AssetExecutionContext, lkjip: LkjipConfig
     made_at = datetime.now(ZoneInfo(settings.TIMEZONE)).replace(microsecond=0)
     e81 = angka_periode.sepanjang_tahun.e81
     path = publish(lambda tmp: write_evaluasi_workbook(e81, angka_periode.instansi, tmp),
-                   lkjip.outputs, str(e81.period), made_at, name=settings.EVALUASI_RENJA_NAME)
+                   office_config(context, lkjip).outputs, str(e81.period), made_at, name=settings.EVALUASI_RENJA_NAME)
     context.add_output_metadata({"workbook": dg.MetadataValue.path(str(path)), "baris": len(e81.rows)})
     return str(path)
