@@ -64,21 +64,25 @@ def make_schedule(run_hour: int = DEFAULT_RUN_HOUR) -> dg.ScheduleDefinition:
         ),
     )
     def laporan_bulanan_terjadwal(context: dg.ScheduleEvaluationContext, lkjip: LkjipConfig):
-        moment = context.scheduled_execution_time or datetime.now(WITA)
-        moment = moment.replace(tzinfo=WITA) if moment.tzinfo is None else moment.astimezone(WITA)
-        day = lkjip.effective_deadline_day()
-        period = period_due(moment.date(), day)
-        if period is None:
-            return dg.SkipReason(
-                f"{moment:%Y-%m-%d} bukan hari setelah batas pengumpulan (tanggal {day})"
-            )
-        tags = {"lkjip/pemicu": "jadwal", "lkjip/periode": period, "lkjip/batas-pengumpulan": str(day)}
-        due = periods.Period.parse(period)
-        if due.quarter_end() == due:  # the run that gives the quarter's Tabel E.81 (evaluasi-renja-<period>.xlsx)
-            tags["lkjip/triwulan"] = TRIWULAN_LABELS[due.quarter - 1]
-        return dg.RunRequest(run_key=f"jadwal-{period}", partition_key=partition_key_for(period), tags=tags)
+        return scheduled_request(context.scheduled_execution_time or datetime.now(WITA), lkjip.effective_deadline_day())
 
     return laporan_bulanan_terjadwal
+
+
+def scheduled_request(moment: datetime, day: int) -> dg.RunRequest | dg.SkipReason:
+    """What the schedule asks for at ``moment`` (read in WITA) when files are due on ``day``: the run of
+    the period whose deadline was yesterday (tagged ``lkjip/triwulan`` at a quarter's end), else a skip."""
+    moment = moment.replace(tzinfo=WITA) if moment.tzinfo is None else moment.astimezone(WITA)
+    period = period_due(moment.date(), day)
+    if period is None:
+        return dg.SkipReason(
+            f"{moment:%Y-%m-%d} bukan hari setelah batas pengumpulan (tanggal {day})"
+        )
+    tags = {"lkjip/pemicu": "jadwal", "lkjip/periode": period, "lkjip/batas-pengumpulan": str(day)}
+    due = periods.Period.parse(period)
+    if due.quarter_end() == due:  # the run that gives the quarter's Tabel E.81 (evaluasi-renja-<period>.xlsx)
+        tags["lkjip/triwulan"] = TRIWULAN_LABELS[due.quarter - 1]
+    return dg.RunRequest(run_key=f"jadwal-{period}", partition_key=partition_key_for(period), tags=tags)
 
 
 laporan_bulanan_terjadwal = make_schedule()
