@@ -31,7 +31,7 @@ from pipeline.domain.periods import TIMEZONE
 
 __all__ = [
     "PROJECT_ROOT", "TIMEZONE", "ENV", "Settings", "SettingError", "resolve", "current", "using",
-    "effective_deadline_day", "configured_deadline_day", "report_path", "REPORT_NAME",
+    "effective_deadline_day", "report_path", "REPORT_NAME",
 ]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -162,22 +162,12 @@ def using(settings: Settings) -> Iterator[Settings]:
 
 
 def effective_deadline_day(referensi_day: int | None, settings: Settings) -> int:
-    """The deadline day in effect: the referensi's ``Batas Pengumpulan``, else the settings' day."""
+    """The deadline day in effect: the referensi's ``Batas Pengumpulan``, else the settings' day.
+
+    The one rule: :func:`pipeline.intake.referensi.deadline_day_in_effect` applies it to a drop
+    folder (the schedule, the page), the ``pengumpulan`` asset to the referensi it read; the dates
+    follow from the day in :mod:`pipeline.domain.submissions`."""
     return referensi_day if referensi_day is not None else settings.deadline_day
-
-
-def configured_deadline_day(inputs: Path | None, default: int = DEFAULT_DEADLINE_DAY,
-                            environ: Mapping[str, str] | None = None) -> int:
-    """The deadline day in effect for a drop folder outside Dagster: referensi ``Batas
-    Pengumpulan`` (read through the intake, sandboxed) > env ``LKJIP_DEADLINE_DAY`` > ``default``."""
-    environ = os.environ if environ is None else environ
-    from_env = resolve(environ).deadline_day if environ.get(ENV["deadline_day"], "").strip() else None
-    referensi_day = None
-    if inputs is not None:
-        from pipeline.intake.referensi import deadline_day
-
-        referensi_day = deadline_day(Path(inputs))
-    return effective_deadline_day(referensi_day, resolve({}, deadline_day=from_env or default))
 
 
 def report_path(outputs: Path, period: str) -> Path:

@@ -19,6 +19,7 @@ from pipeline.intake.loading import SourceFile, load_table, open_sources
 from pipeline.intake.sheets import ROW
 from pipeline.intake.tables import normalize_header
 from pipeline.problems import problem
+from pipeline.settings import Settings, effective_deadline_day
 
 DEFAULT_INSTANSI = "Perangkat Daerah"
 # Renstra label/value rows: normalized label -> Referensi attribute (first label found wins)
@@ -188,6 +189,12 @@ def deadline_day(inputs: Path, paths: list[Path] | None = None) -> int | None:
     sheet = _sheet(chosen, "Renstra") if chosen is not None else None
     found = find_deadline(sheet) if sheet is not None else None
     return found.day if found is not None else None
+
+
+def deadline_day_in_effect(inputs: Path | None, settings: Settings) -> int:
+    """The deadline day for the drop folder ``inputs``: its referensi's ``Batas Pengumpulan``, else the
+    settings' day (given > ``LKJIP_DEADLINE_DAY`` > 10), by :func:`pipeline.settings.effective_deadline_day`."""
+    return effective_deadline_day(deadline_day(Path(inputs)) if inputs is not None else None, settings)
 
 
 def deadline_day_from_referensi(path: Path) -> int | None:

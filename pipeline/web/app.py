@@ -39,6 +39,7 @@ from starlette.routing import Route
 from pipeline import settings
 from pipeline.domain.periods import Period, date_label_id
 from pipeline.domain.formatting import number_id, percent_id, rupiah
+from pipeline.domain.submissions import collection_period
 from pipeline.report.publish import HISTORY_DIR, STAMP_FORMAT, read_summary
 from pipeline.web.download import file_response, has_link
 from pipeline.settings import REPORT_NAME, TIMEZONE
@@ -229,19 +230,12 @@ class LoginRequired(Exception):
     pass
 
 
-def collection_period(now: datetime, deadline_day: int) -> Period:
-    """The month whose files are being collected: last month until its deadline has passed, then this month."""
-    from pipeline.domain.submissions import deadline_for
-
-    this = Period(now.year, now.month)
-    previous = this.previous()
-    return previous if now <= deadline_for(str(previous), deadline_day) else this
-
-
 def _deadline_day(inputs: Path) -> int:
     """The deadline day as a run would take it: referensi > LKJIP_DEADLINE_DAY > default."""
+    from pipeline.intake.referensi import deadline_day_in_effect
+
     try:
-        return settings.configured_deadline_day(inputs)
+        return deadline_day_in_effect(inputs, settings.resolve())
     except Exception:  # noqa: BLE001 - an unreadable referensi: the default, the page still shows
         return settings.DEFAULT_DEADLINE_DAY
 
