@@ -126,7 +126,7 @@ def cmd_run(inputs: Path, outputs: Path, period: str | None) -> int:
     if not inputs.is_dir():
         print(f"lkjip: folder masukan tidak ditemukan: {inputs}", file=sys.stderr)
         return 2
-    from pipeline.intake.prefetch import prefetched_inputs
+    from pipeline.intake.workbook import prefetched_inputs
     from pipeline.intake.safety import remembered_verdicts
 
     from pipeline.report import document_worker

@@ -2,16 +2,21 @@
 
 The three readers (referensi, realisasi, odk) all go through :func:`load_table`:
 find the header, cast the text cells, run the table's expectation suite, and
-split the rows into accepted and rejected, with a problem for every rejection.
+split the rows into accepted and rejected, with a problem for every rejection;
+then :func:`total_rows` checks the table's JUMLAH rows against the rows above them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from pipeline.domain.budget import TOLERANCE_RUPIAH
+from pipeline.domain.formatting import rupiah
+from pipeline.domain.numbers import NumberError, parse_number
 from pipeline.intake.cast import cast_table
 from pipeline.intake.files import REJECTED, FileReport, display_name, link_reason, modified_at
 from pipeline.intake.safety import inspect_file
@@ -19,7 +24,7 @@ from pipeline.intake.sheets import ROW, Located, find_table
 from pipeline.intake.tables import Table
 from pipeline.intake.validation import validate
 from pipeline.intake.workbook import WorkbookData, read_csv_text, read_workbooks
-from pipeline.problems import ERROR, Problem, problem
+from pipeline.problems import ERROR, WARNING, Problem, problem
 
 
 @dataclass
@@ -135,3 +140,33 @@ def load_table(source: SourceFile, table: Table, sheets: list | None = None, *,
     source.problems.extend(problems + rule_problems)
     rejected |= rule_rejected
     return Loaded(found, frame.filter(~pl.col(ROW).is_in(list(rejected))) if rejected else frame, rejected)
+
+
+def total_rows(loaded: Loaded, columns: tuple[str, ...],
+               rows_filter: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> list[Problem]:
+    """Each JUMLAH/TOTAL row against the sum of the accepted rows above it (since the previous total)."""
+    loc = loaded.located
+    found: list[Problem] = []
+    previous = 0
+    for row, cells in loc.totals:
+        block = loaded.rows.filter((pl.col(ROW) > previous) & (pl.col(ROW) < row))
+        if rows_filter is not None:
+            block = rows_filter(block)
+        previous = row
+        for column in columns:
+            raw = cells.get(column)
+            if raw is None:
+                continue
+            try:
+                stated = parse_number(raw)
+            except NumberError as exc:
+                found.append(problem("number_invalid", file=loc.file, sheet=loc.sheet, **loc.at(row, column),
+                                     column=loc.table.field(column).label, value=raw, reason=exc.reason,
+                                     severity=WARNING))
+                continue
+            computed = float(block[column].sum() or 0)
+            if stated is not None and abs(stated - computed) > TOLERANCE_RUPIAH:
+                found.append(problem("total_mismatch", file=loc.file, sheet=loc.sheet, **loc.at(row, column),
+                                     column=loc.table.field(column).label, value=rupiah(stated),
+                                     expected=rupiah(computed), label="JUMLAH"))
+    return found

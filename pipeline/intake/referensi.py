@@ -15,7 +15,7 @@ from pipeline.domain.periods import DateError, parse_date
 from pipeline.intake import tables as t
 from pipeline.intake.docx_template import is_document_template
 from pipeline.intake.files import discover
-from pipeline.intake.loading import SourceFile, load_table, open_sources
+from pipeline.intake.loading import SourceFile, load_table, open_sources, total_rows
 from pipeline.intake.sheets import ROW
 from pipeline.intake.tables import normalize_header
 from pipeline.problems import problem
@@ -366,6 +366,4 @@ def _whole(text: str) -> int | None:
 
 def _check_totals(source: SourceFile, loaded, columns: tuple[str, ...]) -> None:
     """A JUMLAH row must equal the sum of the rows above it."""
-    from pipeline.intake.rules import total_rows
-
     source.problems.extend(total_rows(loaded, columns))

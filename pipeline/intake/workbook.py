@@ -9,22 +9,27 @@ format, numbers of 15+ digits) are marked.  By concern:
 - :mod:`pipeline.intake.sandbox`: the child process with memory and time limits;
 - :mod:`pipeline.intake.xlsx_scan`: the streaming scans of the sheet XML done in the child;
 - :mod:`pipeline.intake.csv_text`: CSV files, read in-process;
-- :mod:`pipeline.intake.prefetch`: reading the drop folder ahead while Dagster starts.
+- :mod:`pipeline.intake.prefetch`: the store of the workbooks read ahead while Dagster starts.
 
 Here: :func:`read_workbooks`, which batches files into children and, when a
 child dies, reads the files it had not finished again one per child, so the
-culprit is isolated and the others are read normally.
+culprit is isolated and the others are read normally; and :func:`prefetched_inputs`,
+which reads the drop folder ahead while Dagster starts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from pipeline.intake.csv_text import read_csv_text
-from pipeline.intake.prefetch import any_prefetched, clear_prefetched, prefetch, prefetched_inputs, take_prefetched
+from pipeline.intake import prefetch as _ahead
+from pipeline.intake.files import discover, display_name, readable_files
+from pipeline.intake.prefetch import any_prefetched, clear_prefetched, take_prefetched
 from pipeline.intake.safety import inspect_file
 from pipeline.intake.sandbox import R_CRASHED, R_FAILED, memory_limit, run_child
 from pipeline.intake.xlsx_scan import is_percent_code as _is_percent_code  # noqa: F401 - kept for callers
@@ -115,3 +120,31 @@ def _merge(book: WorkbookData, outcome: dict, name: str) -> None:
     else:
         book.problems.append(problem("file_not_readable", file=name, reason=R_FAILED.format(detail=outcome["error"])))
 
+
+def prefetch(paths: list[Path], display_names: dict[Path, str], uses: dict[Path, int] | None = None) -> None:
+    """Start reading ``paths`` in one sandboxed child, in a background thread (see
+    :func:`pipeline.intake.prefetch.prefetch`)."""
+    _ahead.prefetch(paths, display_names, uses,
+                    read=lambda ps, names: read_workbooks(ps, names, _prefetched_ok=False))
+
+
+@contextmanager
+def prefetched_inputs(inputs: Path, *, twice: bool = False) -> Iterator[None]:
+    """Read the drop folder's workbooks in the background for the duration of the block.
+
+    Two sandboxed children: the small files (referensi, realisasi) and the ODK
+    exports, so the period can be chosen before the (possibly national-size)
+    ODK export is read.  With ``twice`` the realisation files are kept for two
+    reads (the period is chosen from them first).  Whatever was not used is let
+    go at the end.
+    """
+    try:  # a symlink is never read, not even ahead
+        small = [p for kind in ("referensi", "realisasi") for p in readable_files(inputs, discover(inputs, kind))]
+        odk = readable_files(inputs, discover(inputs, "odk"))
+        uses = {p: 2 for p in readable_files(inputs, discover(inputs, "realisasi"))} if twice else {}
+        for group in (small, odk):
+            xlsx = [p for p in group if p.suffix.lower() == ".xlsx"]
+            prefetch(xlsx, {p: display_name(inputs, p) for p in xlsx}, uses)
+        yield
+    finally:
+        clear_prefetched()
