@@ -1,4 +1,5 @@
-"""Runs whose process is gone are marked failed, so they never block the next one.
+"""The report's runs: one period's run (:func:`run_report`, what ``lkjip run`` does), and runs
+whose process is gone are marked failed, so they never block the next one.
 
 A run killed with ``kill -9`` (or lost with its machine's power) cannot
 report its own end: Dagster's storage keeps it ``STARTED`` forever, and the
@@ -28,6 +29,7 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HOST_TAG = "lkjip/host"
@@ -183,3 +185,133 @@ def wait_for(predicate, timeout: float, step: float = 0.5) -> bool:
             return True
         time.sleep(step)
     return bool(predicate())
+
+
+# --- one period's run: lkjip run ------------------------------------------------------------
+
+
+class RunError(Exception):
+    """The report of a run could not be made: one Indonesian line, and the command's exit status."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def _ignore(message: str) -> None:
+    pass
+
+
+def run_report(inputs: Path, outputs: Path, period: str | None,
+               warn: Callable[[str], None] = _ignore) -> Path:
+    """Materialise every asset of the report for one period (default: the latest month with a
+    realisation file); returns the workbook written, or raises :class:`RunError`.  ``warn`` gets
+    the lines worth telling that do not stop the run."""
+    from pipeline.intake.safety import remembered_verdicts
+    from pipeline.intake.workbook import prefetched_inputs
+    from pipeline.report import document_worker
+
+    inputs, outputs = Path(inputs).resolve(), Path(outputs).resolve()
+    if not inputs.is_dir():
+        raise RunError(f"folder masukan tidak ditemukan: {inputs}", code=2)
+    document_worker.start()  # loads the document's libraries on the other core while Dagster starts
+    try:
+        # each file is inspected (hashed, scanned) once per run; the workbooks are read while Dagster starts
+        with remembered_verdicts(), prefetched_inputs(inputs, twice=period is None):
+            return _run(inputs, outputs, period, warn)
+    finally:
+        document_worker.stop()
+
+
+def run_instance(warn: Callable[[str], None] = _ignore):
+    """The persistent instance (after reaping runs whose process is gone), or an
+    ephemeral one with a one-line warning when DAGSTER_HOME cannot be used: for
+    ``lkjip run`` the instance only keeps run history."""
+    import contextlib
+
+    import dagster as dg
+
+    from pipeline import settings
+    from pipeline.dagster_home import DagsterHomeError, ensure_dagster_home, open_instance
+
+    try:
+        ensure_dagster_home(settings.PROJECT_ROOT)
+        instance = open_instance()
+    except DagsterHomeError as exc:
+        warn(f"peringatan: {exc}; run ini memakai instance Dagster sementara (riwayat run tidak disimpan)")
+        return dg.DagsterInstance.ephemeral()
+    with contextlib.suppress(Exception):  # checking old runs must never stop this one
+        reap_dead_runs(instance)
+    return instance
+
+
+def _run(inputs: Path, outputs: Path, period: str | None, warn: Callable[[str], None]) -> Path:
+    from pipeline import settings
+    from pipeline.intake.safety import assert_openpyxl_uses_defusedxml
+    from pipeline.oserrors import describe, writable_folder
+
+    assert_openpyxl_uses_defusedxml()
+    unwritable = writable_folder(outputs)
+    if unwritable is not None:
+        raise RunError(describe("folder keluaran", outputs, unwritable))
+    instance = run_instance(warn)
+
+    import dagster as dg
+
+    from pipeline.defs.resources import LkjipConfig
+    from pipeline.definitions import defs as load_defs
+    from pipeline.domain.periods import partition_key
+    from pipeline.intake.realisasi import latest_period
+
+    period = period or latest_period(inputs)
+    if period is None:
+        from datetime import datetime
+
+        from pipeline.domain.periods import reporting_period
+
+        period = str(reporting_period(datetime.now().astimezone()))
+        warn(f"tidak ada berkas realisasi; periode {period} dipakai")
+
+    folder = settings.report_path(outputs, period).parent
+    if folder.exists():  # the month's folder may be read-only, or full, while outputs/ is not
+        unwritable = writable_folder(folder)
+        if unwritable is not None:
+            raise RunError(f"laporan {period} tidak dapat dibuat: {describe('folder', folder, unwritable)}")
+
+    definitions = load_defs()
+    result = dg.materialize(
+        list(definitions.assets or []),
+        partition_key=partition_key(period),
+        resources={"lkjip": LkjipConfig.from_environment(inputs_dir=str(inputs), outputs_dir=str(outputs))},
+        instance=instance,
+        # the reason of a failure is told in one line; Dagster's own log goes to its event log
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+        raise_on_error=False,
+        tags={"lkjip/sumber": "cli", **process_tags()},
+    )
+    path = settings.report_path(outputs, period)
+    if result.success and path.exists():
+        return path
+    raise RunError(f"laporan {period} tidak dapat dibuat: {failure_reason(result)}")
+
+
+_CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_]\w*\.)+[A-Z]\w*: |^[A-Z]\w*(?:Error|Exception): ")
+
+
+def failure_reason(result) -> str:
+    """One line telling why a materialisation failed: the first failed step's error, else a failed check."""
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            while error.cause is not None and not error.message.strip():
+                error = error.cause
+            cause = error.cause or error
+            text = (cause.message or error.message).strip().splitlines()
+            # "pipeline.oserrors.WriteFailed: laporan ..." -> "laporan ..."
+            return _CLASS_PREFIX.sub("", text[-1]) if text else "langkah gagal"
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            data = event.event_specific_data
+            if data and not data.passed:
+                return f"pemeriksaan {data.check_name} pada {data.asset_key.to_user_string()} gagal"
+    return "run Dagster gagal"

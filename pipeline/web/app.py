@@ -599,7 +599,7 @@ def create_app(
         if not bidang:
             raise HTTPException(status_code=404)
         from pipeline.intake.referensi import NoReferensi
-        from pipeline.template import build_template
+        from pipeline.report.realisasi_template import build_template
 
         try:
             wb = await run_in_threadpool(build_template, bidang, period, inputs)

@@ -287,7 +287,7 @@ def test_the_budget_warning_names_the_bidang_that_have_not_reported(report):
 def test_a_sub_kegiatan_twice_in_one_file_says_di_berkas_yang_sama(inputs, tmp_path):
     import shutil
 
-    from pipeline.validate_cmd import check_files
+    from pipeline.intake.validate import check_files
 
     copy = tmp_path / "inputs"
     shutil.copytree(inputs, copy)
