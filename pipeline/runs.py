@@ -28,7 +28,6 @@ import os
 import re
 import socket
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -175,16 +174,6 @@ class Reaper:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
-
-
-def wait_for(predicate, timeout: float, step: float = 0.5) -> bool:
-    """Poll ``predicate`` until true or ``timeout`` seconds (for callers and tests)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return bool(predicate())
 
 
 # --- one period's run: lkjip run ------------------------------------------------------------

@@ -21,7 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.domain import triwulan as tw
-from pipeline.domain.periods import MONTH_NAMES_ID, Period
+from pipeline.domain.periods import Period
 from pipeline.intake.realisasi import (
     LEVEL,
     RealisasiIntake,
@@ -147,10 +147,6 @@ def year_figures(intake: RealisasiIntake) -> YearFigures:
                                    "realisasi": letters.get("realisasi"),
                                    "realisasi_anggaran": letters.get("realisasi_anggaran")}
     return YearFigures(period, codes, decembers, sent, files)
-
-
-def month_label(month: int) -> str:
-    return MONTH_NAMES_ID[month - 1]
 
 
 def decrease_problems(intake: RealisasiIntake) -> list[Problem]:
