@@ -53,11 +53,6 @@ DEFAULT_EARLY_WARNING_POINTS = 20.0
 EARLY_WARNING_ENV = "LKJIP_EARLY_WARNING_POINTS"
 
 
-def early_warning_points() -> float:
-    """The early-warning threshold in effect (percent points)."""
-    return current().early_warning_points
-
-
 # setting -> environment variable
 ENV: dict[str, str] = {
     "inputs": "LKJIP_INPUTS",
