@@ -12,25 +12,24 @@ A setting comes from, in order:
 4. the default.
 
 Nothing here is read at import time: :func:`resolve` reads the environment
-when it is called.  Code below the Dagster layer that needs a setting (the
-sandbox limits, the expectation engine) asks :func:`current`, which is the
-settings the running asset put in place with :func:`using` (from its
-resource), else :func:`resolve` of the environment.
+when it is called.  Settings are passed, never put in a global: the assets,
+the schedule and the sensor hand their resource's :class:`Settings` to the
+intake (the readers' ``settings`` argument: the sandbox limits, the expectation
+engine); a reader called without them (``lkjip validate``, the page) uses
+:func:`resolve` of the environment.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from pipeline.domain.periods import TIMEZONE
 
 __all__ = [
-    "PROJECT_ROOT", "TIMEZONE", "ENV", "Settings", "SettingError", "resolve", "current", "using",
+    "PROJECT_ROOT", "TIMEZONE", "ENV", "Settings", "SettingError", "resolve",
     "effective_deadline_day", "report_path", "REPORT_NAME",
 ]
 
@@ -136,24 +135,6 @@ def resolve(environ: Mapping[str, str] | None = None, **given) -> Settings:
         if raw is not None:
             values[name] = _parse(name, raw)
     return Settings(**values)
-
-
-_ACTIVE: contextvars.ContextVar[Settings | None] = contextvars.ContextVar("lkjip_settings", default=None)
-
-
-def current() -> Settings:
-    """The settings put in place by :func:`using`, else those of the environment."""
-    return _ACTIVE.get() or resolve()
-
-
-@contextlib.contextmanager
-def using(settings: Settings) -> Iterator[Settings]:
-    """Make ``settings`` the ones :func:`current` returns, for the duration of the block."""
-    token = _ACTIVE.set(settings)
-    try:
-        yield settings
-    finally:
-        _ACTIVE.reset(token)
 
 
 def effective_deadline_day(referensi_day: int | None, settings: Settings) -> int:

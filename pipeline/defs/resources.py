@@ -69,8 +69,7 @@ class LkjipConfig(dg.ConfigurableResource):
         if referensi_day is None and read:
             from pipeline.intake.referensi import deadline_day_in_effect
 
-            with settings.using(self.settings):
-                return deadline_day_in_effect(self.inputs, self.settings)
+            return deadline_day_in_effect(self.inputs, self.settings)
         return settings.effective_deadline_day(referensi_day, self.settings)
 
 

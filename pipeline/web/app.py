@@ -327,7 +327,7 @@ def create_app(
     ``clock()`` gives the current time (tests).
     """
     outputs = Path(outputs)
-    inputs = Path(inputs or settings.current().inputs)
+    inputs = Path(inputs or settings.resolve().inputs)
     instance = Path(instance) if instance else None
     store = AccountStore(instance) if instance else None
     throttle = throttle or auth.Throttle()

@@ -52,7 +52,6 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from pipeline import settings
 from pipeline.defs.jobs import laporan_job
 from pipeline.defs.partitions import monthly_partitions
 from pipeline.defs.resources import LkjipConfig
@@ -60,7 +59,7 @@ from pipeline.domain import periods
 from pipeline.domain.periods import Period
 from pipeline.intake.arrivals import VIA_SENSOR, Ledger
 from pipeline.intake.files import kind_of, list_inputs
-from pipeline.settings import TIMEZONE
+from pipeline.settings import TIMEZONE, Settings
 
 WITA = ZoneInfo(TIMEZONE)
 CURSOR_VERSION = 2
@@ -92,11 +91,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def learn_periods(inputs: Path, rels: list[str]) -> dict[str, str | None]:
+def learn_periods(inputs: Path, rels: list[str], settings: Settings | None = None) -> dict[str, str | None]:
     """The period the run reads for each realisation file (relative path -> ``YYYY-MM`` or None)."""
     from pipeline.intake.realisasi import file_periods
 
-    found = file_periods(inputs, [Path(inputs) / rel for rel in rels])
+    found = file_periods(inputs, [Path(inputs) / rel for rel in rels], settings=settings)
     return {rel: (str(found[Path(inputs) / rel]) if found.get(Path(inputs) / rel) else None) for rel in rels}
 
 
@@ -128,8 +127,10 @@ def _digest(rels: list[str], hashes: dict) -> str:
     return digest.hexdigest()[:32]
 
 
-def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None, ledger: Ledger | None = None):
-    """The sensor's logic without Dagster: (run requests, new cursor, note).
+def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None, ledger: Ledger | None = None,
+             settings: Settings | None = None):
+    """The sensor's logic without Dagster: (run requests, new cursor, note).  ``settings``: the
+    sandbox limits of reading files for their month (left out: as the environment gives them).
 
     ``run requests`` are (period, run_key, changed file names).
     """
@@ -162,7 +163,7 @@ def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None, ledg
     to_learn = [rel for rel in realisasi if rel in stable
                 and known.get(hashes[rel][2], [None])[0] != folder_of[rel]]
     if to_learn:
-        learned = learn_periods(inputs, to_learn)  # sandbox limits: the settings in use
+        learned = learn_periods(inputs, to_learn, settings)
         for rel in to_learn:
             known[hashes[rel][2]] = [folder_of[rel], learned[rel] or ""]
 
@@ -230,8 +231,8 @@ def _record_arrival(ledger: Ledger | None, path: Path, sha: str) -> None:
     ),
 )
 def berkas_masuk(context: dg.SensorEvaluationContext, lkjip: LkjipConfig) -> dg.SensorResult:
-    with settings.using(lkjip.settings):
-        requests, cursor, note = evaluate(lkjip.inputs, context.cursor, ledger=Ledger(inputs=lkjip.inputs))
+    requests, cursor, note = evaluate(lkjip.inputs, context.cursor, ledger=Ledger(inputs=lkjip.inputs),
+                                      settings=lkjip.settings)
     run_requests = []
     for period, run_key, files in requests:
         shown = ", ".join(files[:5]) + (f" (+{len(files) - 5})" if len(files) > 5 else "")

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import dagster as dg
 
 from pipeline.defs.partitions import monthly_partitions
-from pipeline import settings
 from pipeline.defs.resources import LkjipConfig
 from pipeline.domain.periods import period_of_partition_key
 from pipeline.intake.arrivals import record_sources
@@ -67,8 +66,7 @@ def _check(asset: str) -> list[dg.AssetCheckSpec]:
 def referensi(context: dg.AssetExecutionContext, lkjip: LkjipConfig):
     """Workbook induk perencana: IKU dan targetnya, Renstra, cascading program ke sasaran,
     bidang penanggung jawab, statistik kabupaten/kota, dan anggaran per jenis belanja."""
-    with settings.using(lkjip.settings):  # sandbox limits, expectation engine
-        ref, sources = read_referensi(lkjip.inputs)
+    ref, sources = read_referensi(lkjip.inputs, settings=lkjip.settings)  # sandbox limits, expectation engine
     record_sources(sources, lkjip.inputs, keep=not context.instance.is_ephemeral)
     problems = [p for s in sources for p in s.problems]
     _release(sources)
@@ -82,8 +80,7 @@ def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, refe
     sub kegiatan, dibersihkan dan diperiksa (kode, angka, jumlah, duplikat antar berkas), beserta
     bulan-bulan sebelumnya di tahun yang sama dan Desember tahun-tahun Renstra sebelumnya."""
     period = str(period_of_partition_key(context.partition_key))
-    with settings.using(lkjip.settings):
-        intake = read_year(lkjip.inputs, referensi.referensi, period)
+    intake = read_year(lkjip.inputs, referensi.referensi, period, settings=lkjip.settings)
     record_sources(intake.sources, lkjip.inputs, keep=not context.instance.is_ephemeral)  # decides on time / late
     _release(intake.sources)
     yield dg.Output(intake, metadata={"sub_kegiatan": intake.sub.height, "berkas": len(intake.sources),
@@ -95,8 +92,7 @@ def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, refe
 def data_koperasi(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake):
     """Ekspor Online Data Koperasi (ODK): satu baris per koperasi per tahun buku, duplikat
     (NIK, Tahun Buku) diselesaikan dengan Tanggal Update terbaru."""
-    with settings.using(lkjip.settings):
-        intake = read_odk(lkjip.inputs, referensi.referensi)
+    intake = read_odk(lkjip.inputs, referensi.referensi, settings=lkjip.settings)
     record_sources(intake.sources, lkjip.inputs, keep=not context.instance.is_ephemeral)
     _release(intake.sources)
     yield dg.Output(intake, metadata={"baris": intake.rows.height, "berkas": len(intake.sources)})
