@@ -107,6 +107,7 @@ def _runs(instance, **tags):
     return instance.get_runs(filters=dg.RunsFilter(tags=tags))
 
 
+@pytest.mark.slow  # a run killed part way, then a whole second run, both as processes
 def test_lkjip_run_killed_with_kill_9_does_not_block_the_next(home, tmp_path):
     instance = dg.DagsterInstance.get()
     env = dict(os.environ, DAGSTER_HOME=str(home))
