@@ -38,11 +38,11 @@ PERIOD = "2025-06"
 REKAP_ONLY = """
 import sys, time
 from pathlib import Path
-from pipeline import cli
+from pipeline import runs
 from pipeline.defs.partitions import monthly_partitions
-instance = cli._instance()
+instance = runs.run_instance()
 start = time.perf_counter()
-result = cli._materialize(instance, monthly_partitions, sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))
+result = runs.materialize_partition(instance, monthly_partitions, sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))
 print(f"{time.perf_counter() - start:.3f}", result.success)
 """
 

@@ -4,7 +4,7 @@
     lkjip validate FILE... [--inputs DIR] [--annotate] [--out DIR]
     lkjip template --bidang NAME --period YYYY-MM [--inputs DIR] [--out DIR]
     lkjip serve [--host 127.0.0.1] [--port 8000] [--dagster-port 3000] [--inputs DIR] [--outputs DIR]
-    lkjip akun tambah NAMA --peran perencana|bidang [--bidang "NAMA BIDANG"] | daftar | hapus NAMA | sandi NAMA
+    lkjip akun tambah NAMA --peran perencana|bidang|bappeda [--opd OPD] [--bidang "NAMA BIDANG"] | daftar | hapus NAMA | sandi NAMA
 
 ``--inputs`` / ``--outputs`` left out: ``LKJIP_INPUTS`` / ``LKJIP_OUTPUTS``, else
 ``inputs/`` and ``outputs/`` of the project (:mod:`pipeline.settings`).  What
@@ -15,9 +15,6 @@ environment is never changed.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import re
 import sys
 from pathlib import Path
 
@@ -87,17 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             return cmd_run(resolved.inputs, resolved.outputs, args.period)
         if args.command == "validate":
-            from pipeline.intake.safety import remembered_verdicts
-            from pipeline.validate_cmd import cmd_validate
-
-            with remembered_verdicts():  # each file inspected once
-                return cmd_validate(args.files, resolved.inputs, args.annotate,
-                                    args.out or resolved.outputs / "validasi")
+            return cmd_validate(args.files, resolved.inputs, args.annotate, args.out or resolved.outputs / "validasi")
         if args.command == "template":
-            from pipeline.template import cmd_template
-
-            return cmd_template(args.bidang, args.period, resolved.inputs,
-                                args.out or resolved.outputs / "template")
+            return cmd_template(args.bidang, args.period, resolved.inputs, args.out or resolved.outputs / "template")
         if args.command == "akun":
             from pipeline.web.accounts import cmd_akun
             from pipeline.web.instance import instance_dir
@@ -122,220 +111,72 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def _say(message: str) -> None:
+    """One line on standard error, as every lkjip message."""
+    print(f"lkjip: {message}", file=sys.stderr)
+
+
 def cmd_run(inputs: Path, outputs: Path, period: str | None) -> int:
-    """Materialise every asset of the report for one period; exit 0 when the workbook was written."""
-    inputs, outputs = Path(inputs).resolve(), Path(outputs).resolve()
-    if not inputs.is_dir():
-        print(f"lkjip: folder masukan tidak ditemukan: {inputs}", file=sys.stderr)
-        return 2
-    from pipeline.intake.prefetch import prefetched_inputs
-    from pipeline.intake.safety import remembered_verdicts
-
-    from pipeline.report import document_worker
-
-    document_worker.start()  # loads the document's libraries on the other core while Dagster starts
-    try:
-        from pipeline.intake.pemda import pemda_layout
-
-        layout = pemda_layout(inputs)
-        if layout is not None:  # a whole Pemda: every OPD's month, then the rekap
-            with remembered_verdicts():
-                return _run_pemda(layout, outputs, period)
-        # each file is inspected (hashed, scanned) once per run; the workbooks are read while Dagster starts
-        with remembered_verdicts(), prefetched_inputs(inputs, twice=period is None):
-            return _run(inputs, outputs, period)
-    finally:
-        document_worker.stop()
-
-
-def _instance():
-    """The persistent instance (after reaping runs whose process is gone), or an
-    ephemeral one with a one-line warning when DAGSTER_HOME cannot be used: for
-    ``lkjip run`` the instance only keeps run history."""
-    import dagster as dg
-
-    from pipeline.dagster_home import DagsterHomeError, ensure_dagster_home, open_instance
-    from pipeline.runs import reap_dead_runs
+    """``lkjip run``: exit 0 when the workbook (of a Pemda: every OPD's and the rekap) was written
+    (:func:`pipeline.runs.run_report`)."""
+    from pipeline.runs import RunError, run_report
 
     try:
-        ensure_dagster_home(settings.PROJECT_ROOT)
-        instance = open_instance()
-    except DagsterHomeError as exc:
-        print(f"lkjip: peringatan: {exc}; run ini memakai instance Dagster sementara "
-              "(riwayat run tidak disimpan)", file=sys.stderr)
-        return dg.DagsterInstance.ephemeral()
-    with contextlib.suppress(Exception):  # checking old runs must never stop this one
-        reap_dead_runs(instance)
-    return instance
-
-
-def _run(inputs: Path, outputs: Path, period: str | None) -> int:
-    from pipeline.intake.safety import assert_openpyxl_uses_defusedxml
-    from pipeline.oserrors import describe, writable_folder
-
-    assert_openpyxl_uses_defusedxml()
-    unwritable = writable_folder(outputs)
-    if unwritable is not None:
-        print(f"lkjip: {describe('folder keluaran', outputs, unwritable)}", file=sys.stderr)
-        return 1
-    instance = _instance()
-
-    import dagster as dg
-
-    from pipeline.defs.partitions import SINGLE_OFFICE, ensure_offices, partition_key, report_partitions
-    from pipeline.intake.realisasi import latest_period
-
-    period = period or latest_period(inputs)
-    if period is None:
-        from datetime import datetime
-
-        from pipeline.domain.periods import reporting_period
-
-        period = str(reporting_period(datetime.now().astimezone()))
-        print(f"lkjip: tidak ada berkas realisasi; periode {period} dipakai", file=sys.stderr)
-
-    folder = settings.report_path(outputs, period).parent
-    if folder.exists():  # the month's folder may be read-only, or full, while outputs/ is not
-        unwritable = writable_folder(folder)
-        if unwritable is not None:
-            print(f"lkjip: laporan {period} tidak dapat dibuat: {describe('folder', folder, unwritable)}",
-                  file=sys.stderr)
-            return 1
-
-    ensure_offices(instance, [SINGLE_OFFICE])
-    result = _materialize(instance, report_partitions, partition_key(period), inputs, outputs)
-    path = settings.report_path(outputs, period)
-    if result.success and path.exists():
+        outcome = run_report(inputs, outputs, period, warn=_say)
+    except RunError as exc:
+        _say(str(exc))
+        return exc.code
+    for path in outcome.written:
         print(path)
-        return 0
-    print(f"lkjip: laporan {period} tidak dapat dibuat: {_failure_reason(result)}", file=sys.stderr)
-    return 1
+    return 1 if outcome.failed else 0
 
 
-def _materialize(instance, partitions_def, key, inputs: Path, outputs: Path, tags: dict | None = None):
-    """Materialise every asset of ``partitions_def`` (an OPD-month's report, or the Pemda's rekap) for ``key``."""
-    import dagster as dg
-
-    from pipeline.definitions import defs as load_defs
-    from pipeline.defs.resources import LkjipConfig
-    from pipeline.runs import process_tags
-
-    definitions = load_defs()
-    assets = list(definitions.assets or [])
-    return dg.materialize(
-        assets,
-        selection=[k for a in assets if a.partitions_def == partitions_def for k in a.keys],
-        partition_key=key,
-        resources={"lkjip": LkjipConfig.from_environment(inputs_dir=str(inputs), outputs_dir=str(outputs))},
-        instance=instance,
-        # the reason of a failure is printed below in one line; Dagster's own log goes to its event log
-        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
-        raise_on_error=False,
-        tags={"lkjip/sumber": "cli", **(tags or {}), **process_tags()},
-    )
-
-
-OPD_PER_WORKER = 10
-
-
-def _opd_month(job: tuple, instance=None) -> str | None:
-    """One OPD's month as its own run (in a worker process of ``_run_pemda`` when ``instance`` is None):
-    None when its workbook was written, else why not (one line)."""
-    from pipeline.defs.partitions import partition_key, report_partitions
-    from pipeline.intake.prefetch import prefetched_inputs
-    from pipeline.intake.safety import remembered_verdicts
-
-    inputs, outputs, period, opd = job
-    instance = instance or _instance()
-    try:
-        with remembered_verdicts(), prefetched_inputs(inputs / opd):
-            result = _materialize(instance, report_partitions, partition_key(period, opd), inputs, outputs,
-                                  {"lkjip/opd": opd})
-    except Exception as exc:  # noqa: BLE001 - one OPD never stops the others
-        return f"{type(exc).__name__}: {exc}"
-    if result.success and settings.report_path(outputs / opd, period).exists():
-        return None
-    return _failure_reason(result)
-
-
-def _run_pemda(layout, outputs: Path, period: str | None) -> int:
-    """Every OPD's month, each its own run (one OPD's failure never stops the others), then Bappeda's rekap.
-    Exit 0 when every OPD and the rekap were written, 1 when the rekap was written but an OPD failed."""
-    from pipeline.defs.partitions import ensure_offices, monthly_partitions
-    from pipeline.domain.periods import partition_key as month_key
-    from pipeline.intake.realisasi import latest_period
-    from pipeline.intake.safety import assert_openpyxl_uses_defusedxml
-    from pipeline.oserrors import describe, writable_folder
-    from pipeline.report.pemda import REKAP_NAME
+def cmd_validate(files: list[Path], inputs: Path, annotate: bool, out: Path) -> int:
+    """``lkjip validate``: each file's account and problems (:mod:`pipeline.intake.validate`); exit 1
+    when a file is missing or has an Error."""
+    from pipeline.intake.safety import assert_openpyxl_uses_defusedxml, remembered_verdicts
+    from pipeline.intake.validate import check_files
+    from pipeline.problems import ERROR
+    from pipeline.report.annotated import annotate_copy
 
     assert_openpyxl_uses_defusedxml()
-    unwritable = writable_folder(outputs)
-    if unwritable is not None:
-        print(f"lkjip: {describe('folder keluaran', outputs, unwritable)}", file=sys.stderr)
-        return 1
-    inputs = layout.root
-    if period is None:
-        found = [p for p in (latest_period(inputs / opd) for opd in layout.opds) if p]
-        if found:
-            period = max(found)
-        else:
-            from datetime import datetime
-
-            from pipeline.domain.periods import reporting_period
-
-            period = str(reporting_period(datetime.now().astimezone()))
-            print(f"lkjip: tidak ada berkas realisasi; periode {period} dipakai", file=sys.stderr)
-    instance = _instance()
-    ensure_offices(instance, list(layout.opds))
-    failed = 0
-    for opd in layout.without_referensi:
-        failed += 1
-        print(f"lkjip: OPD {opd}: folder tanpa referensi/, tidak diolah", file=sys.stderr)
-    workers = min(os.cpu_count() or 1, len(layout.opds))
-    if workers > 1 and not instance.is_ephemeral:  # each OPD-month its own run, as many at once as cores
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # a worker is replaced after OPD_PER_WORKER runs: memory a run leaves behind never piles up over 40 OPD
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                 max_tasks_per_child=OPD_PER_WORKER) as pool:
-            outcomes = list(pool.map(_opd_month, [(inputs, outputs, period, opd) for opd in layout.opds]))
-    else:
-        outcomes = [_opd_month((inputs, outputs, period, opd), instance) for opd in layout.opds]
-    for opd, reason in zip(layout.opds, outcomes, strict=True):
-        if reason is None:
-            print(settings.report_path(outputs / opd, period))
-        else:
-            failed += 1
-            print(f"lkjip: OPD {opd}: laporan {period} tidak dapat dibuat: {reason}", file=sys.stderr)
-    rekap = _materialize(instance, monthly_partitions, month_key(period), inputs, outputs, {"lkjip/opd": "pemda"})
-    path = outputs / "pemda" / period / REKAP_NAME.format(period=period)
-    if not (rekap.success and path.exists()):
-        print(f"lkjip: rekap Pemda {period} tidak dapat dibuat: {_failure_reason(rekap)}", file=sys.stderr)
-        return 1
-    print(path)
+    for f in files:
+        if not Path(f).is_file():
+            _say(f"berkas tidak ditemukan: {f}")
+    failed = any(not Path(f).is_file() for f in files)
+    files = [f for f in files if Path(f).is_file()]
+    with remembered_verdicts():  # each file inspected once
+        checked = check_files(files, Path(inputs))
+    for path, (report, problems) in zip(files, checked, strict=True):
+        errors = sum(1 for p in problems if p.severity == ERROR)
+        print(f"{path}: {report.status}; {report.rows_read} baris dibaca, {report.rows_accepted} diterima, "
+              f"{report.rows_rejected} ditolak; {errors} Error, {len(problems) - errors} Peringatan"
+              + (f"; periode {report.period}" if report.period else ""))
+        for p in problems:
+            where = "!".join(x for x in (p.sheet, p.cell) if x)
+            print(f"  {p.severity:<10} {where or '-'}{f' [{p.column}]' if p.column else ''}: {p.message}")
+        failed |= errors > 0
+        target = annotate_copy(Path(path), problems, out) if annotate and problems else None
+        if target:
+            print(f"  salinan bertanda: {target}")
     return 1 if failed else 0
 
 
-_CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_]\w*\.)+[A-Z]\w*: |^[A-Z]\w*(?:Error|Exception): ")
+def cmd_template(bidang: str, period: str, inputs: Path, out: Path) -> int:
+    """``lkjip template``: a blank realisation workbook (:mod:`pipeline.report.realisasi_template`)."""
+    from pipeline.domain.periods import Period
+    from pipeline.intake.referensi import NoReferensi
+    from pipeline.report.realisasi_template import build_template, template_name
 
-
-def _failure_reason(result) -> str:
-    for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-            error = event.step_failure_data.error
-            while error.cause is not None and not error.message.strip():
-                error = error.cause
-            cause = error.cause or error
-            text = (cause.message or error.message).strip().splitlines()
-            # "pipeline.oserrors.WriteFailed: laporan ..." -> "laporan ..."
-            return _CLASS_PREFIX.sub("", text[-1]) if text else "langkah gagal"
-    for event in result.all_events:
-        if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            data = event.event_specific_data
-            if data and not data.passed:
-                return f"pemeriksaan {data.check_name} pada {data.asset_key.to_user_string()} gagal"
-    return "run Dagster gagal"
+    try:
+        wb = build_template(bidang, Period.parse(period), Path(inputs))
+    except (ValueError, NoReferensi) as exc:
+        _say(str(exc))
+        return 1
+    out.mkdir(parents=True, exist_ok=True)
+    wb.save(out / template_name(bidang, period))
+    print(out / template_name(bidang, period))
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Runs whose process is gone are marked failed, so they never block the next one.
+"""The report's runs: one period's run (:func:`run_report`, what ``lkjip run`` does), and runs
+whose process is gone are marked failed, so they never block the next one.
 
 A run killed with ``kill -9`` (or lost with its machine's power) cannot
 report its own end: Dagster's storage keeps it ``STARTED`` forever, and the
@@ -27,7 +28,8 @@ import os
 import re
 import socket
 import threading
-import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HOST_TAG = "lkjip/host"
@@ -175,11 +177,233 @@ class Reaper:
             self._thread.join(timeout=10)
 
 
-def wait_for(predicate, timeout: float, step: float = 0.5) -> bool:
-    """Poll ``predicate`` until true or ``timeout`` seconds (for callers and tests)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return bool(predicate())
+# --- one period's run: lkjip run ------------------------------------------------------------
+
+
+class RunError(Exception):
+    """The report of a run could not be made: one Indonesian line, and the command's exit status."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def _ignore(message: str) -> None:
+    pass
+
+
+@dataclass
+class RunOutcome:
+    """What ``lkjip run`` made: the workbooks written (of a Pemda: each OPD's, then the rekap) and how
+    many OPD could not be made (always 0 for a single office, which raises :class:`RunError` instead)."""
+
+    written: list[Path] = field(default_factory=list)
+    failed: int = 0
+
+
+def run_report(inputs: Path, outputs: Path, period: str | None,
+               warn: Callable[[str], None] = _ignore) -> RunOutcome:
+    """Materialise every asset of the report for one period (default: the latest month with a
+    realisation file): of a single office, or of every OPD of a Pemda and then Bappeda's rekap.
+    Raises :class:`RunError` when no workbook could be made.  ``warn`` gets the lines worth telling
+    that do not stop the run."""
+    from pipeline.intake.pemda import pemda_layout
+    from pipeline.intake.safety import remembered_verdicts
+    from pipeline.intake.workbook import prefetched_inputs
+    from pipeline.report import document_worker
+
+    inputs, outputs = Path(inputs).resolve(), Path(outputs).resolve()
+    if not inputs.is_dir():
+        raise RunError(f"folder masukan tidak ditemukan: {inputs}", code=2)
+    document_worker.start()  # loads the document's libraries on the other core while Dagster starts
+    try:
+        layout = pemda_layout(inputs)
+        if layout is not None:  # a whole Pemda: every OPD's month, then the rekap
+            with remembered_verdicts():
+                return _run_pemda(layout, outputs, period, warn)
+        # each file is inspected (hashed, scanned) once per run; the workbooks are read while Dagster starts
+        with remembered_verdicts(), prefetched_inputs(inputs, twice=period is None):
+            return RunOutcome([_run(inputs, outputs, period, warn)])
+    finally:
+        document_worker.stop()
+
+
+def run_instance(warn: Callable[[str], None] = _ignore):
+    """The persistent instance (after reaping runs whose process is gone), or an
+    ephemeral one with a one-line warning when DAGSTER_HOME cannot be used: for
+    ``lkjip run`` the instance only keeps run history."""
+    import contextlib
+
+    import dagster as dg
+
+    from pipeline import settings
+    from pipeline.dagster_home import DagsterHomeError, ensure_dagster_home, open_instance
+
+    try:
+        ensure_dagster_home(settings.PROJECT_ROOT)
+        instance = open_instance()
+    except DagsterHomeError as exc:
+        warn(f"peringatan: {exc}; run ini memakai instance Dagster sementara (riwayat run tidak disimpan)")
+        return dg.DagsterInstance.ephemeral()
+    with contextlib.suppress(Exception):  # checking old runs must never stop this one
+        reap_dead_runs(instance)
+    return instance
+
+
+def _writable_outputs(outputs: Path) -> None:
+    from pipeline.intake.safety import assert_openpyxl_uses_defusedxml
+    from pipeline.oserrors import describe, writable_folder
+
+    assert_openpyxl_uses_defusedxml()
+    unwritable = writable_folder(outputs)
+    if unwritable is not None:
+        raise RunError(describe("folder keluaran", outputs, unwritable))
+
+
+def _default_period(found: list[str | None], warn: Callable[[str], None]) -> str:
+    """The latest month with a realisation file, else the month before now (said so)."""
+    found = [p for p in found if p]
+    if found:
+        return max(found)
+    from datetime import datetime
+
+    from pipeline.domain.periods import reporting_period
+
+    period = str(reporting_period(datetime.now().astimezone()))
+    warn(f"tidak ada berkas realisasi; periode {period} dipakai")
+    return period
+
+
+def _run(inputs: Path, outputs: Path, period: str | None, warn: Callable[[str], None]) -> Path:
+    from pipeline import settings
+    from pipeline.defs.partitions import SINGLE_OFFICE, ensure_offices, partition_key, report_partitions
+    from pipeline.intake.realisasi import latest_period
+    from pipeline.oserrors import describe, writable_folder
+
+    _writable_outputs(outputs)
+    instance = run_instance(warn)
+    period = period or _default_period([latest_period(inputs)], warn)
+
+    folder = settings.report_path(outputs, period).parent
+    if folder.exists():  # the month's folder may be read-only, or full, while outputs/ is not
+        unwritable = writable_folder(folder)
+        if unwritable is not None:
+            raise RunError(f"laporan {period} tidak dapat dibuat: {describe('folder', folder, unwritable)}")
+
+    ensure_offices(instance, [SINGLE_OFFICE])
+    result = materialize_partition(instance, report_partitions, partition_key(period), inputs, outputs)
+    path = settings.report_path(outputs, period)
+    if result.success and path.exists():
+        return path
+    raise RunError(f"laporan {period} tidak dapat dibuat: {failure_reason(result)}")
+
+
+def materialize_partition(instance, partitions_def, key, inputs: Path, outputs: Path, tags: dict | None = None):
+    """Materialise every asset of ``partitions_def`` (an OPD-month's report, or the Pemda's rekap) for ``key``."""
+    import dagster as dg
+
+    from pipeline.definitions import defs as load_defs
+    from pipeline.defs.resources import LkjipConfig
+
+    assets = list(load_defs().assets or [])
+    return dg.materialize(
+        assets,
+        selection=[k for a in assets if a.partitions_def == partitions_def for k in a.keys],
+        partition_key=key,
+        resources={"lkjip": LkjipConfig.from_environment(inputs_dir=str(inputs), outputs_dir=str(outputs))},
+        instance=instance,
+        # the reason of a failure is told in one line; Dagster's own log goes to its event log
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+        raise_on_error=False,
+        tags={"lkjip/sumber": "cli", **(tags or {}), **process_tags()},
+    )
+
+
+OPD_PER_WORKER = 10
+
+
+def _opd_month(job: tuple, instance=None) -> str | None:
+    """One OPD's month as its own run (in a worker process of ``_run_pemda`` when ``instance`` is None):
+    None when its workbook was written, else why not (one line)."""
+    from pipeline import settings
+    from pipeline.defs.partitions import partition_key, report_partitions
+    from pipeline.intake.safety import remembered_verdicts
+    from pipeline.intake.workbook import prefetched_inputs
+
+    inputs, outputs, period, opd = job
+    instance = instance or run_instance()
+    try:
+        with remembered_verdicts(), prefetched_inputs(inputs / opd):
+            result = materialize_partition(instance, report_partitions, partition_key(period, opd), inputs, outputs,
+                                           {"lkjip/opd": opd})
+    except Exception as exc:  # noqa: BLE001 - one OPD never stops the others
+        return f"{type(exc).__name__}: {exc}"
+    if result.success and settings.report_path(outputs / opd, period).exists():
+        return None
+    return failure_reason(result)
+
+
+def _run_pemda(layout, outputs: Path, period: str | None, warn: Callable[[str], None]) -> RunOutcome:
+    """Every OPD's month, each its own run (one OPD's failure never stops the others), then Bappeda's rekap."""
+    from pipeline import settings
+    from pipeline.defs.partitions import ensure_offices, monthly_partitions
+    from pipeline.domain.periods import partition_key as month_key
+    from pipeline.intake.realisasi import latest_period
+    from pipeline.report.pemda import REKAP_NAME
+
+    _writable_outputs(outputs)
+    inputs = layout.root
+    period = period or _default_period([latest_period(inputs / opd) for opd in layout.opds], warn)
+    instance = run_instance(warn)
+    ensure_offices(instance, list(layout.opds))
+    outcome = RunOutcome()
+    for opd in layout.without_referensi:
+        outcome.failed += 1
+        warn(f"OPD {opd}: folder tanpa referensi/, tidak diolah")
+    workers = min(os.cpu_count() or 1, len(layout.opds))
+    jobs = [(inputs, outputs, period, opd) for opd in layout.opds]
+    if workers > 1 and not instance.is_ephemeral:  # each OPD-month its own run, as many at once as cores
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # a worker is replaced after OPD_PER_WORKER runs: memory a run leaves behind never piles up over 40 OPD
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                 max_tasks_per_child=OPD_PER_WORKER) as pool:
+            reasons = list(pool.map(_opd_month, jobs))
+    else:
+        reasons = [_opd_month(job, instance) for job in jobs]
+    for opd, reason in zip(layout.opds, reasons, strict=True):
+        if reason is None:
+            outcome.written.append(settings.report_path(outputs / opd, period))
+        else:
+            outcome.failed += 1
+            warn(f"OPD {opd}: laporan {period} tidak dapat dibuat: {reason}")
+    rekap = materialize_partition(instance, monthly_partitions, month_key(period), inputs, outputs,
+                                  {"lkjip/opd": "pemda"})
+    path = outputs / "pemda" / period / REKAP_NAME.format(period=period)
+    if not (rekap.success and path.exists()):
+        raise RunError(f"rekap Pemda {period} tidak dapat dibuat: {failure_reason(rekap)}")
+    outcome.written.append(path)
+    return outcome
+
+
+_CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_]\w*\.)+[A-Z]\w*: |^[A-Z]\w*(?:Error|Exception): ")
+
+
+def failure_reason(result) -> str:
+    """One line telling why a materialisation failed: the first failed step's error, else a failed check."""
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            while error.cause is not None and not error.message.strip():
+                error = error.cause
+            cause = error.cause or error
+            text = (cause.message or error.message).strip().splitlines()
+            # "pipeline.oserrors.WriteFailed: laporan ..." -> "laporan ..."
+            return _CLASS_PREFIX.sub("", text[-1]) if text else "langkah gagal"
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            data = event.event_specific_data
+            if data and not data.passed:
+                return f"pemeriksaan {data.check_name} pada {data.asset_key.to_user_string()} gagal"
+    return "run Dagster gagal"

@@ -12,26 +12,25 @@ A setting comes from, in order:
 4. the default.
 
 Nothing here is read at import time: :func:`resolve` reads the environment
-when it is called.  Code below the Dagster layer that needs a setting (the
-sandbox limits, the expectation engine) asks :func:`current`, which is the
-settings the running asset put in place with :func:`using` (from its
-resource), else :func:`resolve` of the environment.
+when it is called.  Settings are passed, never put in a global: the assets,
+the schedule and the sensor hand their resource's :class:`Settings` to the
+intake (the readers' ``settings`` argument: the sandbox limits, the expectation
+engine); a reader called without them (``lkjip validate``, the page) uses
+:func:`resolve` of the environment.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from pipeline.domain.periods import TIMEZONE
 
 __all__ = [
-    "PROJECT_ROOT", "TIMEZONE", "ENV", "Settings", "SettingError", "resolve", "current", "using",
-    "effective_deadline_day", "configured_deadline_day", "report_path", "REPORT_NAME",
+    "PROJECT_ROOT", "TIMEZONE", "ENV", "Settings", "SettingError", "resolve",
+    "effective_deadline_day", "report_path", "REPORT_NAME",
 ]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -51,11 +50,6 @@ EVALUASI_RENJA_NAME = "evaluasi-renja-{period}.xlsx"  # Tabel E.81 in the form's
 # the share of the year elapsed), or whose output capaian is this far behind its absorption.
 DEFAULT_EARLY_WARNING_POINTS = 20.0
 EARLY_WARNING_ENV = "LKJIP_EARLY_WARNING_POINTS"
-
-
-def early_warning_points() -> float:
-    """The early-warning threshold in effect (percent points)."""
-    return current().early_warning_points
 
 
 # setting -> environment variable
@@ -143,41 +137,13 @@ def resolve(environ: Mapping[str, str] | None = None, **given) -> Settings:
     return Settings(**values)
 
 
-_ACTIVE: contextvars.ContextVar[Settings | None] = contextvars.ContextVar("lkjip_settings", default=None)
-
-
-def current() -> Settings:
-    """The settings put in place by :func:`using`, else those of the environment."""
-    return _ACTIVE.get() or resolve()
-
-
-@contextlib.contextmanager
-def using(settings: Settings) -> Iterator[Settings]:
-    """Make ``settings`` the ones :func:`current` returns, for the duration of the block."""
-    token = _ACTIVE.set(settings)
-    try:
-        yield settings
-    finally:
-        _ACTIVE.reset(token)
-
-
 def effective_deadline_day(referensi_day: int | None, settings: Settings) -> int:
-    """The deadline day in effect: the referensi's ``Batas Pengumpulan``, else the settings' day."""
+    """The deadline day in effect: the referensi's ``Batas Pengumpulan``, else the settings' day.
+
+    The one rule: :func:`pipeline.intake.referensi.deadline_day_in_effect` applies it to a drop
+    folder (the schedule, the page), the ``pengumpulan`` asset to the referensi it read; the dates
+    follow from the day in :mod:`pipeline.domain.submissions`."""
     return referensi_day if referensi_day is not None else settings.deadline_day
-
-
-def configured_deadline_day(inputs: Path | None, default: int = DEFAULT_DEADLINE_DAY,
-                            environ: Mapping[str, str] | None = None) -> int:
-    """The deadline day in effect for a drop folder outside Dagster: referensi ``Batas
-    Pengumpulan`` (read through the intake, sandboxed) > env ``LKJIP_DEADLINE_DAY`` > ``default``."""
-    environ = os.environ if environ is None else environ
-    from_env = resolve(environ).deadline_day if environ.get(ENV["deadline_day"], "").strip() else None
-    referensi_day = None
-    if inputs is not None:
-        from pipeline.intake.referensi import deadline_day
-
-        referensi_day = deadline_day(Path(inputs))
-    return effective_deadline_day(referensi_day, resolve({}, deadline_day=from_env or default))
 
 
 def report_path(outputs: Path, period: str) -> Path:

@@ -32,12 +32,28 @@ def golden() -> dict:
 
 
 @pytest.fixture(scope="session")
-def sample_report(tmp_path_factory, dagster_home) -> Path:
-    """`lkjip run` on the bundled sample inputs, once per test session."""
+def sample_run_environment() -> dict[str, str]:
+    """What the environment says during the session's sample run: a deadline day the sample's referensi
+    overrides (its ``Batas Pengumpulan`` is 10), so the one run also shows that the referensi wins."""
+    return {"LKJIP_DEADLINE_DAY": "15"}
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory, dagster_home, sample_run_environment) -> Path:
+    """`lkjip run` on the bundled sample inputs, once per test session (with ``sample_run_environment``)."""
     from pipeline.cli import main
 
     outputs = tmp_path_factory.mktemp("outputs")
-    assert main(["run", "--inputs", str(SAMPLE_INPUTS), "--outputs", str(outputs)]) == 0
+    old = {name: os.environ.get(name) for name in sample_run_environment}
+    os.environ.update(sample_run_environment)
+    try:
+        assert main(["run", "--inputs", str(SAMPLE_INPUTS), "--outputs", str(outputs)]) == 0
+    finally:
+        for name, value in old.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     path = outputs / "2024-12" / "laporan-kinerja-2024-12.xlsx"
     assert path.exists()
     return path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from openpyxl import load_workbook
 
 from pipeline.cli import main
@@ -42,6 +43,7 @@ def test_a_month_nobody_reported_still_gives_a_workbook(tmp_path):
     assert december[2] == "Periode lain"  # the December file is not reused for January
 
 
+@pytest.mark.slow  # a second run of the sample; tests/e2e/test_e2e_office.py checks the same on every cell
 def test_rerun_with_unchanged_inputs_gives_the_same_contents(sample_report, tmp_path):
     """Only the 'Dibuat' (made at) line of Ringkasan may differ between two runs."""
     out = tmp_path / "out"

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import _instance, main
+from pipeline.cli import _say, main
+from pipeline.runs import run_instance
 from pipeline.settings import PROJECT_ROOT
 from _ports import port_args as _port_args
 
@@ -162,7 +163,7 @@ def test_a_broken_dagster_home_gives_one_line_with_what_to_do(tmp_path, monkeypa
     home = make(tmp_path / "home")
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     # lkjip run: a warning line, then an ephemeral instance (run history is only a cache)
-    instance = _instance()
+    instance = run_instance(warn=_say)
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("lkjip: peringatan: "), err
     assert words in err[0] and "sementara" in err[0], err
@@ -180,7 +181,7 @@ def test_a_read_only_dagster_home_gives_one_line(tmp_path, monkeypatch, capsys, 
     home.mkdir()
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     with read_only(home):
-        instance = _instance()
+        instance = run_instance(warn=_say)
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and "hanya-baca" in err[0] and str(home) in err[0], err
         assert instance.is_ephemeral

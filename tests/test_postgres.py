@@ -34,6 +34,8 @@ SAMPLE_INPUTS = PROJECT_ROOT / "inputs"
 LKJIP = Path(sys.executable).with_name("lkjip")
 URL_ENV = "LKJIP_TEST_POSTGRES_URL"
 
+pytestmark = [pytest.mark.postgres, pytest.mark.server]  # a PostgreSQL server, and lkjip serve with Dagster
+
 
 def _free_port() -> int:
     with socket.socket() as sock:

@@ -107,6 +107,7 @@ def _runs(instance, **tags):
     return instance.get_runs(filters=dg.RunsFilter(tags=tags))
 
 
+@pytest.mark.slow  # a run killed part way, then a whole second run, both as processes
 def test_lkjip_run_killed_with_kill_9_does_not_block_the_next(home, tmp_path):
     instance = dg.DagsterInstance.get()
     env = dict(os.environ, DAGSTER_HOME=str(home))
@@ -148,6 +149,7 @@ def _worker_pid(instance, run_id) -> int | None:
     return run_process(instance, run)[1] if run else None
 
 
+@pytest.mark.server
 def test_a_killed_sensor_run_is_marked_failed_and_the_next_sensor_run_of_its_month_succeeds(home, tmp_path):
     """The server's start-up check fails a run left STARTED by a killed process; a
     sensor run killed with kill -9 while the server runs is failed by the periodic

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from pipeline.samples import calibrated as cal
-from pipeline.samples.__main__ import ODK, REFERENSI, generate, odk_arguments
+from pipeline.samples.bundled import ODK, REFERENSI, generate, odk_arguments
 from pipeline.samples.writer import ODK_FIELDS, ODK_HEADERS, odk_rows, rupiah_text, write_odk
 
 ROOT = Path(__file__).resolve().parent.parent

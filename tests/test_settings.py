@@ -34,12 +34,29 @@ def test_referensi_day_beats_the_settings_day():
     assert settings.effective_deadline_day(None, settings.resolve({})) == 10
 
 
-def test_using_puts_settings_in_place_for_the_intake():
-    assert settings.current() == settings.resolve()
-    chosen = settings.resolve({}, read_timeout_seconds=5)
-    with settings.using(chosen):
-        assert settings.current().read_timeout_seconds == 5
-    assert settings.current() == settings.resolve()
+def test_settings_are_passed_to_the_intake_not_taken_from_the_environment(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    from pipeline.intake import sandbox, workbook
+    from pipeline.intake.loading import open_sources
+
+    book = tmp_path / "referensi" / "master.xlsx"
+    book.parent.mkdir()
+    Workbook().save(book)
+    monkeypatch.setenv("LKJIP_READ_TIMEOUT", "99")
+    monkeypatch.setenv("LKJIP_READ_MEMORY", str(2 << 30))
+    chosen = settings.resolve({}, read_timeout_seconds=7, read_memory_bytes=900 << 20)
+    seen = []
+    real = workbook.run_child
+    monkeypatch.setattr(workbook, "run_child", lambda batch, timeout, memory: seen.append((timeout, memory))
+                        or real(batch, timeout, memory))
+    [source] = open_sources(tmp_path, "referensi", [book], settings=chosen)
+    assert source.readable and source.settings is chosen
+    assert seen == [(7, sandbox.memory_limit([book], 900 << 20))]
+    assert sandbox.memory_limit([book], 900 << 20) < 2 << 30
+    seen.clear()
+    open_sources(tmp_path, "referensi", [book])  # no settings given: the environment's
+    assert seen == [(99, sandbox.memory_limit([book], 2 << 30))]
 
 
 def test_the_code_locations_resource_reads_set_variables_through_envvar(monkeypatch, tmp_path):

@@ -67,10 +67,9 @@ class LkjipConfig(dg.ConfigurableResource):
         """The deadline day in effect: ``referensi_day`` (or, when ``read``, the referensi's own
         ``Batas Pengumpulan`` read through the intake), else this resource's / the environment's day."""
         if referensi_day is None and read:
-            from pipeline.intake.referensi import deadline_day
+            from pipeline.intake.referensi import deadline_day_in_effect
 
-            with settings.using(self.settings):
-                referensi_day = deadline_day(self.inputs)
+            return deadline_day_in_effect(self.inputs, self.settings)
         return settings.effective_deadline_day(referensi_day, self.settings)
 
 

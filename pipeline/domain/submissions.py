@@ -7,9 +7,9 @@ period, up to the end of that day in Bali's time (WITA).  A bidang is
 after it, and "Belum Mengirim" when nothing arrived for the period: an earlier
 month's file is never taken as this month's submission.
 
-The deadline day is given by the caller (``pipeline.settings`` resolves it:
-the referensi's ``Batas Pengumpulan``, ``LKJIP_DEADLINE_DAY``, 10); when a file
-arrived is told by ``pipeline.intake.files.received_at``.
+The deadline day is given by the caller (:func:`pipeline.settings.effective_deadline_day`
+decides it: the referensi's ``Batas Pengumpulan``, else ``LKJIP_DEADLINE_DAY``, else 10);
+when a file arrived is told by the arrival ledger (:mod:`pipeline.intake.arrivals`).
 """
 
 from __future__ import annotations
@@ -89,6 +89,14 @@ def period_due(run_day: date, deadline_day: int) -> Period | None:
 def deadline_for(period: Period | str, day: int, tz: str = TIMEZONE) -> datetime:
     """End of the due day (23:59:59, ``tz``) in the month after ``period``."""
     return datetime.combine(deadline_date(period, day), time(23, 59, 59), tzinfo=ZoneInfo(tz))
+
+
+def collection_period(now: datetime, day: int) -> Period:
+    """The month whose files are being collected at ``now``: last month until its deadline has
+    passed, then this month."""
+    this = Period(now.year, now.month)
+    previous = this.previous()
+    return previous if now <= deadline_for(previous, day) else this
 
 
 def _key(name: str) -> str:

@@ -36,6 +36,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipeline.settings import PROJECT_ROOT, TIMEZONE
+from pipeline.intake.files import modified_at
 
 LEDGER_NAME = "lkjip-kedatangan.sqlite"
 FOLDER_RECORD = ".lkjip-kedatangan.json"
@@ -81,11 +82,6 @@ def file_sha256(path: Path) -> str:
         while chunk := fh.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def modified_at(path: Path) -> datetime:
-    """A file's modification time in the drop folder, WITA."""
-    return datetime.fromtimestamp(Path(path).stat().st_mtime, tz=ZoneInfo(TIMEZONE))
 
 
 def _wita(moment: datetime) -> datetime:

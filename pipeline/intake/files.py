@@ -6,15 +6,13 @@ files, silently), or rejected with a reason.  :class:`FileReport` is the line
 of the ``Ringkasan`` sheet for one file: rows read = accepted + rejected.
 
 This is the only place that lists the drop folder and tells a file's times:
-the run (:func:`discover`), the folder sensor (:func:`list_inputs`) and the
-submission status (:func:`received_at`) use it.
+the run (:func:`discover`) and the folder sensor (:func:`list_inputs`) use it;
+when a file arrived is kept by the arrival ledger (:mod:`pipeline.intake.arrivals`).
 """
 
 from __future__ import annotations
 
 import os
-import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -157,45 +155,3 @@ def display_name(inputs: Path, path: Path) -> str:
 
 def modified_at(path: Path) -> datetime:
     return datetime.fromtimestamp(Path(path).stat().st_mtime, tz=ZoneInfo(TIMEZONE))
-
-
-_SAVED = re.compile(rb"<dcterms:modified[^>]*>\s*([0-9T:\-.]+Z?)\s*</dcterms:modified>")
-_MAX_CORE = 64_000
-
-
-def saved_at(path: Path, tz: str = TIMEZONE) -> datetime | None:
-    """When the workbook was last saved (docProps/core.xml ``dcterms:modified``), in ``tz``.
-
-    Reads only that small part of the zip (at most 64 kB); anything odd gives None.
-    """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            info = zf.getinfo("docProps/core.xml")
-            if info.file_size > _MAX_CORE:
-                return None
-            with zf.open(info) as fh:
-                match = _SAVED.search(fh.read(_MAX_CORE + 1))
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, NotImplementedError, RuntimeError):
-        return None
-    if not match:
-        return None
-    try:
-        moment = datetime.fromisoformat(match.group(1).decode().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(ZoneInfo(tz))
-
-
-def received_at(path: Path, tz: str = TIMEZONE) -> datetime:
-    """When a file arrived, in WITA.
-
-    Its modification time, unless the workbook says it was saved earlier: a
-    copy (a backup restore, a git checkout, a USB stick) gives a file a new
-    modification time, but the time Excel saved it stays in the file.  A saved
-    time later than the modification time is not believed.
-    """
-    modified = datetime.fromtimestamp(os.stat(path).st_mtime, tz=ZoneInfo(tz))
-    saved = saved_at(path, tz)
-    return saved if saved is not None and saved <= modified else modified

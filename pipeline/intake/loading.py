@@ -2,16 +2,21 @@
 
 The three readers (referensi, realisasi, odk) all go through :func:`load_table`:
 find the header, cast the text cells, run the table's expectation suite, and
-split the rows into accepted and rejected, with a problem for every rejection.
+split the rows into accepted and rejected, with a problem for every rejection;
+then :func:`total_rows` checks the table's JUMLAH rows against the rows above them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from pipeline.domain.budget import TOLERANCE_RUPIAH
+from pipeline.domain.formatting import rupiah
+from pipeline.domain.numbers import NumberError, parse_number
 from pipeline.intake.cast import cast_table
 from pipeline.intake.files import REJECTED, FileReport, display_name, link_reason, modified_at
 from pipeline.intake.safety import inspect_file
@@ -19,7 +24,8 @@ from pipeline.intake.sheets import ROW, Located, find_table
 from pipeline.intake.tables import Table
 from pipeline.intake.validation import validate
 from pipeline.intake.workbook import WorkbookData, read_csv_text, read_workbooks
-from pipeline.problems import ERROR, Problem, problem
+from pipeline.problems import ERROR, WARNING, Problem, problem
+from pipeline.settings import Settings
 
 
 @dataclass
@@ -40,6 +46,7 @@ class SourceFile:
     sheets: list = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     located: Located | None = None  # the table found in it, for the cell addresses of later findings
+    settings: Settings | None = None  # how it was read, and how its tables are checked (None: the environment's)
 
     @property
     def readable(self) -> bool:
@@ -54,22 +61,23 @@ class SourceFile:
 CSV_KINDS = ("odk",)  # only the ODK export may come as CSV; a bidang's or the planner's workbook must be .xlsx
 
 
-def open_sources(inputs: Path, kind: str, paths: list[Path]) -> list[SourceFile]:
-    """Check and read every file of a kind (xlsx in a sandboxed child process, CSV here)."""
+def open_sources(inputs: Path, kind: str, paths: list[Path], *, settings: Settings | None = None) -> list[SourceFile]:
+    """Check and read every file of a kind (xlsx in a sandboxed child process, CSV here), with the
+    sandbox limits and expectation engine of ``settings`` (left out: as the environment gives them)."""
     sources: list[SourceFile] = []
     names = {p: display_name(inputs, p) for p in paths}
     xlsx: list[Path] = []
     for path in paths:
         refused = link_reason(inputs, path)
         if refused:  # a symlink, or out of the drop folder: never opened, not even hashed
-            source = SourceFile(path, FileReport(file=names[path], kind=kind))
+            source = SourceFile(path, FileReport(file=names[path], kind=kind), settings=settings)
             source.reject(problem("file_unsafe", file=names[path], reason=refused))
             sources.append(source)
             continue
         verdict = inspect_file(path, names[path])
         report = FileReport(file=names[path], kind=kind, sha256=verdict.sha256, size=verdict.size,
                             modified=modified_at(path))
-        source = SourceFile(path, report)
+        source = SourceFile(path, report, settings=settings)
         source.problems.extend(p for p in verdict.problems if p.severity != ERROR)
         errors = [p for p in verdict.problems if p.severity == ERROR]
         if errors:
@@ -92,7 +100,7 @@ def open_sources(inputs: Path, kind: str, paths: list[Path]) -> list[SourceFile]
             xlsx.append(path)
         sources.append(source)
     if xlsx:
-        books: dict[Path, WorkbookData] = read_workbooks(xlsx, names)
+        books: dict[Path, WorkbookData] = read_workbooks(xlsx, names, settings=settings)
         for source in sources:
             book = books.get(source.path)
             if book is None:
@@ -131,7 +139,38 @@ def load_table(source: SourceFile, table: Table, sheets: list | None = None, *,
             source.problems.append(found)
         return None
     frame, problems, rejected = cast_table(found)
-    rule_problems, rule_rejected = validate(found, frame)
+    engine = source.settings.expectations_engine if source.settings is not None else None
+    rule_problems, rule_rejected = validate(found, frame, engine=engine)
     source.problems.extend(problems + rule_problems)
     rejected |= rule_rejected
     return Loaded(found, frame.filter(~pl.col(ROW).is_in(list(rejected))) if rejected else frame, rejected)
+
+
+def total_rows(loaded: Loaded, columns: tuple[str, ...],
+               rows_filter: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> list[Problem]:
+    """Each JUMLAH/TOTAL row against the sum of the accepted rows above it (since the previous total)."""
+    loc = loaded.located
+    found: list[Problem] = []
+    previous = 0
+    for row, cells in loc.totals:
+        block = loaded.rows.filter((pl.col(ROW) > previous) & (pl.col(ROW) < row))
+        if rows_filter is not None:
+            block = rows_filter(block)
+        previous = row
+        for column in columns:
+            raw = cells.get(column)
+            if raw is None:
+                continue
+            try:
+                stated = parse_number(raw)
+            except NumberError as exc:
+                found.append(problem("number_invalid", file=loc.file, sheet=loc.sheet, **loc.at(row, column),
+                                     column=loc.table.field(column).label, value=raw, reason=exc.reason,
+                                     severity=WARNING))
+                continue
+            computed = float(block[column].sum() or 0)
+            if stated is not None and abs(stated - computed) > TOLERANCE_RUPIAH:
+                found.append(problem("total_mismatch", file=loc.file, sheet=loc.sheet, **loc.at(row, column),
+                                     column=loc.table.field(column).label, value=rupiah(stated),
+                                     expected=rupiah(computed), label="JUMLAH"))
+    return found

@@ -18,6 +18,7 @@ from pipeline.intake.referensi import Referensi
 from pipeline.intake.sheets import ROW
 from pipeline.intake.tables import ODK
 from pipeline.problems import Problem
+from pipeline.settings import Settings
 
 MAX_LISTED_DUPLICATES = 10_000  # beyond this, duplicates are still counted, not each listed
 
@@ -29,10 +30,11 @@ class OdkIntake:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_odk(inputs: Path, ref: Referensi, paths: list[Path] | None = None) -> OdkIntake:
+def read_odk(inputs: Path, ref: Referensi, paths: list[Path] | None = None, *,
+             settings: Settings | None = None) -> OdkIntake:
     """Read every ODK export (or just ``paths``), keep the latest row per (NIK, Tahun Buku)."""
     paths = discover(inputs, "odk") if paths is None else paths
-    sources = open_sources(inputs, "odk", paths)
+    sources = open_sources(inputs, "odk", paths, settings=settings)
     frames = []
     located = {}
     for order, source in enumerate(sources):

@@ -35,6 +35,7 @@ from pipeline.intake.loading import SourceFile, load_table, open_sources
 from pipeline.intake.referensi import _label_values, _sheet, _whole, deadline_day_of
 from pipeline.intake.sheets import ROW
 from pipeline.intake.tables import normalize_header
+from pipeline.settings import Settings
 from pipeline.problems import Problem, problem
 
 PEMDA_FOLDER = "pemda"
@@ -140,11 +141,11 @@ class PemdaReferensi:
         return {kode: value for (kode, y), value in self.stated.items() if y == year}
 
 
-def read_pemda(inputs: Path) -> tuple[PemdaReferensi, list[SourceFile]]:
+def read_pemda(inputs: Path, *, settings: Settings | None = None) -> tuple[PemdaReferensi, list[SourceFile]]:
     """Read ``pemda/referensi/`` (the newest usable workbook; older ones are reported)."""
     root = Path(inputs)
     paths = discover(root / PEMDA_FOLDER, "referensi")
-    sources = open_sources(root, "referensi", paths)
+    sources = open_sources(root, "referensi", paths, settings=settings)
     ref = PemdaReferensi()
     usable = sorted((s for s in sources if s.readable), key=lambda s: (s.report.modified, s.report.file))
     if not usable:

@@ -1,23 +1,23 @@
-"""Reading the drop folder's workbooks ahead, in the background, while Dagster starts.
+"""Workbooks read ahead, in the background, while Dagster starts: the store of those readings.
 
-``lkjip run`` wraps its run in :func:`prefetched_inputs`: the workbooks are read
-in sandboxed children (:mod:`pipeline.intake.sandbox`) on a background thread,
-and a later :func:`~pipeline.intake.workbook.read_workbooks` of an unchanged file
-takes the result instead of starting a child of its own.
+``lkjip run`` wraps its run in :func:`pipeline.intake.workbook.prefetched_inputs`:
+the workbooks are read in sandboxed children (:mod:`pipeline.intake.sandbox`) on a
+background thread (:func:`prefetch`, given the reader), and a later
+:func:`~pipeline.intake.workbook.read_workbooks` of an unchanged file takes the
+result (:func:`take_prefetched`) instead of starting a child of its own.  This
+module knows nothing of how a workbook is read, so the reader can use it.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from concurrent.futures import Future
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from pipeline.intake.workbook import WorkbookData
+Reader = Callable[[list[Path], dict[Path, str]], dict[Path, Any]]  # paths, display names -> path -> WorkbookData
 
 
 @dataclass
@@ -40,16 +40,15 @@ def _file_key(path: Path) -> tuple | None:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
-def prefetch(paths: list[Path], display_names: dict[Path, str], uses: dict[Path, int] | None = None) -> None:
-    """Start reading ``paths`` in one sandboxed child, in a background thread.
+def prefetch(paths: list[Path], display_names: dict[Path, str], uses: dict[Path, int] | None = None, *,
+             read: Reader) -> None:
+    """Start ``read(paths, display_names)`` (one sandboxed child) in a background thread.
 
     A later :func:`~pipeline.intake.workbook.read_workbooks` of one of these files
     (same display name, file unchanged) takes the result instead of starting a
     child of its own; ``uses`` says how many times each file will be asked for
     (default once), after which the entry and its cells are let go.
     """
-    from pipeline.intake.workbook import read_workbooks
-
     paths = [Path(p) for p in paths]
     if not paths:
         return
@@ -61,7 +60,7 @@ def prefetch(paths: list[Path], display_names: dict[Path, str], uses: dict[Path,
 
     def work() -> None:
         try:
-            future.set_result(read_workbooks(paths, display_names, _prefetched_ok=False))
+            future.set_result(read(paths, display_names))
         except BaseException as exc:  # noqa: BLE001 - handed to the reader, which reads afresh
             future.set_exception(exc)
 
@@ -78,8 +77,9 @@ def any_prefetched() -> bool:
     return bool(_prefetched)
 
 
-def take_prefetched(path: Path, name: str) -> WorkbookData | None:
-    """The prefetched reading of ``path``, if it was prefetched under ``name`` and is unchanged since."""
+def take_prefetched(path: Path, name: str) -> Any | None:
+    """The prefetched reading (a ``WorkbookData``) of ``path``, if it was prefetched under ``name`` and is
+    unchanged since."""
     resolved = path.resolve()
     with _prefetch_lock:
         entry = _prefetched.get(resolved)
@@ -100,27 +100,3 @@ def take_prefetched(path: Path, name: str) -> WorkbookData | None:
     if book is None or entry.key is None or entry.key != _file_key(path):
         return None  # changed since: read it again
     return book
-
-
-@contextmanager
-def prefetched_inputs(inputs: Path, *, twice: bool = False) -> Iterator[None]:
-    """Read the drop folder's workbooks in the background for the duration of the block.
-
-    Two sandboxed children: the small files (referensi, realisasi) and the ODK
-    exports, so the period can be chosen before the (possibly national-size)
-    ODK export is read.  With ``twice`` the realisation files are kept for two
-    reads (the period is chosen from them first).  Whatever was not used is let
-    go at the end.
-    """
-    from pipeline.intake.files import discover, display_name, readable_files
-
-    try:  # a symlink is never read, not even ahead
-        small = [p for kind in ("referensi", "realisasi") for p in readable_files(inputs, discover(inputs, kind))]
-        odk = readable_files(inputs, discover(inputs, "odk"))
-        uses = {p: 2 for p in readable_files(inputs, discover(inputs, "realisasi"))} if twice else {}
-        for group in (small, odk):
-            xlsx = [p for p in group if p.suffix.lower() == ".xlsx"]
-            prefetch(xlsx, {p: display_name(inputs, p) for p in xlsx}, uses)
-        yield
-    finally:
-        clear_prefetched()

@@ -23,6 +23,7 @@ from pipeline.intake.referensi import Referensi
 from pipeline.intake.sheets import ROW
 from pipeline.intake.tables import REALISASI
 from pipeline.problems import Problem, problem
+from pipeline.settings import Settings
 
 LEVEL = rules.LEVEL
 FACTS = ["indikator", "satuan", "target", "realisasi", "pagu", "realisasi_anggaran"]
@@ -115,11 +116,12 @@ def read_file(source: SourceFile) -> tuple[Period | None, pl.DataFrame | None]:
 FileRows = tuple[SourceFile, Period, pl.DataFrame]
 
 
-def read_sources(inputs: Path, paths: list[Path] | None = None) -> tuple[list[SourceFile], list[FileRows]]:
+def read_sources(inputs: Path, paths: list[Path] | None = None, *,
+                 settings: Settings | None = None) -> tuple[list[SourceFile], list[FileRows]]:
     """Open and read every realisation file (or just ``paths``) once: the sources, and the rows
     of each accepted file with its period."""
     paths = discover(inputs, "realisasi") if paths is None else paths
-    sources = open_sources(inputs, "realisasi", paths)
+    sources = open_sources(inputs, "realisasi", paths, settings=settings)
     per_file: list[FileRows] = []
     for source in sources:
         if not source.readable:
@@ -151,9 +153,9 @@ def mark_other_periods(per_file: list[FileRows], period: str, note: str = "tidak
 
 
 def read_realisasi(inputs: Path, ref: Referensi, period: str | None = None,
-                   paths: list[Path] | None = None) -> RealisasiIntake:
+                   paths: list[Path] | None = None, *, settings: Settings | None = None) -> RealisasiIntake:
     """Read every realisation file (or just ``paths``); keep the rows of ``period`` (default: the latest found)."""
-    sources, per_file = read_sources(inputs, paths)
+    sources, per_file = read_sources(inputs, paths, settings=settings)
     chosen = period or (str(max(p for _, p, _ in per_file)) if per_file else None)
     mark_other_periods(per_file, chosen or "")
     intake = period_intake(chosen or "", sources, per_file, ref)
@@ -208,7 +210,7 @@ def _combine(intake: RealisasiIntake, rows: pl.DataFrame, ref: Referensi) -> Non
     intake.problems.extend(rules.missing_sub_kegiatan(set(intake.sub["kode"].to_list()), ref))
 
 
-def file_periods(inputs: Path, paths: list[Path]) -> dict[Path, Period | None]:
+def file_periods(inputs: Path, paths: list[Path], *, settings: Settings | None = None) -> dict[Path, Period | None]:
     """The period the run reads for each realisation file, or None when the run would not
     use the file (refused, unreadable, no table, no period, or title and folder disagree).
 
@@ -218,7 +220,7 @@ def file_periods(inputs: Path, paths: list[Path]) -> dict[Path, Period | None]:
     from pipeline.intake.sheets import Located, find_table
 
     found: dict[Path, Period | None] = {Path(p): None for p in paths}
-    for source in open_sources(inputs, "realisasi", [Path(p) for p in paths]):
+    for source in open_sources(inputs, "realisasi", [Path(p) for p in paths], settings=settings):
         if not source.readable:
             continue
         located = find_table(REALISASI, source.sheets, file=source.report.file)
@@ -229,9 +231,9 @@ def file_periods(inputs: Path, paths: list[Path]) -> dict[Path, Period | None]:
     return found
 
 
-def latest_period(inputs: Path) -> str | None:
+def latest_period(inputs: Path, *, settings: Settings | None = None) -> str | None:
     """The latest month for which any realisation file exists (title block or folder)."""
-    found = [p for p in file_periods(inputs, discover(inputs, "realisasi")).values() if p is not None]
+    found = [p for p in file_periods(inputs, discover(inputs, "realisasi"), settings=settings).values() if p is not None]
     return str(max(found)) if found else None
 
 

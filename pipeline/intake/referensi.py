@@ -16,10 +16,11 @@ from pipeline.domain.sifat import SifatRules
 from pipeline.intake import tables as t
 from pipeline.intake.docx_template import is_document_template
 from pipeline.intake.files import discover
-from pipeline.intake.loading import SourceFile, load_table, open_sources
+from pipeline.intake.loading import SourceFile, load_table, open_sources, total_rows
 from pipeline.intake.sheets import ROW
 from pipeline.intake.tables import normalize_header
 from pipeline.problems import problem
+from pipeline.settings import Settings, effective_deadline_day
 
 DEFAULT_INSTANSI = "Perangkat Daerah"
 # Renstra label/value rows: normalized label -> Referensi attribute (first label found wins)
@@ -181,17 +182,24 @@ def find_deadline(sheet) -> DeadlineCell | None:
     return None
 
 
-def deadline_day(inputs: Path, paths: list[Path] | None = None) -> int | None:
+def deadline_day(inputs: Path, paths: list[Path] | None = None, *, settings: Settings | None = None) -> int | None:
     """The ``Batas Pengumpulan`` day of the referensi workbook the run would use, or None.
 
     Light: the same safety checks and sandboxed reading as :func:`read_referensi`
     and the same choice of workbook, but only the Renstra sheet is looked at.
     """
     paths = discover(inputs, "referensi") if paths is None else paths
-    chosen = _newest_usable(open_sources(inputs, "referensi", paths))
+    chosen = _newest_usable(open_sources(inputs, "referensi", paths, settings=settings))
     sheet = _sheet(chosen, "Renstra") if chosen is not None else None
     found = find_deadline(sheet) if sheet is not None else None
     return found.day if found is not None else None
+
+
+def deadline_day_in_effect(inputs: Path | None, settings: Settings) -> int:
+    """The deadline day for the drop folder ``inputs``: its referensi's ``Batas Pengumpulan``, else the
+    settings' day (given > ``LKJIP_DEADLINE_DAY`` > 10), by :func:`pipeline.settings.effective_deadline_day`."""
+    return effective_deadline_day(deadline_day(Path(inputs), settings=settings) if inputs is not None else None,
+                                  settings)
 
 
 def deadline_day_from_referensi(path: Path) -> int | None:
@@ -208,11 +216,12 @@ def _by_age(sources: list[SourceFile]) -> list[SourceFile]:
     return sorted((s for s in sources if s.readable), key=lambda s: (s.report.modified, s.report.file))
 
 
-def read_referensi(inputs: Path, paths: list[Path] | None = None) -> tuple[Referensi, list[SourceFile]]:
+def read_referensi(inputs: Path, paths: list[Path] | None = None, *,
+                   settings: Settings | None = None) -> tuple[Referensi, list[SourceFile]]:
     """Read the newest referensi workbook; older ones are reported and not used."""
     paths = discover(inputs, "referensi") if paths is None else paths
     paths = [p for p in paths if not is_document_template(p)]  # a Word template is the document's, not a workbook
-    sources = open_sources(inputs, "referensi", paths)
+    sources = open_sources(inputs, "referensi", paths, settings=settings)
     usable = _by_age(sources)
     if not usable:
         reason = "; ".join(s.report.note for s in sources if s.report.note) or "folder referensi kosong"
@@ -374,6 +383,4 @@ def _whole(text: str) -> int | None:
 
 def _check_totals(source: SourceFile, loaded, columns: tuple[str, ...]) -> None:
     """A JUMLAH row must equal the sum of the rows above it."""
-    from pipeline.intake.rules import total_rows
-
     source.problems.extend(total_rows(loaded, columns))

@@ -9,7 +9,7 @@ is one of them.  Nobody else raises a problem about an input.
 =========================  ======================================  ===============================
 rule                       function                                called by
 =========================  ======================================  ===============================
-total_mismatch             :func:`total_rows`                      the realisasi and referensi readers
+total_mismatch             :func:`total_rows` (in ``loading``)     the realisasi and referensi readers
 required (money)           :func:`missing_money`                   the realisasi reader
 duplicate_row/_superseded  :func:`duplicate_kegiatan`              the realisasi reader
 realisasi_over_pagu/target :func:`sub_kegiatan_rows`               the realisasi reader
@@ -29,22 +29,20 @@ Money in messages is written with :mod:`pipeline.domain.formatting`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol
 
 import polars as pl
 
 from pipeline.domain import budget
 from pipeline.domain.formatting import number_id, percent_id, rupiah
 from pipeline.domain.iku import IkuResult
-from pipeline.domain.numbers import NumberError, parse_number
 from pipeline.domain.regions import RegionError, RegionIndex
+from pipeline.intake.loading import total_rows  # noqa: F401 - the rule of JUMLAH rows, beside load_table
 from pipeline.intake.sheets import ROW, Located
-from pipeline.problems import WARNING, Problem, problem
+from pipeline.problems import Problem, problem
 
 if TYPE_CHECKING:
-    from pipeline.intake.loading import Loaded
-    from pipeline.intake.realisasi import RealisasiIntake
     from pipeline.intake.referensi import Referensi
 
 TOLERANCE = 0.5  # rupiah
@@ -57,41 +55,26 @@ SUB_REQUIRED = ("pagu", "realisasi_anggaran")
 Letters = Mapping[str, Mapping[str, str]]  # file -> field name -> column letter
 
 
+class RealisasiIntake(Protocol):
+    """What these rules read of a :class:`pipeline.intake.realisasi.RealisasiIntake` (described, not
+    imported: realisasi.py calls these rules)."""
+
+    sub: pl.DataFrame
+    parents: pl.DataFrame
+    stated: pl.DataFrame
+    own_sub: pl.DataFrame
+    letters: dict[str, dict[str, str]]
+    received: dict[str, list]
+
+    @property
+    def names(self) -> dict[str, str]: ...
+
+
 def _at(letters: Letters, file: str, row: int, field_name: str) -> dict:
     return {"row": row, "col": letters.get(file, {}).get(field_name)}
 
 
 # --- rules of one table ----------------------------------------------------------------
-
-
-def total_rows(loaded: Loaded, columns: tuple[str, ...],
-               rows_filter: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> list[Problem]:
-    """Each JUMLAH/TOTAL row against the sum of the accepted rows above it (since the previous total)."""
-    loc = loaded.located
-    found: list[Problem] = []
-    previous = 0
-    for row, cells in loc.totals:
-        block = loaded.rows.filter((pl.col(ROW) > previous) & (pl.col(ROW) < row))
-        if rows_filter is not None:
-            block = rows_filter(block)
-        previous = row
-        for column in columns:
-            raw = cells.get(column)
-            if raw is None:
-                continue
-            try:
-                stated = parse_number(raw)
-            except NumberError as exc:
-                found.append(problem("number_invalid", file=loc.file, sheet=loc.sheet, **loc.at(row, column),
-                                     column=loc.table.field(column).label, value=raw, reason=exc.reason,
-                                     severity=WARNING))
-                continue
-            computed = float(block[column].sum() or 0)
-            if stated is not None and abs(stated - computed) > TOLERANCE:
-                found.append(problem("total_mismatch", file=loc.file, sheet=loc.sheet, **loc.at(row, column),
-                                     column=loc.table.field(column).label, value=rupiah(stated),
-                                     expected=rupiah(computed), label="JUMLAH"))
-    return found
 
 
 def missing_money(loc: Located, rows: pl.DataFrame) -> tuple[list[Problem], set[int]]:

@@ -50,7 +50,7 @@ MEMORY_BASE = 1_000_000_000  # the child's address-space limit for ordinary work
 MEMORY_PER_XML_BYTE = 2  # ... plus this much per byte of the largest workbook's XML, above 1 GB
 
 
-def memory_limit(paths: list[Path]) -> int:
+def memory_limit(paths: list[Path], base: int | None = None) -> int:
     """The address-space limit of a child reading ``paths`` (already inspected, so their sizes are true).
 
     1 GB covers every office workbook (the sample inputs read within 0.8 GB).
@@ -58,7 +58,8 @@ def memory_limit(paths: list[Path]) -> int:
     national ODK export of a million rows, 500 MB of sheet XML), so only a
     workbook with that much XML gets more: 1 GB plus twice its XML.  The
     safety inspection caps that XML at 1 GiB (and the central directory's sizes are
-    capped here too), so the limit never exceeds ~3.2 GB.
+    capped here too), so the limit never exceeds ~3.2 GB.  ``base``: the setting
+    ``read_memory_bytes`` (left out: as the environment gives it).
     """
     from pipeline.intake.safety import MAX_TOTAL_UNCOMPRESSED
 
@@ -71,9 +72,10 @@ def memory_limit(paths: list[Path]) -> int:
                 largest = max(largest, sum(info.file_size for info in zf.infolist()))
         except (OSError, zipfile.BadZipFile, ValueError):
             continue
-    from pipeline import settings  # here, not at the top: the child does not need it
+    if base is None:
+        from pipeline import settings  # here, not at the top: the child does not need it
 
-    base = settings.current().read_memory_bytes  # MEMORY_BASE unless configured
+        base = settings.resolve().read_memory_bytes  # MEMORY_BASE unless configured
     return base + MEMORY_PER_XML_BYTE * min(largest, MAX_TOTAL_UNCOMPRESSED)
 
 

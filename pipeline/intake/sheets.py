@@ -118,10 +118,6 @@ def _find_header(table: Table, cells: pl.DataFrame):
     return None, best, None
 
 
-def is_total_label(text: str | None) -> bool:
-    return normalize_header(text) in TOTAL_LABELS
-
-
 def locate(table: Table, cells: pl.DataFrame, *, file: str, sheet: str) -> Located | Problem:
     """Find ``table`` in a sheet's text cells, or the problem saying why not."""
     header, found, years = _find_header(table, cells)

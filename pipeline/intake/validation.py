@@ -94,17 +94,19 @@ class _Outcome:
     values: list = field(default_factory=list)
 
 
-def _engine() -> str:
-    return settings.current().expectations_engine
 
 
-def validate(loc: Located, frame: pl.DataFrame, directory: Path = EXPECTATIONS_DIR) -> tuple[list[Problem], set[int]]:
-    """Problems for every failing value, and the Excel rows rejected by ``Error`` rules."""
+def validate(loc: Located, frame: pl.DataFrame, directory: Path = EXPECTATIONS_DIR, *,
+             engine: str | None = None) -> tuple[list[Problem], set[int]]:
+    """Problems for every failing value, and the Excel rows rejected by ``Error`` rules.
+
+    ``engine``: the setting ``expectations_engine`` ("gx": every expectation through Great
+    Expectations; left out: as the environment gives it)."""
     if frame.height == 0:
         return [], set()
     spec = _spec(loc.table.name, directory)
     expectations = spec["expectations"]
-    force_gx = _engine() == "gx"
+    force_gx = (engine or settings.resolve().expectations_engine) == "gx"
     native: dict[int, _Outcome | None] = {}
     rest: list[int] = []
     for i, exp in enumerate(expectations):

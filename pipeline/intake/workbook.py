@@ -9,26 +9,32 @@ format, numbers of 15+ digits) are marked.  By concern:
 - :mod:`pipeline.intake.sandbox`: the child process with memory and time limits;
 - :mod:`pipeline.intake.xlsx_scan`: the streaming scans of the sheet XML done in the child;
 - :mod:`pipeline.intake.csv_text`: CSV files, read in-process;
-- :mod:`pipeline.intake.prefetch`: reading the drop folder ahead while Dagster starts.
+- :mod:`pipeline.intake.prefetch`: the store of the workbooks read ahead while Dagster starts.
 
 Here: :func:`read_workbooks`, which batches files into children and, when a
 child dies, reads the files it had not finished again one per child, so the
-culprit is isolated and the others are read normally.
+culprit is isolated and the others are read normally; and :func:`prefetched_inputs`,
+which reads the drop folder ahead while Dagster starts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from pipeline.intake.csv_text import read_csv_text
-from pipeline.intake.prefetch import any_prefetched, clear_prefetched, prefetch, prefetched_inputs, take_prefetched
+from pipeline.intake import prefetch as _ahead
+from pipeline.intake.files import discover, display_name, readable_files
+from pipeline.intake.prefetch import any_prefetched, clear_prefetched, take_prefetched
 from pipeline.intake.safety import inspect_file
 from pipeline.intake.sandbox import R_CRASHED, R_FAILED, memory_limit, run_child
 from pipeline.intake.xlsx_scan import is_percent_code as _is_percent_code  # noqa: F401 - kept for callers
 from pipeline.problems import Problem, problem
+from pipeline.settings import Settings, resolve
 
 __all__ = ["SheetData", "WorkbookData", "read_workbooks", "read_csv_text", "prefetch", "prefetched_inputs",
            "clear_prefetched", "memory_limit"]
@@ -59,13 +65,17 @@ def read_workbooks(
     *,
     timeout: float | None = None,
     memory_bytes: int | None = None,
+    settings: Settings | None = None,
     _prefetched_ok: bool = True,
 ) -> dict[Path, WorkbookData]:
-    """Inspect then read each workbook; hostile or broken files get problems, never a crash."""
-    if timeout is None:  # LKJIP_READ_TIMEOUT (pipeline.settings), 60 s by default
-        from pipeline import settings
+    """Inspect then read each workbook; hostile or broken files get problems, never a crash.
 
-        timeout = settings.current().read_timeout_seconds
+    ``settings`` give the time and memory limits of the sandboxed children (left out: as the
+    environment gives them); ``timeout`` / ``memory_bytes`` override them."""
+    if settings is None:
+        settings = resolve()
+    if timeout is None:  # LKJIP_READ_TIMEOUT, 60 s by default
+        timeout = settings.read_timeout_seconds
     names = {Path(p): (display_names or {}).get(p) or Path(p).name for p in paths}
     results: dict[Path, WorkbookData] = {}
     to_read: list[Path] = []
@@ -89,7 +99,7 @@ def read_workbooks(
 
     for start in range(0, len(to_read), BATCH_SIZE):
         batch = to_read[start : start + BATCH_SIZE]
-        done, failure = run_child(batch, timeout, memory_bytes or memory_limit(batch))
+        done, failure = run_child(batch, timeout, memory_bytes or memory_limit(batch, settings.read_memory_bytes))
         for path in batch:
             if path in done:
                 _merge(results[path], done[path], names[path])
@@ -97,7 +107,8 @@ def read_workbooks(
                 results[path].problems.append(problem("file_not_readable", file=names[path], reason=R_CRASHED))
             else:
                 # isolate: this file alone in its own child
-                single, single_failure = run_child([path], timeout, memory_bytes or memory_limit([path]))
+                single, single_failure = run_child([path], timeout,
+                                                  memory_bytes or memory_limit([path], settings.read_memory_bytes))
                 if path in single:
                     _merge(results[path], single[path], names[path])
                 else:
@@ -115,3 +126,32 @@ def _merge(book: WorkbookData, outcome: dict, name: str) -> None:
     else:
         book.problems.append(problem("file_not_readable", file=name, reason=R_FAILED.format(detail=outcome["error"])))
 
+
+def prefetch(paths: list[Path], display_names: dict[Path, str], uses: dict[Path, int] | None = None, *,
+             settings: Settings | None = None) -> None:
+    """Start reading ``paths`` in one sandboxed child, in a background thread (see
+    :func:`pipeline.intake.prefetch.prefetch`)."""
+    _ahead.prefetch(paths, display_names, uses,
+                    read=lambda ps, names: read_workbooks(ps, names, settings=settings, _prefetched_ok=False))
+
+
+@contextmanager
+def prefetched_inputs(inputs: Path, *, twice: bool = False, settings: Settings | None = None) -> Iterator[None]:
+    """Read the drop folder's workbooks in the background for the duration of the block.
+
+    Two sandboxed children: the small files (referensi, realisasi) and the ODK
+    exports, so the period can be chosen before the (possibly national-size)
+    ODK export is read.  With ``twice`` the realisation files are kept for two
+    reads (the period is chosen from them first).  Whatever was not used is let
+    go at the end.
+    """
+    try:  # a symlink is never read, not even ahead
+        small = [p for kind in ("referensi", "realisasi") for p in readable_files(inputs, discover(inputs, kind))]
+        odk = readable_files(inputs, discover(inputs, "odk"))
+        uses = {p: 2 for p in readable_files(inputs, discover(inputs, "realisasi"))} if twice else {}
+        for group in (small, odk):
+            xlsx = [p for p in group if p.suffix.lower() == ".xlsx"]
+            prefetch(xlsx, {p: display_name(inputs, p) for p in xlsx}, uses, settings=settings)
+        yield
+    finally:
+        clear_prefetched()

@@ -21,7 +21,7 @@ import polars as pl
 
 from pipeline.domain import sifat as sifat_rules
 from pipeline.domain.series import CodeSeries, YearFigures
-from pipeline.domain.periods import MONTH_NAMES_ID, Period
+from pipeline.domain.periods import Period
 from pipeline.intake.realisasi import (
     LEVEL,
     RealisasiIntake,
@@ -33,6 +33,7 @@ from pipeline.intake import rules
 from pipeline.intake.referensi import Referensi
 from pipeline.intake.sheets import ROW
 from pipeline.problems import Problem
+from pipeline.settings import Settings
 
 USED_NOTE = "dipakai hanya untuk Tren Bulanan, Evaluasi Renja dan Peringatan Dini periode {period}"
 NOT_USED_NOTE = "tidak dipakai untuk {period}"
@@ -47,11 +48,12 @@ def earlier_periods(period: Period, tahun_awal: int | None) -> list[str]:
     return decembers + months
 
 
-def read_year(inputs: Path, ref: Referensi, period: str, paths: list[Path] | None = None) -> RealisasiIntake:
+def read_year(inputs: Path, ref: Referensi, period: str, paths: list[Path] | None = None, *,
+              settings: Settings | None = None) -> RealisasiIntake:
     """The period's realisation (as :func:`~pipeline.intake.realisasi.read_realisasi`) with the
     earlier months of its year and the Renstra's earlier Decembers in ``earlier``."""
     current_period = Period.parse(period)
-    sources, per_file = read_sources(inputs, paths)
+    sources, per_file = read_sources(inputs, paths, settings=settings)
     wanted = set(earlier_periods(current_period, ref.tahun_awal))
     intake = period_intake(str(current_period), sources, per_file, ref)
     for source, found, _ in per_file:
@@ -146,10 +148,6 @@ def year_figures(intake: RealisasiIntake) -> YearFigures:
     for series in codes.values():
         series.sifat = intake.sifat.of(series.kode, series.satuan)
     return YearFigures(period, codes, decembers, sent, files)
-
-
-def month_label(month: int) -> str:
-    return MONTH_NAMES_ID[month - 1]
 
 
 def decrease_problems(intake: RealisasiIntake) -> list[Problem]:

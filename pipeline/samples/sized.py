@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from pipeline.samples.bundled import generate
 from pipeline.samples.writer import ODK_HEADERS, ODK_WIDTHS, bulan, odk_rows
 
 YEARS = (2023, 2024)
@@ -242,8 +243,6 @@ def write_odk_xlsx(path: Path | str, rows: Iterator[dict], *, provinsi: str = "I
 
 def generate_sized(out: Path | str, n_koperasi: int, seed: int = 7, **options) -> list[Path]:
     """The sample's referensi and bidang files plus an ODK export of ``n_koperasi`` cooperatives."""
-    from pipeline.samples.__main__ import generate
-
     out = Path(out)
     written = generate(out, odk=False)
     written.append(write_odk_xlsx(out / odk_path(n_koperasi), messy_odk_rows(n_koperasi, YEARS, seed, **options)))

@@ -34,8 +34,26 @@ NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 MIN_PASSWORD = 8
 
 _hasher = PasswordHasher()
-# verifying against this keeps a login for an unknown name as slow as a real one
-_DUMMY_HASH = _hasher.hash("lkjip-bukan-sandi")
+_dummy: tuple[PasswordHasher, str] | None = None  # (hasher, a hash it made)
+
+
+def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
+    """Hash and verify passwords with ``hasher`` from now on; returns the one in use before.
+
+    The page keeps argon2-cffi's defaults; the test suite puts Argon2id with tiny costs in place.
+    """
+    global _hasher
+    previous, _hasher = _hasher, hasher
+    return previous
+
+
+def _dummy_hash() -> str:
+    """A hash made with the hasher in use: verifying against it keeps a login for an unknown name
+    as slow as a real one (made on first need, not at import)."""
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:
+        _dummy = (_hasher, _hasher.hash("lkjip-bukan-sandi"))
+    return _dummy[1]
 
 
 class AccountError(ValueError):
@@ -130,7 +148,7 @@ class AccountStore:
         """The account when the password is right, else None (same work either way)."""
         account = self.get(name)
         try:
-            _hasher.verify(account.sandi if account else _DUMMY_HASH, password or "")
+            _hasher.verify(account.sandi if account else _dummy_hash(), password or "")
         except (VerificationError, InvalidHashError):
             return None
         if account is None:

@@ -39,6 +39,7 @@ from starlette.routing import Route
 from pipeline import settings
 from pipeline.domain.periods import Period, date_label_id
 from pipeline.domain.formatting import number_id, percent_id, rupiah
+from pipeline.domain.submissions import collection_period
 from pipeline.report.publish import HISTORY_DIR, STAMP_FORMAT, read_summary
 from pipeline.web.download import file_response, has_link
 from pipeline.web.pemda import office_folder, pemda_routes
@@ -230,19 +231,12 @@ class LoginRequired(Exception):
     pass
 
 
-def collection_period(now: datetime, deadline_day: int) -> Period:
-    """The month whose files are being collected: last month until its deadline has passed, then this month."""
-    from pipeline.domain.submissions import deadline_for
-
-    this = Period(now.year, now.month)
-    previous = this.previous()
-    return previous if now <= deadline_for(str(previous), deadline_day) else this
-
-
 def _deadline_day(inputs: Path) -> int:
     """The deadline day as a run would take it: referensi > LKJIP_DEADLINE_DAY > default."""
+    from pipeline.intake.referensi import deadline_day_in_effect
+
     try:
-        return settings.configured_deadline_day(inputs)
+        return deadline_day_in_effect(inputs, settings.resolve())
     except Exception:  # noqa: BLE001 - an unreadable referensi: the default, the page still shows
         return settings.DEFAULT_DEADLINE_DAY
 
@@ -334,7 +328,7 @@ def create_app(
     ``clock()`` gives the current time (tests).
     """
     outputs = Path(outputs)
-    inputs = Path(inputs or settings.current().inputs)
+    inputs = Path(inputs or settings.resolve().inputs)
     instance = Path(instance) if instance else None
     store = AccountStore(instance) if instance else None
     throttle = throttle or auth.Throttle()
@@ -607,7 +601,7 @@ def create_app(
         if not bidang:
             raise HTTPException(status_code=404)
         from pipeline.intake.referensi import NoReferensi
-        from pipeline.template import build_template
+        from pipeline.report.realisasi_template import build_template
 
         try:
             wb = await run_in_threadpool(build_template, bidang, period, office_folder(user, inputs))

@@ -5,7 +5,7 @@
 2. at most :data:`MAX_UPLOAD_BYTES`;
 3. :func:`pipeline.intake.safety.inspect_file` (the run's safety checks)
    before any parser touches it;
-4. :func:`pipeline.validate_cmd.check_files` (what ``lkjip validate`` and the
+4. :func:`pipeline.intake.validate.check_files` (what ``lkjip validate`` and the
    run do with a realisation file of that bidang) gives the period, the
    bidang the rows belong to and every problem with its cell;
 5. only a file whose rows are this bidang's and whose period is known (from
@@ -120,7 +120,8 @@ def receive_upload(
 ) -> Answer:
     """Check and (when it passes) save one uploaded file already spooled at ``data_path``."""
     from pipeline.intake.safety import inspect_file, remembered_verdicts
-    from pipeline.validate_cmd import annotate_copy, check_files
+    from pipeline.intake.validate import check_files
+    from pipeline.report.annotated import annotate_copy
 
     inputs = Path(inputs).resolve()
     upload_id = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"

@@ -153,7 +153,7 @@ def test_the_period_is_learned_once_per_content(tmp_path, monkeypatch):
     path = realisasi(inputs / "realisasi" / "ukm.xlsx", [["Bulan: Desember 2024"]])
     learned: list[list[str]] = []
     real = sensors.learn_periods
-    monkeypatch.setattr(sensors, "learn_periods", lambda i, rels: learned.append(rels) or real(i, rels))
+    monkeypatch.setattr(sensors, "learn_periods", lambda i, rels, settings=None: learned.append(rels) or real(i, rels, settings))
     tick = Ticker(inputs)
     assert tick.settle() == ["2024-12"]
     st = path.stat()

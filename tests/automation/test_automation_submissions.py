@@ -1,5 +1,3 @@
-import re
-import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,12 +9,12 @@ from pipeline.domain.submissions import (
     MISSING,
     ON_TIME,
     Received,
+    collection_period,
     deadline_for,
     submission_status,
 )
-from pipeline.intake.files import received_at
-from pipeline.intake.referensi import deadline_day_from_referensi
-from pipeline.settings import configured_deadline_day
+from pipeline.intake.referensi import deadline_day_from_referensi, deadline_day_in_effect
+from pipeline.settings import resolve
 
 WITA = ZoneInfo("Asia/Makassar")
 UTC = ZoneInfo("UTC")
@@ -90,16 +88,6 @@ def test_unexpected_bidang_is_listed_after_expected():
     assert rows[1].as_dict()["received_at"].startswith("2025-01-02T00:00:00+08:00")
 
 
-def test_received_at_is_mtime_in_wita(tmp_path):
-    path = tmp_path / "a.xlsx"
-    path.write_bytes(b"x")
-    moment = datetime(2025, 1, 10, 16, 30, tzinfo=UTC)
-    os.utime(path, (moment.timestamp(), moment.timestamp()))
-    got = received_at(path)
-    assert got == moment and got.utcoffset().total_seconds() == 8 * 3600
-    assert (got.day, got.hour) == (11, 0)
-
-
 def _referensi(path, label_row):
     wb = Workbook()
     wb.active.title = "Petunjuk"
@@ -127,44 +115,21 @@ def test_deadline_day_from_referensi(tmp_path, row, day):
     assert deadline_day_from_referensi(path) == day
 
 
-def test_configured_deadline_day_order(tmp_path, monkeypatch):
-    monkeypatch.delenv("LKJIP_DEADLINE_DAY", raising=False)
-    assert configured_deadline_day(tmp_path) == 10
-    assert configured_deadline_day(tmp_path, default=8) == 8
-    monkeypatch.setenv("LKJIP_DEADLINE_DAY", "14")
-    assert configured_deadline_day(tmp_path, default=8) == 14
+def test_deadline_day_in_effect_order(tmp_path):
+    assert deadline_day_in_effect(tmp_path, resolve({})) == 10
+    assert deadline_day_in_effect(None, resolve({})) == 10
+    assert deadline_day_in_effect(tmp_path, resolve({"LKJIP_DEADLINE_DAY": "14"})) == 14
+    assert deadline_day_in_effect(tmp_path, resolve({"LKJIP_DEADLINE_DAY": "14"}, deadline_day=8)) == 8
     _referensi(tmp_path / "referensi" / "master.xlsx", ["Batas Pengumpulan", 5])
     (tmp_path / "referensi" / "~$master.xlsx").write_bytes(b"lock")
-    assert configured_deadline_day(tmp_path, default=8) == 5
+    assert deadline_day_in_effect(tmp_path, resolve({"LKJIP_DEADLINE_DAY": "14"}, deadline_day=8)) == 5
 
 
-def test_received_at_prefers_the_time_the_workbook_was_saved(tmp_path):
-    """A copied file has a new mtime; the time Excel saved it stays inside the file."""
-    from openpyxl import Workbook
-
-    from pipeline.intake.files import saved_at
-
-    path = tmp_path / "copied.xlsx"
-    Workbook().save(path)
-    core = "docProps/core.xml"
-    import zipfile
-
-    with zipfile.ZipFile(path) as zf:
-        entries = {n: zf.read(n) for n in zf.namelist()}
-    entries[core] = re.sub(rb"<dcterms:modified([^>]*)>[^<]*<", rb"<dcterms:modified\1>2025-01-08T02:00:00Z<", entries[core])
-    with zipfile.ZipFile(path, "w") as zf:
-        for name, data in entries.items():
-            zf.writestr(name, data)
-    assert saved_at(path) == datetime(2025, 1, 8, 10, 0, tzinfo=WITA)
-    assert received_at(path) == datetime(2025, 1, 8, 10, 0, tzinfo=WITA)  # mtime is today: the saved time wins
-
-
-def test_a_saved_time_after_the_mtime_is_not_believed(tmp_path):
-    import os
-
-    from openpyxl import Workbook
-
-    path = tmp_path / "x.xlsx"
-    Workbook().save(path)  # saved now
-    os.utime(path, (1_700_000_000, 1_700_000_000))  # mtime in 2023, before the saved time
-    assert received_at(path) == datetime.fromtimestamp(1_700_000_000, tz=WITA)
+@pytest.mark.parametrize("now, collected", [
+    (datetime(2025, 1, 10, 23, 59, 59, tzinfo=WITA), "2024-12"),  # the last second of December's deadline
+    (datetime(2025, 1, 11, 0, 0, 0, tzinfo=WITA), "2025-01"),
+    (datetime(2025, 3, 1, 8, 0, tzinfo=WITA), "2025-02"),
+])
+def test_collection_period(now, collected):
+    assert str(collection_period(now, 10)) == collected
+    assert str(collection_period(datetime(2025, 3, 1, 8, 0, tzinfo=WITA), 31)) == "2025-02"  # due 2025-03-31

@@ -11,6 +11,7 @@ import pytest
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 
 
+@pytest.mark.libreoffice
 @pytest.mark.skipif(LIBREOFFICE is None, reason="LibreOffice (libreoffice-writer-nogui) is not installed")
 def test_sample_document_converts_to_pdf(sample_report, tmp_path):
     document = sample_report.with_suffix(".docx")

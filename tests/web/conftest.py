@@ -10,6 +10,19 @@ from pipeline.report.publish import publish, write_summary
 WITA = ZoneInfo("Asia/Makassar")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hasher():
+    """Argon2id as the page uses it, with tiny time and memory costs: the accounts, logins and
+    password changes of the web tests hash in microseconds instead of about half a second each."""
+    from argon2 import PasswordHasher
+
+    from pipeline.web import accounts
+
+    previous = accounts.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    yield
+    accounts.use_hasher(previous)
+
+
 def _writer(text):
     def write(path: Path) -> None:
         wb = Workbook()

@@ -327,12 +327,12 @@ def _hostile_files(office):
 
 @pytest.mark.parametrize("kind", ["DOCTYPE", "bom zip", "bukan workbook", ".xls"])
 def test_hostile_or_non_workbook_uploads_are_refused_before_any_parser(office, kind, monkeypatch):
-    import pipeline.validate_cmd as validate_cmd
+    import pipeline.intake.validate as validate
 
     def no_parser(*args, **kwargs):
         raise AssertionError("a parser ran on a refused file")
 
-    monkeypatch.setattr(validate_cmd, "check_files", no_parser)
+    monkeypatch.setattr(validate, "check_files", no_parser)
     path = _hostile_files(office)[kind]
     client = make_client(office)
     log_in(client, "wira")

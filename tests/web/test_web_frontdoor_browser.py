@@ -25,7 +25,7 @@ from pipeline.web.app import create_app
 from pipeline.web.upload_log import read_uploads
 from test_web_browser import CHROMIUM, CHROMIUM_ARGS, _free_port
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium tidak terpasang (apt-get install -y chromium)")
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium tidak terpasang (apt-get install -y chromium)")]
 
 LKJIP = Path(sys.executable).with_name("lkjip")
 

@@ -30,6 +30,7 @@ def _wait(predicate, what, timeout):
         time.sleep(1)
 
 
+@pytest.mark.server
 @pytest.mark.skipif(sys.platform != "linux", reason="POSIX process groups")
 def test_rebuild_button_launches_the_partition_through_dagster(tmp_path, monkeypatch):
     import dagster as dg

@@ -21,9 +21,9 @@ def test_each_file_is_read_once_and_every_month_is_kept(year_runs, monkeypatch):
     read = Counter()
     original = loading.read_workbooks
 
-    def counting(paths, names):
+    def counting(paths, names, **options):
         read.update(paths)
-        return original(paths, names)
+        return original(paths, names, **options)
 
     monkeypatch.setattr(loading, "read_workbooks", counting)
     intake = read_year(inputs, ref, "2025-06")

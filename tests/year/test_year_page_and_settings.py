@@ -24,12 +24,12 @@ def test_page_shows_the_count_and_the_e81_workbook(year_runs):
 
 def test_threshold_setting(monkeypatch):
     monkeypatch.delenv(settings.EARLY_WARNING_ENV, raising=False)
-    assert settings.early_warning_points() == 20
+    assert settings.resolve().early_warning_points == 20
     monkeypatch.setenv(settings.EARLY_WARNING_ENV, "12,5")
-    assert settings.early_warning_points() == 12.5
+    assert settings.resolve().early_warning_points == 12.5
     monkeypatch.setenv(settings.EARLY_WARNING_ENV, "banyak")
     with pytest.raises(ValueError, match="LKJIP_EARLY_WARNING_POINTS"):
-        settings.early_warning_points()
+        settings.resolve()
 
 
 def _figures(month: int) -> YearFigures:

@@ -67,23 +67,32 @@ def make_schedule(run_hour: int = DEFAULT_RUN_HOUR) -> dg.ScheduleDefinition:
     )
     def laporan_bulanan_terjadwal(context: dg.ScheduleEvaluationContext, lkjip: LkjipConfig):
         moment = context.scheduled_execution_time or datetime.now(WITA)
-        moment = moment.replace(tzinfo=WITA) if moment.tzinfo is None else moment.astimezone(WITA)
         from pipeline.intake.pemda import pemda_layout
 
         layout = pemda_layout(lkjip.inputs)
         if layout is not None:  # a whole Pemda: one run per OPD-month, each OPD with its own deadline day
             return _pemda_requests(context, lkjip, moment, layout)
-        day = lkjip.effective_deadline_day()
-        period = period_due(moment.date(), day)
-        if period is None:
-            return dg.SkipReason(
-                f"{moment:%Y-%m-%d} bukan hari setelah batas pengumpulan (tanggal {day})"
-            )
         _ensure_offices(context, [SINGLE_OFFICE])
-        return dg.RunRequest(run_key=f"jadwal-{period}", partition_key=partition_key_for(period),
-                             tags=_tags(period, day))
+        return scheduled_request(moment, lkjip.effective_deadline_day())
 
     return laporan_bulanan_terjadwal
+
+
+def scheduled_request(moment: datetime, day: int, opd: str | None = None) -> dg.RunRequest | dg.SkipReason:
+    """What the schedule asks for at ``moment`` (read in WITA) when files are due on ``day``: the run of
+    the period whose deadline was yesterday (of the OPD ``opd`` in a Pemda; tagged ``lkjip/triwulan`` at a
+    quarter's end), else a skip."""
+    moment = moment.replace(tzinfo=WITA) if moment.tzinfo is None else moment.astimezone(WITA)
+    period = period_due(moment.date(), day)
+    if period is None:
+        return dg.SkipReason(
+            f"{moment:%Y-%m-%d} bukan hari setelah batas pengumpulan (tanggal {day})"
+        )
+    if opd is None:
+        return dg.RunRequest(run_key=f"jadwal-{period}", partition_key=partition_key_for(period),
+                             tags=_tags(period, day))
+    return dg.RunRequest(run_key=f"jadwal-{period}-{opd}", partition_key=partition_key_for(period, opd),
+                         tags=_tags(period, day, opd))
 
 
 def _tags(period: str, day: int, opd: str | None = None) -> dict[str, str]:
@@ -107,19 +116,17 @@ def _ensure_offices(context, opds: list[str]) -> None:
 
 def _pemda_requests(context, lkjip: LkjipConfig, moment: datetime, layout):
     """Every OPD whose deadline day (its referensi's, else the settings') was yesterday: its run."""
-    from pipeline.intake.referensi import deadline_day
+    from pipeline.intake.referensi import deadline_day_in_effect
 
     requests, skipped = [], []
     _ensure_offices(context, list(layout.opds))
     for opd in layout.opds:
-        with settings.using(lkjip.settings):
-            day = settings.effective_deadline_day(deadline_day(layout.root / opd), lkjip.settings)
-        period = period_due(moment.date(), day)
-        if period is None:
+        day = deadline_day_in_effect(layout.root / opd, lkjip.settings)
+        request = scheduled_request(moment, day, opd)
+        if isinstance(request, dg.SkipReason):
             skipped.append(f"{opd} (tanggal {day})")
-            continue
-        requests.append(dg.RunRequest(run_key=f"jadwal-{period}-{opd}", partition_key=partition_key_for(period, opd),
-                                      tags=_tags(period, day, opd)))
+        else:
+            requests.append(request)
     return requests or dg.SkipReason(f"{moment:%Y-%m-%d} bukan hari setelah batas pengumpulan OPD mana pun: "
                                      + ", ".join(skipped))
 

@@ -52,7 +52,6 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from pipeline import settings
 from pipeline.defs import partitions
 from pipeline.defs.jobs import laporan_job, rekap_job
 from pipeline.defs.partitions import monthly_partitions
@@ -61,7 +60,7 @@ from pipeline.domain import periods
 from pipeline.domain.periods import Period
 from pipeline.intake.arrivals import VIA_SENSOR, Ledger
 from pipeline.intake.files import kind_of, list_inputs
-from pipeline.settings import TIMEZONE
+from pipeline.settings import TIMEZONE, Settings
 
 WITA = ZoneInfo(TIMEZONE)
 CURSOR_VERSION = 2
@@ -93,11 +92,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def learn_periods(inputs: Path, rels: list[str]) -> dict[str, str | None]:
+def learn_periods(inputs: Path, rels: list[str], settings: Settings | None = None) -> dict[str, str | None]:
     """The period the run reads for each realisation file (relative path -> ``YYYY-MM`` or None)."""
     from pipeline.intake.realisasi import file_periods
 
-    found = file_periods(inputs, [Path(inputs) / rel for rel in rels])
+    found = file_periods(inputs, [Path(inputs) / rel for rel in rels], settings=settings)
     return {rel: (str(found[Path(inputs) / rel]) if found.get(Path(inputs) / rel) else None) for rel in rels}
 
 
@@ -129,8 +128,10 @@ def _digest(rels: list[str], hashes: dict) -> str:
     return digest.hexdigest()[:32]
 
 
-def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None, ledger: Ledger | None = None):
-    """The sensor's logic without Dagster: (run requests, new cursor, note).
+def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None, ledger: Ledger | None = None,
+             settings: Settings | None = None):
+    """The sensor's logic without Dagster: (run requests, new cursor, note).  ``settings``: the
+    sandbox limits of reading files for their month (left out: as the environment gives them).
 
     ``run requests`` are (period, run_key, changed file names).
     """
@@ -163,7 +164,7 @@ def evaluate(inputs: Path, cursor: str | None, now: datetime | None = None, ledg
     to_learn = [rel for rel in realisasi if rel in stable
                 and known.get(hashes[rel][2], [None])[0] != folder_of[rel]]
     if to_learn:
-        learned = learn_periods(inputs, to_learn)  # sandbox limits: the settings in use
+        learned = learn_periods(inputs, to_learn, settings)
         for rel in to_learn:
             known[hashes[rel][2]] = [folder_of[rel], learned[rel] or ""]
 
@@ -236,8 +237,8 @@ def berkas_masuk(context: dg.SensorEvaluationContext, lkjip: LkjipConfig) -> dg.
     layout = pemda_layout(lkjip.inputs)
     if layout is not None:
         return _pemda_tick(context, lkjip, layout, PEMDA_FOLDER)
-    with settings.using(lkjip.settings):
-        requests, cursor, note = evaluate(lkjip.inputs, context.cursor, ledger=Ledger(inputs=lkjip.inputs))
+    requests, cursor, note = evaluate(lkjip.inputs, context.cursor, ledger=Ledger(inputs=lkjip.inputs),
+                                      settings=lkjip.settings)
     run_requests = [_request(context, period, run_key, files, partitions.SINGLE_OFFICE)
                     for period, run_key, files in requests]
     if run_requests:
@@ -280,13 +281,13 @@ def _pemda_tick(context, lkjip: LkjipConfig, layout, pemda_folder: str) -> dg.Se
     run_requests, notes = [], []
     for opd in layout.opds:
         folder = layout.root / opd
-        with settings.using(lkjip.settings):
-            requests, cursors[opd], note = evaluate(folder, cursors.get(opd), ledger=Ledger(inputs=folder))
+        requests, cursors[opd], note = evaluate(folder, cursors.get(opd), ledger=Ledger(inputs=folder),
+                                                settings=lkjip.settings)
         run_requests += [_request(context, period, run_key, files, opd) for period, run_key, files in requests]
         if note:
             notes.append(f"{opd}: {note}")
-    with settings.using(lkjip.settings):
-        requests, cursors[pemda_folder], note = evaluate(layout.root / pemda_folder, cursors.get(pemda_folder))
+    requests, cursors[pemda_folder], note = evaluate(layout.root / pemda_folder, cursors.get(pemda_folder),
+                                                     settings=lkjip.settings)
     # the Pemda's workbook belongs with the latest month any OPD reported (else the month before now)
     latest = max((month for opd in layout.opds for month in json.loads(cursors[opd]).get("requested", {})),
                  default=None)

@@ -9,7 +9,6 @@ and every rejected row or file has an ``Error`` saying why.
 import dagster as dg
 
 from pipeline.defs.partitions import office_config, period_of, report_partitions
-from pipeline import settings
 from pipeline.defs.resources import LkjipConfig
 from pipeline.defs.types import ReferensiIntake
 from pipeline.intake.arrivals import record_sources
@@ -58,9 +57,9 @@ def _check(asset: str) -> list[dg.AssetCheckSpec]:
 def referensi(context: dg.AssetExecutionContext, lkjip: LkjipConfig):
     """Workbook induk perencana: IKU dan targetnya, Renstra, cascading program ke sasaran,
     bidang penanggung jawab, statistik kabupaten/kota, dan anggaran per jenis belanja."""
-    with settings.using(lkjip.settings):  # sandbox limits, expectation engine
-        ref, sources = read_referensi(office_config(context, lkjip).inputs)
-    record_sources(sources, office_config(context, lkjip).inputs, keep=not context.instance.is_ephemeral)
+    office = office_config(context, lkjip)
+    ref, sources = read_referensi(office.inputs, settings=lkjip.settings)  # sandbox limits, expectation engine
+    record_sources(sources, office.inputs, keep=not context.instance.is_ephemeral)
     problems = [p for s in sources for p in s.problems]
     _release(sources)
     yield dg.Output(ReferensiIntake(ref, sources, problems), metadata={"berkas": ref.file, "iku": ref.iku.height})
@@ -73,8 +72,7 @@ def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, refe
     sub kegiatan, dibersihkan dan diperiksa (kode, angka, jumlah, duplikat antar berkas), beserta
     bulan-bulan sebelumnya di tahun yang sama dan Desember tahun-tahun Renstra sebelumnya."""
     period, lkjip = str(period_of(context)), office_config(context, lkjip)
-    with settings.using(lkjip.settings):
-        intake = read_year(lkjip.inputs, referensi.referensi, period)
+    intake = read_year(lkjip.inputs, referensi.referensi, period, settings=lkjip.settings)
     record_sources(intake.sources, lkjip.inputs, keep=not context.instance.is_ephemeral)  # decides on time / late
     _release(intake.sources)
     yield dg.Output(intake, metadata={"sub_kegiatan": intake.sub.height, "berkas": len(intake.sources),
@@ -86,9 +84,9 @@ def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, refe
 def data_koperasi(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake):
     """Ekspor Online Data Koperasi (ODK): satu baris per koperasi per tahun buku, duplikat
     (NIK, Tahun Buku) diselesaikan dengan Tanggal Update terbaru."""
-    with settings.using(lkjip.settings):
-        intake = read_odk(office_config(context, lkjip).inputs, referensi.referensi)
-    record_sources(intake.sources, office_config(context, lkjip).inputs, keep=not context.instance.is_ephemeral)
+    office = office_config(context, lkjip)
+    intake = read_odk(office.inputs, referensi.referensi, settings=lkjip.settings)
+    record_sources(intake.sources, office.inputs, keep=not context.instance.is_ephemeral)
     _release(intake.sources)
     yield dg.Output(intake, metadata={"baris": intake.rows.height, "berkas": len(intake.sources)})
     yield account_check(intake.sources)

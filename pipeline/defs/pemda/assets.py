@@ -72,8 +72,7 @@ def angka_opd(context: dg.AssetExecutionContext, referensi: ReferensiIntake, rea
 @dg.asset(partitions_def=monthly_partitions, group_name=GROUP)
 def referensi_pemda(context: dg.AssetExecutionContext, lkjip: LkjipConfig) -> ip.PemdaReferensi:
     """Workbook induk Pemda (pemda/referensi/): RPJMD, IKU Pemda dan targetnya, Realisasi IKU, Cascading Pemda."""
-    with settings.using(lkjip.settings):
-        ref, sources = ip.read_pemda(lkjip.inputs)
+    ref, sources = ip.read_pemda(lkjip.inputs, settings=lkjip.settings)
     context.add_output_metadata({"berkas": ref.file or "-", "iku": ref.iku.height, "cascading": len(ref.cascading)})
     ref.problems = [p for s in sources for p in s.problems]  # travels with it to the rekap's Validasi sheet
     return ref

@@ -1,4 +1,4 @@
-"""``lkjip template``: a blank realisation workbook for one bidang and one month.
+"""A blank realisation workbook for one bidang and one month (``lkjip template``, the page).
 
 Sub kegiatan, indicators, units, targets and pagu are annual, so they are taken
 from what the bidang reported most recently (any earlier month's file), and
@@ -11,7 +11,6 @@ template holds no formula.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -19,7 +18,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pipeline import settings
 from pipeline.domain.codes import sort_key
 from pipeline.domain.periods import Period
 from pipeline.intake.files import discover
@@ -113,16 +111,7 @@ def build_template(bidang: str, period: Period, inputs: Path) -> Workbook:
     return wb
 
 
-def cmd_template(bidang: str, period: str, inputs: Path, out: Path | None) -> int:
-    try:
-        wb = build_template(bidang, Period.parse(period), Path(inputs))
-    except (ValueError, NoReferensi) as exc:
-        print(f"lkjip: {exc}", file=sys.stderr)
-        return 1
-    folder = out or settings.resolve().outputs / "template"
-    folder.mkdir(parents=True, exist_ok=True)
+def template_name(bidang: str, period: str) -> str:
+    """The file name of a bidang's template: ``Realisasi <YYYY-MM> <bidang-slug>.xlsx``."""
     slug = re.sub(r"[^A-Za-z0-9]+", "-", bidang).strip("-")
-    target = folder / f"Realisasi {period} {slug}.xlsx"
-    wb.save(target)
-    print(target)
-    return 0
+    return f"Realisasi {period} {slug}.xlsx"
