@@ -45,6 +45,9 @@ class RealisasiIntake:
     # through the year (pipeline/intake/year.py): the intakes of the earlier months of the period's year
     # and of December of the Renstra's earlier years, by period ("2024-03"); empty for a single month
     earlier: dict[str, RealisasiIntake] = field(default_factory=dict)
+    # where SIPD gives the budget: each difference between the bidang's and SIPD's figures
+    # (pipeline.domain.sipd.Difference), set by pipeline/intake/sipd.py
+    rekonsiliasi: list = field(default_factory=list)
 
     @property
     def names(self) -> dict[str, str]:
@@ -78,8 +81,11 @@ def _with_levels(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def read_file(source: SourceFile) -> tuple[Period | None, pl.DataFrame | None]:
-    """Rows of one realisation file with their period (None when the file is rejected)."""
+def read_file(source: SourceFile, money_optional: bool = False) -> tuple[Period | None, pl.DataFrame | None]:
+    """Rows of one realisation file with their period (None when the file is rejected).
+
+    ``money_optional``: SIPD exports are in the drop folder, so a sub kegiatan row may leave
+    its pagu and realisasi anggaran empty (SIPD gives them)."""
     loaded = load_table(source, REALISASI)
     if loaded is None:
         return None, None
@@ -90,7 +96,7 @@ def read_file(source: SourceFile) -> tuple[Period | None, pl.DataFrame | None]:
         source.report.count(read, read)
         return None, None
     rows = _with_levels(loaded.rows)
-    found, missing = rules.missing_money(loaded.located, rows)
+    found, missing = rules.missing_money(loaded.located, rows) if not money_optional else ([], set())
     source.problems.extend(found)
     if missing:
         rows = rows.filter(~pl.col(ROW).is_in(sorted(missing)))
@@ -115,11 +121,12 @@ def read_sources(inputs: Path, paths: list[Path] | None = None) -> tuple[list[So
     of each accepted file with its period."""
     paths = discover(inputs, "realisasi") if paths is None else paths
     sources = open_sources(inputs, "realisasi", paths)
+    money_optional = bool(discover(inputs, "sipd"))  # SIPD gives the budget: the bidang may leave it empty
     per_file: list[FileRows] = []
     for source in sources:
         if not source.readable:
             continue
-        found_period, rows = read_file(source)
+        found_period, rows = read_file(source, money_optional)
         if found_period is not None:
             per_file.append((source, found_period, rows))
     return sources, per_file
