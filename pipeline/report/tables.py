@@ -129,10 +129,44 @@ def anggaran_sheet(ref: Referensi, period: Period) -> SheetTable:
         return table
     for r in ref.anggaran.iter_rows(named=True):
         table.add(r["jenis_belanja"], rupiah(r["pagu_awal"]), rupiah(r["pagu_pergeseran"]),
-                  rupiah((r["pagu_pergeseran"] or 0) - (r["pagu_awal"] or 0)))
+                  rupiah(_selisih(r["pagu_pergeseran"], r["pagu_awal"])))
     awal, geser = ref.anggaran["pagu_awal"].sum(), ref.anggaran["pagu_pergeseran"].sum()
-    table.add(f"Alokasi Anggaran Tahun {period.year} (Jumlah)", rupiah(awal), rupiah(geser), rupiah(geser - awal))
+    if ref.anggaran["pagu_awal"].null_count() == ref.anggaran.height:  # from SIPD: no budget before the shift
+        awal = None
+    table.add(f"Alokasi Anggaran Tahun {period.year} (Jumlah)", rupiah(awal), rupiah(geser), rupiah(_selisih(geser, awal)))
     return table
+
+
+def _selisih(after: float | None, before: float | None) -> float | None:
+    return None if before is None else (after or 0) - before
+
+
+def rekonsiliasi_sheet(ref: Referensi, intake: RealisasiIntake, sipd_files: list[str], cutoff, period: Period) -> SheetTable:
+    """Each difference between a bidang's budget figure and SIPD's (``intake.rekonsiliasi``,
+    :class:`pipeline.domain.sipd.Difference`): SIPD's figure is the one used."""
+    from pipeline.domain.periods import date_label_id
+
+    head = title(ref, "Rekonsiliasi Anggaran Bidang dengan SIPD", period)
+    head.append(f"Data SIPD per tanggal {date_label_id(cutoff)} ({'; '.join(sipd_files)}); angka SIPD yang dipakai"
+                if cutoff else f"Tidak ada ekspor SIPD untuk tahun {period.year}: anggaran dari berkas bidang")
+    table = SheetTable("Rekonsiliasi", head,
+                       ["Kode", "Sub Kegiatan", "Kolom", "Keadaan", "Menurut Bidang (Rp)", "Berkas Bidang",
+                        "Menurut SIPD (Rp)", "Berkas SIPD", "Selisih (Rp)"])
+    names = {"pagu": "Pagu", "realisasi_anggaran": "Realisasi Anggaran", "": "Pagu"}
+    for d in intake.rekonsiliasi:
+        bidang_file = f"{d.bidang_file} baris {d.bidang_row}" if d.bidang_file and d.bidang_row else d.bidang_file
+        table.add(d.kode, d.uraian, names.get(d.column, d.column), d.kind, rupiah(d.bidang_value), bidang_file,
+                  rupiah(d.sipd_value), d.sipd_file, rupiah(d.selisih))
+    return table
+
+
+def sipd_line(sipd_files: list[str], cutoff) -> str | None:
+    """The Ringkasan's line on where the budget figures come from."""
+    from pipeline.domain.periods import date_label_id
+
+    if cutoff is None:
+        return None
+    return f"Anggaran: SIPD per tanggal {date_label_id(cutoff)} ({'; '.join(sipd_files)})"
 
 
 # --- performance of programs -------------------------------------------------------------
