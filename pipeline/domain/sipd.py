@@ -109,20 +109,32 @@ _DATE_TEXT = re.compile(
     r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{1,2}[\s-]+[A-Za-z]+\.?[\s,-]+\d{4}")
 
 
+_CUTOFF_WORDS = re.compile(r"\b(?:per|s\.?\s?d\.?|s/d|sampai|hingga|posisi)\b", re.IGNORECASE)
+_PRINTED = re.compile(r"\b(?:cetak|dicetak|diunduh|unduh)\b", re.IGNORECASE)
+
+
 def cutoff_from_title(title: list[list[str]]) -> dt.date | None:
     """The cut-off date written above the header (``Per Tanggal 31 Desember 2024``,
-    ``s.d. 31/12/2024``): the latest date found, or None."""
-    found: list[dt.date] = []
-    for row in title:
-        for cell in row:
-            for text in _DATE_TEXT.findall(str(cell)):
-                try:
-                    date = parse_date(text)
-                except DateError:
-                    continue
-                if date is not None:
-                    found.append(date)
-    return max(found) if found else None
+    ``s.d. 31/12/2024``): a date next to per / s.d. / sampai / posisi first, else any date that is
+    not a printing date; the latest of them, or None."""
+    cells = [str(cell) for row in title for cell in row if cell is not None]
+    for wanted in (lambda c: bool(_CUTOFF_WORDS.search(c)), lambda c: not _PRINTED.search(c)):
+        found = [d for c in cells if wanted(c) for d in _dates(c)]
+        if found:
+            return max(found)
+    return None
+
+
+def _dates(text: str) -> list[dt.date]:
+    out = []
+    for candidate in _DATE_TEXT.findall(text):
+        try:
+            date = parse_date(candidate)
+        except DateError:
+            continue
+        if date is not None:
+            out.append(date)
+    return out
 
 
 def choose_cutoff(cutoffs: list[dt.date], period: Period) -> dt.date | None:
