@@ -18,7 +18,7 @@ from pathlib import Path
 from pipeline import settings
 from pipeline.problems import ERROR, WARNING, Problem
 
-KIND_FOLDERS = ("realisasi", "odk", "referensi")
+KIND_FOLDERS = ("realisasi", "odk", "referensi", "sipd")
 
 
 def kind_of(path: Path) -> str | None:
@@ -33,13 +33,13 @@ def sniff_kind(path: Path) -> str:
     """The kind of a file outside the drop folder: by its sheets and headers."""
     from pipeline.intake.loading import open_sources
     from pipeline.intake.sheets import Located, find_table
-    from pipeline.intake.tables import ODK, REALISASI, normalize_header
+    from pipeline.intake.tables import ODK, REALISASI, SIPD, normalize_header
 
-    source = open_sources(path.parent, "odk", [path])[0]  # "odk": the one kind a CSV may be
+    source = open_sources(path.parent, "odk", [path])[0]  # "odk": a kind that may be a CSV
     names = {normalize_header(s.name) for s in source.sheets}
     if {"iku", "bidang"} <= names:
         return "referensi"
-    for kind, table in (("realisasi", REALISASI), ("odk", ODK)):
+    for kind, table in (("sipd", SIPD), ("realisasi", REALISASI), ("odk", ODK)):
         if isinstance(find_table(table, source.sheets, file=path.name), Located):
             return kind
     return "realisasi"
@@ -75,6 +75,11 @@ def check_files(files: list[Path], inputs: Path):
             results.append((sources[0].report, found))
         elif kind == "odk":
             intake = read_odk(root, ref, [path])
+            results.append((intake.sources[0].report, intake.problems))
+        elif kind == "sipd":
+            from pipeline.intake.sipd import read_sipd
+
+            intake = read_sipd(root, ref, None, [path])
             results.append((intake.sources[0].report, intake.problems))
         else:
             intake = read_realisasi(root, ref, None, [path])

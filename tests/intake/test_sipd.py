@@ -255,3 +255,15 @@ def test_rows_read_equal_accepted_plus_rejected_on_a_messy_export(tmp_path):
     report = intake.sources[0].report
     assert (report.rows_read, report.rows_accepted, report.rows_rejected) == (6, 2, 4)
     assert intake.rows.filter(pl.col("kode_akun") == "5.1.02.04.01.0001")["realisasi_anggaran"].to_list() == [0]
+
+
+def test_lkjip_validate_reads_sipd_files(tmp_path, capsys):
+    from pipeline.validate_cmd import cmd_validate
+
+    inside = write_sipd_csv(tmp_path / "sipd" / "lra.csv", [_row(), _row(pagu=-1)])
+    outside = write_sipd_xlsx(tmp_path / "unduhan" / "ekspor sipd.xlsx", sipd_rows())
+    assert cmd_validate([inside, outside], tmp_path, annotate=False, out=None) == 1
+    out = capsys.readouterr().out
+    assert f"{inside}: Dibaca; 2 baris dibaca, 1 diterima, 1 ditolak; 1 Error, 0 Peringatan; periode 2024-12" in out
+    assert "lra!G7 [Pagu]: Nilai -1 pada kolom Pagu tidak boleh negatif" in out
+    assert f"{outside}: Dibaca; {len(sipd_rows())} baris dibaca, {len(sipd_rows())} diterima, 0 ditolak; 0 Error" in out
