@@ -4,6 +4,7 @@ and every bad input with its cell and Indonesian message; nothing lost."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import polars as pl
@@ -267,3 +268,27 @@ def test_lkjip_validate_reads_sipd_files(tmp_path, capsys):
     assert f"{inside}: Dibaca; 2 baris dibaca, 1 diterima, 1 ditolak; 1 Error, 0 Peringatan; periode 2024-12" in out
     assert "lra!G7 [Pagu]: Nilai -1 pada kolom Pagu tidak boleh negatif" in out
     assert f"{outside}: Dibaca; {len(sipd_rows())} baris dibaca, {len(sipd_rows())} diterima, 0 ditolak; 0 Error" in out
+
+
+def test_the_template_says_the_budget_may_stay_empty_and_such_a_file_is_accepted(tmp_path):
+    from pipeline.domain.periods import Period
+    from pipeline.template import SIPD_NOTE, build_template
+
+    wb = build_template("Sekretariat", Period(2025, 1), SAMPLE)  # the sample inputs have a SIPD export
+    assert wb["Realisasi"]["A4"].value == SIPD_NOTE
+    ws = wb["Realisasi"]
+    for row in ws.iter_rows(min_row=6):
+        for cell in row[6:8]:
+            cell.value = None  # the bidang leaves the budget to SIPD
+    (tmp_path / "realisasi").mkdir()
+    wb.save(tmp_path / "realisasi" / "sekretariat.xlsx")
+    write_sipd_csv(tmp_path / "sipd" / "lra.csv", [_row()], title=["Per Tanggal 31 Januari 2025"])
+    ref = read_referensi(SAMPLE)[0]
+    intake = read_realisasi(tmp_path, ref, "2025-01")
+    assert intake.period == "2025-01" and intake.sub.height > 0
+    assert not [p for p in intake.problems if p.severity == ERROR]
+    assert intake.sources[0].report.rows_rejected == 0
+
+    no_sipd = tmp_path / "tanpa"
+    shutil.copytree(SAMPLE / "referensi", no_sipd / "referensi")
+    assert build_template("Sekretariat", Period(2025, 1), no_sipd)["Realisasi"]["A4"].value is None
