@@ -82,7 +82,11 @@ def check_files(files: list[Path], inputs: Path):
             intake = read_sipd(root, ref, None, [path])
             results.append((intake.sources[0].report, intake.problems))
         else:
-            intake = read_realisasi(root, ref, None, [path])
+            from pipeline.intake.files import discover
+
+            # the drop folder has SIPD exports: the budget columns may stay empty
+            sipd = bool(discover(inputs, "sipd") or discover(root, "sipd"))
+            intake = read_realisasi(root, ref, None, [path], money_optional=sipd or None)
             report = intake.sources[0].report
             results.append((report, [p for p in intake.problems if _concerns(p, report, ref)]))
     return results

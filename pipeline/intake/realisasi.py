@@ -116,12 +116,15 @@ def read_file(source: SourceFile, money_optional: bool = False) -> tuple[Period 
 FileRows = tuple[SourceFile, Period, pl.DataFrame]
 
 
-def read_sources(inputs: Path, paths: list[Path] | None = None) -> tuple[list[SourceFile], list[FileRows]]:
+def read_sources(inputs: Path, paths: list[Path] | None = None,
+                 money_optional: bool | None = None) -> tuple[list[SourceFile], list[FileRows]]:
     """Open and read every realisation file (or just ``paths``) once: the sources, and the rows
-    of each accepted file with its period."""
+    of each accepted file with its period.  ``money_optional`` (default: SIPD exports are in the
+    drop folder): a sub kegiatan row may leave its budget empty."""
     paths = discover(inputs, "realisasi") if paths is None else paths
     sources = open_sources(inputs, "realisasi", paths)
-    money_optional = bool(discover(inputs, "sipd"))  # SIPD gives the budget: the bidang may leave it empty
+    if money_optional is None:
+        money_optional = bool(discover(inputs, "sipd"))  # SIPD gives the budget: the bidang may leave it empty
     per_file: list[FileRows] = []
     for source in sources:
         if not source.readable:
@@ -153,9 +156,9 @@ def mark_other_periods(per_file: list[FileRows], period: str, note: str = "tidak
 
 
 def read_realisasi(inputs: Path, ref: Referensi, period: str | None = None,
-                   paths: list[Path] | None = None) -> RealisasiIntake:
+                   paths: list[Path] | None = None, money_optional: bool | None = None) -> RealisasiIntake:
     """Read every realisation file (or just ``paths``); keep the rows of ``period`` (default: the latest found)."""
-    sources, per_file = read_sources(inputs, paths)
+    sources, per_file = read_sources(inputs, paths, money_optional)
     chosen = period or (str(max(p for _, p, _ in per_file)) if per_file else None)
     mark_other_periods(per_file, chosen or "")
     intake = period_intake(chosen or "", sources, per_file, ref)

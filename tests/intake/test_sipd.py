@@ -292,3 +292,16 @@ def test_the_template_says_the_budget_may_stay_empty_and_such_a_file_is_accepted
     no_sipd = tmp_path / "tanpa"
     shutil.copytree(SAMPLE / "referensi", no_sipd / "referensi")
     assert build_template("Sekretariat", Period(2025, 1), no_sipd)["Realisasi"]["A4"].value is None
+
+
+def test_validate_and_the_upload_check_accept_an_empty_budget_when_the_drop_folder_has_sipd(tmp_path):
+    from pipeline.validate_cmd import check_files
+
+    staged = _realisasi(tmp_path / "unggahan")  # outside the drop folder, as an upload is checked
+    drop = tmp_path / "inputs"
+    shutil.copytree(SAMPLE / "referensi", drop / "referensi")
+    [(report, problems)] = check_files([staged], drop)
+    assert {(p.rule, p.cell) for p in problems if p.severity == ERROR} == {("required", "G6"), ("required", "H6")}
+    write_sipd_csv(drop / "sipd" / "lra.csv", [_row()])
+    [(report, problems)] = check_files([staged], drop)
+    assert not [p for p in problems if p.severity == ERROR] and report.rows_rejected == 0
