@@ -142,3 +142,46 @@ def test_a_bidang_may_leave_its_budget_to_sipd(planted, without_sipd):
     for kode in ("2.17.08", "2.17.08.1.01", "2.17.08.1.01.0001", "2.17.08.1.01.0002"):
         assert (tree[kode]["Pagu (Rp)"], tree[kode]["Realisasi (Rp)"]) == (
             before[kode]["Pagu (Rp)"], before[kode]["Realisasi (Rp)"]), kode
+
+
+# --- another office: a mid-year period, a CSV export in SIPD's 2021 code form ----------------------
+
+
+@pytest.fixture(scope="module")
+def office(build, tmp_path_factory):
+    from pipeline.samples import office as o
+
+    root = tmp_path_factory.mktemp("office-sipd")
+    o.generate_office(root / "inputs")
+    without = build.run_pipeline(root / "inputs", root / "out-tanpa", "2025-06")
+    subs = [r for r in without.records("Realisasi Anggaran", "Level") if r["Level"] == "Sub Kegiatan"]
+    assert subs
+    lines = ["PEMERINTAH PROVINSI JAWA TIMUR", "LAPORAN REALISASI ANGGARAN (SIPD)",
+             "Kode Sub Kegiatan,Nama Sub Kegiatan,Kode Rekening,Nama Rekening,Anggaran,Realisasi,Tanggal"]
+
+    def rupiah_text(value: int) -> str:
+        return '"' + f"{value:,}".replace(",", ".") + ',00"'
+
+    for r in subs:
+        parts = r["Kode"].split(".")
+        short = ".".join(parts[:5] + [parts[5][2:]]) if parts[5].startswith("00") else r["Kode"]  # 2021 form
+        pagu, spent = int(r["Pagu (Rp)"]), int(r["Realisasi (Rp)"] or 0)
+        first_pagu, first_spent = pagu * 3 // 5, min(spent, pagu * 3 // 5)
+        for akun, nama, p, s in (("5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", first_pagu, first_spent),
+                                 ("5.1.02.04.01.0001", "Belanja Perjalanan Dinas Biasa", pagu - first_pagu,
+                                  spent - first_spent)):
+            lines.append(f'{short},"{r["Uraian"]}",{akun},{nama},{rupiah_text(p)},{rupiah_text(s)},30/06/2025')
+    (root / "inputs" / "sipd").mkdir()
+    (root / "inputs" / "sipd" / "lra-juni-2025.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with_sipd = build.run_pipeline(root / "inputs", root / "out-sipd", "2025-06")
+    return without, with_sipd
+
+
+def test_another_offices_csv_export_in_2021_codes_gives_the_same_budget(office):
+    without, with_sipd = office
+    for sheet in BUDGET_SHEETS:
+        assert _sheet_rows(with_sipd.path, sheet) == _sheet_rows(without.path, sheet), sheet
+    assert with_sipd.records("Rekonsiliasi", "Kode") == []
+    line = with_sipd.ringkasan()["sipd/lra-juni-2025.csv"]
+    assert (line["Status"], line["Periode"], line["Baris Ditolak"]) == ("Dibaca", "2025-06", 0)
+    assert not with_sipd.problems(file="sipd/lra-juni-2025.csv")
