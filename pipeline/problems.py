@@ -74,6 +74,7 @@ RULES: dict[str, tuple[Severity, str]] = {
     "sipd_realisasi_rencana": (ERROR, "Kolom '{value}' adalah rencana penarikan SIPD, bukan realisasi; ekspor ulang laporan dengan kolom realisasi_rill (Realisasi); berkas ini tidak dipakai"),
     "sipd_realisasi_missing": (ERROR, "Kolom Realisasi (realisasi_rill) tidak ditemukan di ekspor SIPD; ekspor ulang laporan dengan kolom realisasi_rill; berkas ini tidak dipakai"),
     "sipd_skpd_missing": (ERROR, "Ekspor SIPD ini berisi {count} SKPD ({value}), tetapi Kode SKPD OPD ini tidak diisi di lembar Renstra referensi (label 'Kode SKPD'); isi Kode SKPD agar baris OPD ini dapat dipilih; berkas ini tidak dipakai"),
+    "sipd_skpd_absent": (WARNING, "Kode SKPD {expected} (referensi) tidak ada di ekspor SIPD ini (yang ada: {value}); tidak ada baris yang dipakai untuk OPD ini"),
     "sipd_duplicate": (ERROR, "Rekening {what} sudah ada di {expected}; baris ganda ini tidak dipakai"),
     "sipd_date_missing": (ERROR, "Tanggal posisi data SIPD tidak ditemukan: isi kolom Tanggal, tulis 'Per Tanggal 31 Desember 2024' di judul, atau simpan di folder bernama 2024-12; berkas ini tidak dipakai"),
     "sipd_cutoff_outside": (WARNING, "Data SIPD per tanggal {value} tidak berada dalam bulan periode laporan ({expected}); angka anggaran SIPD tetap dipakai"),

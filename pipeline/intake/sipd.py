@@ -164,6 +164,10 @@ def _read_file(source: SourceFile, ref: Referensi) -> pl.DataFrame | None:
         mine = rows.filter(pl.col("kode_skpd").is_null() | (pl.col("kode_skpd") == own))
         other = rows.height - mine.height
         rows = mine
+        if own not in codes:
+            source.problems.append(problem("sipd_skpd_absent", file=file, sheet=sheet, **_header_at(loc, "kode_skpd"),
+                                           column="Kode SKPD", expected=own,
+                                           value=", ".join(codes[:5]) + (" ..." if len(codes) > 5 else "")))
     elif len(codes) > 1:
         refuse(problem("sipd_skpd_missing", file=file, sheet=sheet, **_header_at(loc, "kode_skpd"),
                        column="Kode SKPD", value=", ".join(codes[:5]) + (" ..." if len(codes) > 5 else ""),

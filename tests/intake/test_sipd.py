@@ -151,6 +151,12 @@ def test_a_pemda_wide_export_needs_the_opds_kode_skpd(tmp_path):
     assert set(intake.rows["kode"]) == {"2.17.02.1.01.0001"} and intake.rows.height == 2
     assert "1 baris milik SKPD lain" in intake.sources[0].report.note
 
+    (tmp_path / "sipd" / "lra.csv").unlink()
+    intake = _read(tmp_path, rows, ref=Referensi(file="", kode_skpd="9.99.0.00.0.00.01.0000"))
+    [found] = intake.problems
+    assert (found.severity, found.rule, found.cell) == (WARNING, "sipd_skpd_absent", "A5")
+    assert "9.99.0.00.0.00.01.0000" in found.message and intake.cutoff is None
+
 
 def test_the_cutoff_from_the_title_or_the_folder_else_an_error(tmp_path):
     intake = _read(tmp_path, [_row()], title=["LRA", "s.d. Bulan November 2024"], period="2024-11")
