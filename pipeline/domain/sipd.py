@@ -92,7 +92,8 @@ def by_jenis_belanja(rows: pl.DataFrame) -> pl.DataFrame:
               "realisasi_anggaran": pl.Float64}
     if rows.height == 0:
         return pl.DataFrame(schema=schema)
-    typed = rows.with_columns(pl.col("kode_akun").map_elements(jenis_belanja_of, return_dtype=pl.String)
+    names = {akun: jenis_belanja_of(akun) for akun in rows["kode_akun"].drop_nulls().unique().to_list()}
+    typed = rows.with_columns(pl.col("kode_akun").replace_strict(names, default=None, return_dtype=pl.String)
                               .alias("jenis_belanja"))
     grouped = (typed.group_by("jenis_belanja")
                .agg(pl.col("pagu").sum().alias("pagu_pergeseran"), pl.col("realisasi_anggaran").sum())

@@ -155,8 +155,8 @@ def _read_file(source: SourceFile, ref: Referensi) -> pl.DataFrame | None:
         return None
 
     # the rows of this OPD: a Pemda-wide export holds several Kode SKPD
-    skpd = rows["kode_skpd"].map_elements(domain.normalize_skpd, return_dtype=pl.String)
-    rows = rows.with_columns(skpd.alias("kode_skpd"))
+    rows = rows.with_columns(pl.col("kode_skpd").str.replace_all(r"\s+", "").str.to_lowercase()
+                             .replace("", None).alias("kode_skpd"))  # as domain.normalize_skpd, column-wise
     codes = sorted(c for c in rows["kode_skpd"].unique().to_list() if c)
     other = 0
     own = domain.normalize_skpd(getattr(ref, "kode_skpd", None))

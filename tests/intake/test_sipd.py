@@ -186,20 +186,21 @@ def test_a_cutoff_outside_the_periods_month_is_a_warning(tmp_path):
     assert intake.cutoff == dt.date(2024, 11, 30)
 
 
-def _realisasi(tmp_path, money: bool = True) -> Path:
+def _realisasi(tmp_path, money: bool = True, month: str = "Desember", name: str = "bidang.xlsx",
+               spent: int = 400_000) -> Path:
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
     ws.title = "Realisasi"
     ws.append(["LAPORAN REALISASI"])
-    ws.append(["Bulan: Desember 2024"])
+    ws.append([f"Bulan: {month} 2024"])
     ws.append([])
     ws.append(["Kode", "Uraian", "Indikator", "Satuan", "Target", "Realisasi", "Pagu", "Realisasi Anggaran"])
     ws.append(["2.17.02.1.01.0001", "Fasilitasi", "Jumlah", "Koperasi", 10, 10,
-               1_000_000 if money else None, 400_000 if money else None])
+               1_000_000 if money else None, spent if money else None])
     ws.append(["2.17.02.1.02.0001", "Fasilitasi Cabang", "Jumlah", "Koperasi", 5, 5, None, None])
-    path = tmp_path / "realisasi" / "bidang.xlsx"
+    path = tmp_path / "realisasi" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -311,3 +312,27 @@ def test_validate_and_the_upload_check_accept_an_empty_budget_when_the_drop_fold
     write_sipd_csv(drop / "sipd" / "lra.csv", [_row()])
     [(report, problems)] = check_files([staged], drop)
     assert not [p for p in problems if p.severity == ERROR] and report.rows_rejected == 0
+
+
+def test_an_earlier_month_uses_an_export_of_its_own_month(tmp_path):
+    from pipeline.intake.year import read_year
+
+    _realisasi(tmp_path, month="Oktober", name="oktober.xlsx", spent=100_000)
+    _realisasi(tmp_path, month="November", name="november.xlsx", spent=200_000)
+    _realisasi(tmp_path, month="Desember", name="desember.xlsx", spent=400_000)
+    write_sipd_csv(tmp_path / "sipd" / "nov.csv", [_row(real=250_000)], title=["Per Tanggal 30 November 2024"])
+    write_sipd_csv(tmp_path / "sipd" / "des.csv", [_row(real=450_000)], title=["Per Tanggal 31 Desember 2024"])
+    ref = Referensi(file="")
+    intake = read_year(tmp_path, ref, PERIOD)
+    sipd = read_sipd(tmp_path, ref, PERIOD)
+    assert sipd.files == ["sipd/des.csv"]
+    assert next(s for s in sipd.sources if s.report.file == "sipd/nov.csv").report.status == OTHER_PERIOD
+    apply_to_realisasi(intake, sipd, ref)
+
+    def spent(month_intake):
+        return month_intake.sub.filter(pl.col("kode") == "2.17.02.1.01.0001")["realisasi_anggaran"].item()
+
+    assert spent(intake) == 450_000
+    assert spent(intake.earlier["2024-11"]) == 250_000  # November's own export
+    assert spent(intake.earlier["2024-10"]) == 100_000  # no October export: the bidang's figure
+    assert [d.bidang_value for d in intake.rekonsiliasi if d.kind == "Berbeda"] == [400_000]
