@@ -258,6 +258,10 @@ def apply_to_realisasi(intake: RealisasiIntake, sipd: SipdIntake, ref: Referensi
         rows = sipd.month_rows(Period.parse(month))
         if rows.height:
             earlier.sub = _with_bidang(domain.apply_sipd(earlier.sub, domain.per_sub_kegiatan(rows))[0], ref)
+    if getattr(intake, "year", None) is not None:  # series per code made by read_year before SIPD: made again
+        from pipeline.intake.year import year_figures
+
+        intake.year = year_figures(intake)
     found = _problems(differences, intake, sipd)
     intake.problems.extend(found)
     return found
