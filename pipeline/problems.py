@@ -81,7 +81,7 @@ RULES: dict[str, tuple[Severity, str]] = {
     "sipd_difference": (WARNING, "Sub kegiatan {code}: {column} menurut bidang {value} ({bidang_file}), menurut SIPD {expected} ({sipd_file}); selisih {selisih}; angka SIPD yang dipakai"),
     "sipd_not_reported": (WARNING, "Sub kegiatan {value} ({name}) ada di SIPD ({sipd_file}, pagu {pagu}) tetapi tidak dilaporkan bidang mana pun; anggarannya dipakai, keluarannya N/A"),
     "sipd_not_in_sipd": (WARNING, "Sub kegiatan {value} dilaporkan bidang tetapi tidak ada di ekspor SIPD ({sipd_file}); angka anggaran dari bidang yang dipakai"),
-    "sipd_money_missing": (WARNING, "Sub kegiatan {value}: {column} kosong dan tidak ada di ekspor SIPD; anggarannya N/A"),
+    "sipd_money_required": (ERROR, "Kolom {column} wajib diisi: sub kegiatan {value} tidak ada di {where}, jadi anggarannya harus dari berkas bidang; baris ini tidak dipakai"),
     # the report document
     "template_invalid": (ERROR, "Templat dokumen tidak dapat dipakai: {reason}; dokumen dibuat dengan templat bawaan"),
     "document_failed": (ERROR, "Dokumen laporan kinerja (.docx) tidak dapat dibuat: {reason}; workbook tetap ditulis"),

@@ -84,10 +84,15 @@ def check_files(files: list[Path], inputs: Path):
         else:
             from pipeline.intake.files import discover
 
-            # the drop folder has SIPD exports: the budget columns may stay empty
-            sipd = bool(discover(inputs, "sipd") or discover(root, "sipd"))
-            intake = read_realisasi(root, ref, None, [path], money_optional=sipd or None)
+            # the drop folder has SIPD exports: the budget columns may stay empty where SIPD gives them,
+            # and a figure that differs from SIPD's is a Peringatan, as in a run
+            sipd_folder = inputs if discover(inputs, "sipd") else root if discover(root, "sipd") else None
+            intake = read_realisasi(root, ref, None, [path], money_optional=sipd_folder is not None or None)
             report = intake.sources[0].report
+            if sipd_folder is not None and report.period:
+                from pipeline.intake.sipd import apply_to_realisasi, read_sipd
+
+                apply_to_realisasi(intake, read_sipd(sipd_folder, ref, report.period), ref)
             results.append((report, [p for p in intake.problems if _concerns(p, report, ref)]))
     return results
 

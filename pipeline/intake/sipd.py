@@ -258,12 +258,12 @@ def apply_to_realisasi(intake: RealisasiIntake, sipd: SipdIntake, ref: Referensi
         rows = sipd.month_rows(Period.parse(month))
         if rows.height:
             earlier.sub = _with_bidang(domain.apply_sipd(earlier.sub, domain.per_sub_kegiatan(rows))[0], ref)
+    found = _problems(differences, intake, sipd)
+    intake.problems.extend(found)
     if getattr(intake, "year", None) is not None:  # series per code made by read_year before SIPD: made again
         from pipeline.intake.year import year_figures
 
         intake.year = year_figures(intake)
-    found = _problems(differences, intake, sipd)
-    intake.problems.extend(found)
     return found
 
 
@@ -297,11 +297,32 @@ def _problems(differences: list[domain.Difference], intake: RealisasiIntake, sip
             col = intake.letters.get(d.bidang_file, {}).get("kode")
             found.append(problem("sipd_not_in_sipd", file=d.bidang_file, sheet=d.bidang_sheet, row=d.bidang_row,
                                  col=col, column="Kode", value=d.kode, sipd_file=files))
-    if intake.sub.height:
-        for r in intake.sub.filter(pl.col("pagu").is_null() | pl.col("realisasi_anggaran").is_null()).iter_rows(named=True):
-            for column in ("pagu", "realisasi_anggaran"):
-                if r[column] is None:
-                    found.append(problem("sipd_money_missing", file=r["file"] or "", sheet=r["sheet"] or "",
-                                         row=r[ROW], col=intake.letters.get(r["file"], {}).get(column),
-                                         column=domain.COLUMNS[column], value=r["kode"]))
+    found += _money_required(intake, sipd)
+    return found
+
+
+def _money_required(intake: RealisasiIntake, sipd: SipdIntake) -> list[Problem]:
+    """A sub kegiatan row that left its budget to SIPD, which does not have it: an Error at each
+    empty cell, and the row is rejected (as without SIPD)."""
+    if intake.sub.height == 0 or "file" not in intake.sub.columns:
+        return []
+    empty = intake.sub.filter(pl.col("pagu").is_null() | pl.col("realisasi_anggaran").is_null())
+    if empty.height == 0:
+        return []
+    where = (f"ekspor SIPD per {date_label_id(sipd.cutoff)}" if sipd.present
+             else f"ekspor SIPD tahun {intake.period[:4]} (tidak ada)")
+    by_file = {s.report.file: s for s in intake.sources}
+    found: list[Problem] = []
+    for r in empty.iter_rows(named=True):
+        here = [problem("sipd_money_required", file=r["file"] or "", sheet=r["sheet"] or "", row=r[ROW],
+                        col=intake.letters.get(r["file"], {}).get(column), column=domain.COLUMNS[column],
+                        value=r["kode"], where=where)
+                for column in ("pagu", "realisasi_anggaran") if r[column] is None]
+        found += here
+        source = by_file.get(r["file"])
+        if source is not None:
+            source.problems.extend(here)  # the file's own account explains its rejected row
+            source.report.rows_accepted -= 1
+            source.report.rows_rejected += 1
+    intake.sub = intake.sub.join(empty.select("file", ROW), on=["file", ROW], how="anti")
     return found

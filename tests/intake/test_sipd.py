@@ -239,11 +239,16 @@ def test_without_sipd_for_the_year_the_bidang_figures_stand(tmp_path):
     write_sipd_csv(tmp_path / "sipd" / "lra.csv", [_row(sub="2.17.02.1.02.0001")], title=["Per 31/12/2023"])
     ref = Referensi(file="")
     intake = read_realisasi(tmp_path, ref, PERIOD)
-    before = intake.sub.clone()
     found = apply_to_realisasi(intake, read_sipd(tmp_path, ref, PERIOD), ref)
-    assert intake.sub.select("kode", "pagu").equals(before.select("kode", "pagu"))
-    assert [(p.rule, p.cell) for p in found] == [("sipd_money_missing", "G6"), ("sipd_money_missing", "H6")]
-    assert intake.rekonsiliasi == []
+    assert intake.sub.select("kode", "pagu", "realisasi_anggaran").rows() == [("2.17.02.1.01.0001", 1_000_000, 400_000)]
+    assert [(p.rule, p.cell, p.severity) for p in found] == [("sipd_money_required", "G6", ERROR),
+                                                             ("sipd_money_required", "H6", ERROR)]
+    assert found[0].message.startswith("Kolom Pagu wajib diisi: sub kegiatan 2.17.02.1.02.0001 tidak ada di "
+                                       "ekspor SIPD tahun 2024 (tidak ada)")
+    assert intake.rekonsiliasi == [] and intake.sub["kode"].to_list() == ["2.17.02.1.01.0001"]
+    report = intake.sources[0].report
+    assert (report.rows_read, report.rows_accepted, report.rows_rejected) == (2, 1, 1)
+    assert found[0] in intake.sources[0].problems
 
 
 @pytest.mark.parametrize("engine", ["native", "gx"])
@@ -309,9 +314,16 @@ def test_validate_and_the_upload_check_accept_an_empty_budget_when_the_drop_fold
     shutil.copytree(SAMPLE / "referensi", drop / "referensi")
     [(report, problems)] = check_files([staged], drop)
     assert {(p.rule, p.cell) for p in problems if p.severity == ERROR} == {("required", "G6"), ("required", "H6")}
-    write_sipd_csv(drop / "sipd" / "lra.csv", [_row()])
+    write_sipd_csv(drop / "sipd" / "lra.csv", [_row()])  # SIPD lacks the second sub kegiatan
+    [(report, problems)] = check_files([staged], drop)
+    assert {(p.rule, p.cell) for p in problems if p.severity == ERROR} == {("sipd_money_required", "G6"),
+                                                                         ("sipd_money_required", "H6")}
+    assert report.rows_rejected == 1
+    write_sipd_csv(drop / "sipd" / "lra.csv", [_row(), _row(sub="2.17.02.1.02.0001", pagu=300_000, real=0)])
     [(report, problems)] = check_files([staged], drop)
     assert not [p for p in problems if p.severity == ERROR] and report.rows_rejected == 0
+    [difference] = problems  # the bidang's 400.000 against SIPD's 500.000, before the file is sent
+    assert (difference.rule, difference.cell) == ("sipd_difference", "H5")
 
 
 def test_an_earlier_month_uses_an_export_of_its_own_month(tmp_path):
