@@ -244,6 +244,17 @@ def _choose(intake: SipdIntake, period: Period) -> None:
 # --- SIPD's figures as the budget -------------------------------------------------------------------
 
 
+def with_anggaran(ref: Referensi, sipd: SipdIntake) -> Referensi:
+    """The referensi whose ``Anggaran`` (Tabel 2.3) comes from SIPD's rekening codes when the planner
+    states none; unchanged otherwise (the referensi's own sheet wins)."""
+    from dataclasses import replace
+
+    if ref.anggaran.height or not sipd.present:
+        return ref
+    return replace(ref, anggaran=sipd.jenis_belanja())
+
+
+
 def apply_to_realisasi(intake: RealisasiIntake, sipd: SipdIntake, ref: Referensi) -> list[Problem]:
     """SIPD's pagu and realisasi become the budget of the period's sub kegiatan (and of each earlier
     month that has an export of its own month); every difference of the period is in

@@ -348,3 +348,19 @@ def test_an_earlier_month_uses_an_export_of_its_own_month(tmp_path):
     assert spent(intake.earlier["2024-11"]) == 250_000  # November's own export
     assert spent(intake.earlier["2024-10"]) == 100_000  # no October export: the bidang's figure
     assert [d.bidang_value for d in intake.rekonsiliasi if d.kind == "Berbeda"] == [400_000]
+
+
+def test_tabel_2_3_from_the_rekening_codes_when_the_referensi_states_none():
+    from pipeline.domain.periods import Period
+    from pipeline.intake.sipd import with_anggaran
+    from pipeline.report.tables import anggaran_sheet
+
+    stated = read_referensi(SAMPLE)[0]
+    sipd = read_sipd(SAMPLE, stated, PERIOD)
+    assert with_anggaran(stated, sipd) is stated  # the planner's own Anggaran sheet wins
+    ref = with_anggaran(Referensi(file="", instansi="Dinas"), sipd)
+    table = anggaran_sheet(ref, Period(2024, 12))
+    rows = {r[0]: r[1:] for r in table.rows}
+    assert rows["Belanja Pegawai"] == [None, 12_285_642_851, None]  # no pagu awal in an export: no selisih
+    assert rows["Belanja Modal Peralatan dan Mesin"][1] == 760_700_350
+    assert rows["Alokasi Anggaran Tahun 2024 (Jumlah)"] == [None, 26_251_229_311, None]

@@ -8,7 +8,7 @@ the intake rules across inputs found (a stated IKU that differs from the
 computed one, a budget by jenis belanja that does not add up).
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import dagster as dg
 
@@ -21,7 +21,7 @@ from pipeline.domain.submissions import SubmissionRow
 from pipeline.intake import rules
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
-from pipeline.intake.sipd import SipdIntake
+from pipeline.intake.sipd import SipdIntake, with_anggaran
 from pipeline.problems import Problem
 from pipeline.report import tables
 from pipeline.report.sheet import SheetTable
@@ -75,9 +75,7 @@ def realisasi_anggaran(context: dg.AssetExecutionContext, referensi: ReferensiIn
     """Pohon anggaran program > kegiatan > sub kegiatan dengan pagu, realisasi dan capaian
     (Tabel 3.8), dan anggaran per jenis belanja sebelum/sesudah pergeseran (Tabel 2.3; dari kode
     rekening SIPD bila referensi tidak menyatakannya)."""
-    period, ref = _period(context), referensi.referensi
-    if ref.anggaran.height == 0 and anggaran_sipd.present:
-        ref = replace(ref, anggaran=anggaran_sipd.jenis_belanja())
+    period, ref = _period(context), with_anggaran(referensi.referensi, anggaran_sipd)
     return Section([tables.anggaran_sheet(ref, period), tables.realisasi_anggaran_sheet(ref, realisasi_bidang, period)],
                    rules.budget_by_jenis(ref, realisasi_bidang))
 
