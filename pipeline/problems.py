@@ -71,6 +71,19 @@ RULES: dict[str, tuple[Severity, str]] = {
     "expectation_failed": (ERROR, "{message}"),
     # through the year: realisation is cumulative from January
     "cumulative_decrease": (WARNING, "{what}: {column} kumulatif {value} ({month}) lebih kecil dari {expected} ({previous}); angka realisasi dihitung kumulatif sejak Januari sehingga tidak boleh turun"),
+    # SIPD: the budget from the Pemda's financial system (pipeline/intake/sipd.py)
+    "akun_invalid": (ERROR, "Kode rekening '{value}' tidak dikenal: kode rekening belanja berbentuk 5.X.XX.XX.XX.XXXX (misalnya 5.1.02.01.01.0024)"),
+    "sipd_realisasi_rencana": (ERROR, "Kolom '{value}' adalah rencana penarikan SIPD, bukan realisasi; ekspor ulang laporan dengan kolom realisasi_rill (Realisasi); berkas ini tidak dipakai"),
+    "sipd_realisasi_missing": (ERROR, "Kolom Realisasi (realisasi_rill) tidak ditemukan di ekspor SIPD; ekspor ulang laporan dengan kolom realisasi_rill; berkas ini tidak dipakai"),
+    "sipd_skpd_missing": (ERROR, "Ekspor SIPD ini berisi {count} SKPD ({value}), tetapi Kode SKPD OPD ini tidak diisi di lembar Renstra referensi (label 'Kode SKPD'); isi Kode SKPD agar baris OPD ini dapat dipilih; berkas ini tidak dipakai"),
+    "sipd_skpd_absent": (WARNING, "Kode SKPD {expected} (referensi) tidak ada di ekspor SIPD ini (yang ada: {value}); tidak ada baris yang dipakai untuk OPD ini"),
+    "sipd_duplicate": (ERROR, "Rekening {what} sudah ada di {expected}; baris ganda ini tidak dipakai"),
+    "sipd_date_missing": (ERROR, "Tanggal posisi data SIPD tidak ditemukan: isi kolom Tanggal, tulis 'Per Tanggal 31 Desember 2024' di judul, atau simpan di folder bernama 2024-12; berkas ini tidak dipakai"),
+    "sipd_cutoff_outside": (WARNING, "Data SIPD per tanggal {value} tidak berada dalam bulan periode laporan ({expected}); angka anggaran SIPD tetap dipakai"),
+    "sipd_difference": (WARNING, "Sub kegiatan {code}: {column} menurut bidang {value} ({bidang_file}), menurut SIPD {expected} ({sipd_file}); selisih {selisih}; angka SIPD yang dipakai"),
+    "sipd_not_reported": (WARNING, "Sub kegiatan {value} ({name}) ada di SIPD ({sipd_file}, pagu {pagu}) tetapi tidak dilaporkan bidang mana pun; anggarannya dipakai, keluarannya N/A"),
+    "sipd_not_in_sipd": (WARNING, "Sub kegiatan {value} dilaporkan bidang tetapi tidak ada di ekspor SIPD ({sipd_file}); angka anggaran dari bidang yang dipakai"),
+    "sipd_money_required": (ERROR, "Kolom {column} wajib diisi: sub kegiatan {value} tidak ada di {where}, jadi anggarannya harus dari berkas bidang; baris ini tidak dipakai"),
     # the report document
     "template_invalid": (ERROR, "Templat dokumen tidak dapat dipakai: {reason}; dokumen dibuat dengan templat bawaan"),
     "document_failed": (ERROR, "Dokumen laporan kinerja (.docx) tidak dapat dibuat: {reason}; workbook tetap ditulis"),

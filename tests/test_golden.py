@@ -12,7 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 SHEETS = ["Ringkasan", "IKU", "Tren IKU", "Renstra", "Efisiensi", "Kinerja Program", "Realisasi Anggaran",
-          "Anggaran", "Koperasi", "Pengumpulan", "Validasi", "Tren Bulanan", "Evaluasi Renja", "Peringatan Dini"]
+          "Anggaran", "Rekonsiliasi", "Koperasi", "Pengumpulan", "Validasi", "Tren Bulanan", "Evaluasi Renja",
+          "Peringatan Dini"]
 
 
 def records(ws, first_column: str) -> list[dict]:

@@ -155,10 +155,17 @@ def anggaran_jenis_belanja(ref) -> AnggaranJenisBelanja:
     if ref.anggaran.height == 0:
         return AnggaranJenisBelanja()
     rows = tuple(JenisBelanja(r["jenis_belanja"], r["pagu_awal"], r["pagu_pergeseran"],
-                              (r["pagu_pergeseran"] or 0) - (r["pagu_awal"] or 0))
+                              _selisih(r["pagu_pergeseran"], r["pagu_awal"]))
                  for r in ref.anggaran.iter_rows(named=True))
     awal, geser = ref.anggaran["pagu_awal"].sum(), ref.anggaran["pagu_pergeseran"].sum()
-    return AnggaranJenisBelanja(rows, awal, geser, geser - awal)
+    if ref.anggaran["pagu_awal"].null_count() == ref.anggaran.height:  # from SIPD: no budget before the shift
+        awal = None
+    return AnggaranJenisBelanja(rows, awal, geser, _selisih(geser, awal))
+
+
+def _selisih(after: float | None, before: float | None) -> float | None:
+    """The shift of a budget line; unknown when the budget before it is (SIPD gives only the one after)."""
+    return None if before is None else (after or 0) - before
 
 
 def _efficiency_by_sasaran(ref, realisasi) -> dict[str, dict]:

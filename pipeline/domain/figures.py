@@ -131,7 +131,7 @@ class JenisBelanja:
     jenis_belanja: str
     pagu_awal: float | None
     pagu_pergeseran: float | None
-    selisih: float
+    selisih: float | None  # None when the budget before the shift is unknown (from SIPD)
 
 
 @dataclass(frozen=True)

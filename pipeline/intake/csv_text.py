@@ -50,18 +50,19 @@ def _decode(raw: bytes) -> str:
 
 
 def _sniff_delimiter(text: str) -> str:
-    """Comma or semicolon: the one that splits the first lines into the same, larger number of fields."""
-    lines = [line for line in text.splitlines()[:20] if line.strip()][:10]
+    """Comma or semicolon: the one that splits the most of the first lines into the same, larger
+    number of fields (a title block of one-cell lines above the header does not count)."""
+    lines = [line for line in text.splitlines()[:40] if line.strip()][:20]
     if lines and lines[0].lower().startswith("sep=") and len(lines[0].strip()) == 5:
         return lines[0].strip()[4]
     best, best_score = ",", (-1, -1)
     for delimiter in (";", ",", "\t"):
         counts = [len(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)]
-        if not counts or max(counts) < 2:
+        split = [c for c in counts if c >= 2]
+        if not split:
             continue
-        first = counts[0]
-        consistent = sum(1 for c in counts if c == first)
-        score = (consistent, first)
+        width = max(set(split), key=lambda c: (split.count(c), c))
+        score = (split.count(width), width)
         if score > best_score:
             best, best_score = delimiter, score
     return best

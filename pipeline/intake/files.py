@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.domain.periods import TIMEZONE
 
-KINDS = ("referensi", "realisasi", "odk")
+KINDS = ("referensi", "realisasi", "odk", "sipd")
 READ = "Dibaca"
 REJECTED = "Ditolak"
 OTHER_PERIOD = "Periode lain"

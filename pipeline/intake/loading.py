@@ -58,7 +58,7 @@ class SourceFile:
         self.report.note = item.message
 
 
-CSV_KINDS = ("odk",)  # only the ODK export may come as CSV; a bidang's or the planner's workbook must be .xlsx
+CSV_KINDS = ("odk", "sipd")  # only the ODK and SIPD exports may come as CSV; a bidang's or the planner's workbook must be .xlsx
 
 
 def open_sources(inputs: Path, kind: str, paths: list[Path], *, settings: Settings | None = None) -> list[SourceFile]:

@@ -51,6 +51,9 @@ class RealisasiIntake:
     earlier: dict[str, RealisasiIntake] = field(default_factory=dict)
     # the series per code of those months (pipeline.intake.year.year_figures), made once by read_year
     year: YearFigures | None = None
+    # where SIPD gives the budget: each difference between the bidang's and SIPD's figures
+    # (pipeline.domain.sipd.Difference), set by pipeline/intake/sipd.py
+    rekonsiliasi: list = field(default_factory=list)
 
     @property
     def names(self) -> dict[str, str]:
@@ -84,8 +87,11 @@ def _with_levels(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def read_file(source: SourceFile) -> tuple[Period | None, pl.DataFrame | None]:
-    """Rows of one realisation file with their period (None when the file is rejected)."""
+def read_file(source: SourceFile, money_optional: bool = False) -> tuple[Period | None, pl.DataFrame | None]:
+    """Rows of one realisation file with their period (None when the file is rejected).
+
+    ``money_optional``: SIPD exports are in the drop folder, so a sub kegiatan row may leave
+    its pagu and realisasi anggaran empty (SIPD gives them)."""
     loaded = load_table(source, REALISASI)
     if loaded is None:
         return None, None
@@ -96,7 +102,7 @@ def read_file(source: SourceFile) -> tuple[Period | None, pl.DataFrame | None]:
         source.report.count(read, read)
         return None, None
     rows = _with_levels(loaded.rows)
-    found, missing = rules.missing_money(loaded.located, rows)
+    found, missing = rules.missing_money(loaded.located, rows) if not money_optional else ([], set())
     source.problems.extend(found)
     if missing:
         rows = rows.filter(~pl.col(ROW).is_in(sorted(missing)))
@@ -116,17 +122,20 @@ def read_file(source: SourceFile) -> tuple[Period | None, pl.DataFrame | None]:
 FileRows = tuple[SourceFile, Period, pl.DataFrame]
 
 
-def read_sources(inputs: Path, paths: list[Path] | None = None, *,
+def read_sources(inputs: Path, paths: list[Path] | None = None, money_optional: bool | None = None, *,
                  settings: Settings | None = None) -> tuple[list[SourceFile], list[FileRows]]:
     """Open and read every realisation file (or just ``paths``) once: the sources, and the rows
-    of each accepted file with its period."""
+    of each accepted file with its period.  ``money_optional`` (default: SIPD exports are in the
+    drop folder): a sub kegiatan row may leave its budget empty."""
     paths = discover(inputs, "realisasi") if paths is None else paths
     sources = open_sources(inputs, "realisasi", paths, settings=settings)
+    if money_optional is None:
+        money_optional = bool(discover(inputs, "sipd"))  # SIPD gives the budget: the bidang may leave it empty
     per_file: list[FileRows] = []
     for source in sources:
         if not source.readable:
             continue
-        found_period, rows = read_file(source)
+        found_period, rows = read_file(source, money_optional)
         if found_period is not None:
             per_file.append((source, found_period, rows))
     return sources, per_file
@@ -153,9 +162,10 @@ def mark_other_periods(per_file: list[FileRows], period: str, note: str = "tidak
 
 
 def read_realisasi(inputs: Path, ref: Referensi, period: str | None = None,
-                   paths: list[Path] | None = None, *, settings: Settings | None = None) -> RealisasiIntake:
+                   paths: list[Path] | None = None, money_optional: bool | None = None, *,
+                   settings: Settings | None = None) -> RealisasiIntake:
     """Read every realisation file (or just ``paths``); keep the rows of ``period`` (default: the latest found)."""
-    sources, per_file = read_sources(inputs, paths, settings=settings)
+    sources, per_file = read_sources(inputs, paths, money_optional, settings=settings)
     chosen = period or (str(max(p for _, p, _ in per_file)) if per_file else None)
     mark_other_periods(per_file, chosen or "")
     intake = period_intake(chosen or "", sources, per_file, ref)

@@ -34,6 +34,9 @@ SIGNATURE_LABELS = {  # the document's signature block
 }
 
 
+KODE_SKPD_LABELS = ("Kode SKPD", "Kode Perangkat Daerah", "Kode OPD", "Kode Unit")
+
+
 class NoReferensi(RuntimeError):
     """No usable referensi workbook: nothing can be computed."""
 
@@ -50,6 +53,7 @@ class Referensi:
     tahun_awal: int | None = None
     tahun_akhir: int | None = None
     batas_pengumpulan: int | None = None
+    kode_skpd: str | None = None  # the OPD's code in SIPD (Renstra label 'Kode SKPD'): picks its rows of a Pemda export
     iku: pl.DataFrame = field(default_factory=pl.DataFrame)  # one row per indicator
     targets: dict[str, dict[int, float]] = field(default_factory=dict)  # kode_iku -> year -> target
     years: list[int] = field(default_factory=list)  # the year columns of the IKU sheet
@@ -368,6 +372,9 @@ def _read_office(source: SourceFile, sheet, values: dict[str, tuple[str, str]], 
             source.problems.append(problem("nip_as_number", file=source.report.file, sheet=sheet.name, row=row,
                                            col=col, column="NIP", value=text))
         setattr(ref, attr, " ".join(text.split()))
+    skpd = next((values[normalize_header(label)] for label in KODE_SKPD_LABELS if normalize_header(label) in values), None)
+    if skpd is not None and skpd[0].strip():
+        ref.kode_skpd = "".join(skpd[0].split())
 
 
 def _whole(text: str) -> int | None:

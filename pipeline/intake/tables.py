@@ -296,3 +296,31 @@ SIFAT_INDIKATOR = Table(
 REFERENSI_TABLES = (IKU, RENSTRA, REALISASI_IKU, CASCADING, BIDANG, STATISTIK, ANGGARAN, SKALA, TARGET_RENSTRA,
                     RENCANA_PENARIKAN, ANALISIS, SIFAT_INDIKATOR)
 ALL_TABLES = (REALISASI, ODK, *REFERENSI_TABLES)
+
+# --- SIPD: the Pemda's financial system, one row per sub kegiatan and rekening ----------------
+
+SIPD = Table(
+    name="sipd",
+    label="Realisasi Anggaran SIPD",
+    sheet="Realisasi",
+    fields=(
+        Field("kode", "Kode Sub Kegiatan", CODE, True, ("kode_sub_giat", "Kode Sub Giat", "Kode Subkegiatan",
+                                                         "kode_sub_kegiatan")),
+        Field("uraian", "Nama Sub Kegiatan", TEXT, False, ("nama_sub_giat", "Sub Kegiatan", "Nama Sub Giat",
+                                                           "nama_sub_kegiatan", "Nama Subkegiatan")),
+        Field("kode_akun", "Kode Rekening", TEXT, True, ("kode_akun", "Kode Akun", "Kode Rek", "kode_rekening")),
+        Field("nama_akun", "Nama Rekening", TEXT, False, ("nama_akun", "Nama Akun", "Uraian Rekening",
+                                                          "nama_rekening", "Uraian Akun")),
+        Field("pagu", "Pagu", MONEY, True, ("nilai", "Anggaran", "Pagu Anggaran", "pagu", "Nilai Anggaran",
+                                            "Anggaran (Rp)", "Pagu (Rp)"), True),
+        Field("realisasi_anggaran", "Realisasi", MONEY, False, ("realisasi_rill", "Realisasi Anggaran", "realisasi_riil",
+                                                               "Realisasi (Rp)", "Realisasi Riil"), True),
+        # SIPD's planned disbursement: never the realisation (read only to say so)
+        Field("realisasi_rencana", "realisasi_rencana", MONEY, False, ("Realisasi Rencana", "Rencana Realisasi")),
+        Field("kode_skpd", "Kode SKPD", TEXT, False, ("kode_skpd", "Kode Unit", "kode_unit", "Kode Perangkat Daerah")),
+        Field("tanggal", "Tanggal", DATE, False, ("Per Tanggal", "s.d. Tanggal", "sd Tanggal", "s/d Tanggal",
+                                                  "Tanggal Realisasi", "tanggal_realisasi")),
+    ),
+    key_fields=("kode", "kode_akun"),
+)
+ALL_TABLES = (*ALL_TABLES, SIPD)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.problems import Problem
 
-KIND_FOLDERS = ("realisasi", "odk", "referensi")
+KIND_FOLDERS = ("realisasi", "odk", "referensi", "sipd")
 
 
 def kind_of_path(path: Path) -> str | None:
@@ -31,13 +31,13 @@ def sniff_kind(path: Path) -> str:
     """The kind of a file outside the drop folder: by its sheets and headers."""
     from pipeline.intake.loading import open_sources
     from pipeline.intake.sheets import Located, find_table
-    from pipeline.intake.tables import ODK, REALISASI, normalize_header
+    from pipeline.intake.tables import ODK, REALISASI, SIPD, normalize_header
 
-    source = open_sources(path.parent, "odk", [path])[0]  # "odk": the one kind a CSV may be
+    source = open_sources(path.parent, "odk", [path])[0]  # "odk": a kind that may be a CSV
     names = {normalize_header(s.name) for s in source.sheets}
     if {"iku", "bidang"} <= names:
         return "referensi"
-    for kind, table in (("realisasi", REALISASI), ("odk", ODK)):
+    for kind, table in (("sipd", SIPD), ("realisasi", REALISASI), ("odk", ODK)):
         if isinstance(find_table(table, source.sheets, file=path.name), Located):
             return kind
     return "realisasi"
@@ -74,9 +74,23 @@ def check_files(files: list[Path], inputs: Path):
         elif kind == "odk":
             intake = read_odk(root, ref, [path])
             results.append((intake.sources[0].report, intake.problems))
+        elif kind == "sipd":
+            from pipeline.intake.sipd import read_sipd
+
+            intake = read_sipd(root, ref, None, [path])
+            results.append((intake.sources[0].report, intake.problems))
         else:
-            intake = read_realisasi(root, ref, None, [path])
+            from pipeline.intake.files import discover
+
+            # the drop folder has SIPD exports: the budget columns may stay empty where SIPD gives them,
+            # and a figure that differs from SIPD's is a Peringatan, as in a run
+            sipd_folder = inputs if discover(inputs, "sipd") else root if discover(root, "sipd") else None
+            intake = read_realisasi(root, ref, None, [path], money_optional=sipd_folder is not None or None)
             report = intake.sources[0].report
+            if sipd_folder is not None and report.period:
+                from pipeline.intake.sipd import apply_to_realisasi, read_sipd
+
+                apply_to_realisasi(intake, read_sipd(sipd_folder, ref, report.period), ref)
             results.append((report, [p for p in intake.problems if _concerns(p, report, ref)]))
     return results
 

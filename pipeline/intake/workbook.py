@@ -140,14 +140,14 @@ def prefetched_inputs(inputs: Path, *, twice: bool = False, settings: Settings |
     """Read the drop folder's workbooks in the background for the duration of the block.
 
     Two sandboxed children: the small files (referensi, realisasi) and the ODK
-    exports, so the period can be chosen before the (possibly national-size)
+    and SIPD exports, so the period can be chosen before the (possibly national-size)
     ODK export is read.  With ``twice`` the realisation files are kept for two
     reads (the period is chosen from them first).  Whatever was not used is let
     go at the end.
     """
     try:  # a symlink is never read, not even ahead
         small = [p for kind in ("referensi", "realisasi") for p in readable_files(inputs, discover(inputs, kind))]
-        odk = readable_files(inputs, discover(inputs, "odk"))
+        odk = readable_files(inputs, discover(inputs, "odk")) + readable_files(inputs, discover(inputs, "sipd"))
         uses = {p: 2 for p in readable_files(inputs, discover(inputs, "realisasi"))} if twice else {}
         for group in (small, odk):
             xlsx = [p for p in group if p.suffix.lower() == ".xlsx"]

@@ -25,6 +25,8 @@ from pipeline.intake.realisasi import LEVEL, read_realisasi
 from pipeline.intake.referensi import NoReferensi, read_referensi
 from pipeline.intake.tables import normalize_header
 
+SIPD_NOTE = ("Catatan: anggaran diambil dari ekspor SIPD; kolom Pagu dan Realisasi Anggaran boleh dikosongkan "
+             "(bila diisi tetapi berbeda, angka SIPD yang dipakai)")
 HEADER = ["Kode", "Uraian", "Indikator", "Satuan", "Target", "Realisasi", "Pagu", "Realisasi Anggaran"]
 FILL_ME = PatternFill("solid", fgColor="FFF2CC")
 
@@ -75,6 +77,9 @@ def build_template(bidang: str, period: Period, inputs: Path) -> Workbook:
     ws["A3"] = "Bulan"
     ws["B3"] = period.label_id()
     ws["A1"].font = Font(bold=True, size=12)
+    if discover(Path(inputs), "sipd"):  # the budget comes from SIPD: the bidang may leave it empty
+        ws["A4"] = SIPD_NOTE
+        ws["A4"].font = Font(italic=True)
     header_row = 5
     for col, label in enumerate(HEADER, start=1):
         cell = ws.cell(row=header_row, column=col, value=label)

@@ -104,6 +104,34 @@ def anggaran_sheet(angka: AngkaPeriode) -> SheetTable:
     return table
 
 
+def rekonsiliasi_sheet(ref: Referensi, intake: RealisasiIntake, sipd_files: list[str], cutoff, period: Period) -> SheetTable:
+    """Each difference between a bidang's budget figure and SIPD's (``intake.rekonsiliasi``,
+    :class:`pipeline.domain.sipd.Difference`): SIPD's figure is the one used."""
+    from pipeline.domain.periods import date_label_id
+
+    head = title(ref, "Rekonsiliasi Anggaran Bidang dengan SIPD", period)
+    head.append(f"Data SIPD per tanggal {date_label_id(cutoff)} ({'; '.join(sipd_files)}); angka SIPD yang dipakai"
+                if cutoff else f"Tidak ada ekspor SIPD untuk tahun {period.year}: anggaran dari berkas bidang")
+    table = SheetTable("Rekonsiliasi", head,
+                       ["Kode", "Sub Kegiatan", "Kolom", "Keadaan", "Menurut Bidang (Rp)", "Berkas Bidang",
+                        "Menurut SIPD (Rp)", "Berkas SIPD", "Selisih (Rp)"])
+    names = {"pagu": "Pagu", "realisasi_anggaran": "Realisasi Anggaran", "": "Pagu"}
+    for d in intake.rekonsiliasi:
+        bidang_file = f"{d.bidang_file} baris {d.bidang_row}" if d.bidang_file and d.bidang_row else d.bidang_file
+        table.add(d.kode, d.uraian, names.get(d.column, d.column), d.kind, rupiah(d.bidang_value), bidang_file,
+                  rupiah(d.sipd_value), d.sipd_file, rupiah(d.selisih))
+    return table
+
+
+def sipd_line(sipd_files: list[str], cutoff) -> str | None:
+    """The Ringkasan's line on where the budget figures come from."""
+    from pipeline.domain.periods import date_label_id
+
+    if cutoff is None:
+        return None
+    return f"Anggaran: SIPD per tanggal {date_label_id(cutoff)} ({'; '.join(sipd_files)})"
+
+
 # --- performance of programs -------------------------------------------------------------
 
 

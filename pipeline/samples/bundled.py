@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.samples import calibrated as cal
+from pipeline.samples.sipd import generate_sipd
 from pipeline.samples.writer import write_odk, write_realisasi, write_referensi
 
 REFERENSI = Path("referensi") / "Referensi LKjIP Diskop UKM Bali 2024.xlsx"
@@ -88,6 +89,7 @@ def generate(out: Path | str, *, odk: bool = True) -> list[Path]:
         written.append(write_realisasi(out / "realisasi" / name, cal.programs_of(bidang), saved=SAVED[bidang], **options))
     if odk:
         written.append(write_odk(out / ODK, **odk_arguments()))
+    written.append(generate_sipd(out))
     write_arrivals(out)
     return written
 

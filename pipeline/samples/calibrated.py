@@ -302,7 +302,8 @@ IKU = (
 # the one target written as an Excel percentage (0.0325 formatted 0.00%)
 IKU_PERCENT_CELL = ("S2", 2025)
 
-RENSTRA = (("Instansi", INSTANSI), ("Tahun Awal", 2024), ("Tahun Akhir", 2026), ("Batas Pengumpulan", 10))
+RENSTRA = (("Instansi", INSTANSI), ("Tahun Awal", 2024), ("Tahun Akhir", 2026), ("Batas Pengumpulan", 10),
+           ("Kode SKPD", "2.17.0.00.0.00.01.0000"))
 REALISASI_IKU = (("S2", 2023, 3.50, "LKjIP 2023"),)
 CASCADING = {"S1": ("1", "2", "3"), "S2": ("4", "5", "6")}
 

@@ -23,6 +23,7 @@ from pipeline.domain.submissions import SubmissionRow, pengumpulan_rows
 from pipeline.intake import rules
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
+from pipeline.intake.sipd import SipdIntake, with_anggaran
 from pipeline.intake.year import year_figures
 from pipeline.report import tables
 
@@ -63,14 +64,16 @@ def pengumpulan(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi
 
 @_asset()
 def angka_periode(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake,
-                  realisasi_bidang: RealisasiIntake, data_koperasi: OdkIntake, realisasi_iku: IkuResult,
-                  pengumpulan: list[SubmissionRow]) -> AngkaPeriode:
+                  realisasi_bidang: RealisasiIntake, data_koperasi: OdkIntake, anggaran_sipd: SipdIntake,
+                  realisasi_iku: IkuResult, pengumpulan: list[SubmissionRow]) -> AngkaPeriode:
     """Semua angka periode ini, dihitung sekali: IKU (target, realisasi, capaian, kategori) dan
     trennya, kemajuan Renstra, efisiensi per sasaran, pohon anggaran dan jumlahnya, anggaran per
     jenis belanja, program yang menunjang, rekap koperasi, Tabel E.81, tren bulanan, peringatan
     dini, dan status pengumpulan; lembar kerja, formulir E.81, dokumen dan ringkasan.json hanya
     menatanya."""
-    return compute_angka_periode(referensi.referensi, realisasi_bidang, data_koperasi.rows, realisasi_iku,
+    # SIPD's pagu and realisasi are already in realisasi_bidang; its rekening codes give Tabel 2.3
+    # where the referensi does not state it
+    return compute_angka_periode(with_anggaran(referensi.referensi, anggaran_sipd), realisasi_bidang, data_koperasi.rows, realisasi_iku,
                                  year_figures(realisasi_bidang), _period(context), pengumpulan,
                                  lkjip.settings.early_warning_points)
 
@@ -90,12 +93,13 @@ def kemajuan_renstra(angka_periode: AngkaPeriode) -> Section:
 
 
 @_asset()
-def realisasi_anggaran(referensi: ReferensiIntake, realisasi_bidang: RealisasiIntake,
+def realisasi_anggaran(referensi: ReferensiIntake, realisasi_bidang: RealisasiIntake, anggaran_sipd: SipdIntake,
                        angka_periode: AngkaPeriode) -> Section:
     """Pohon anggaran program > kegiatan > sub kegiatan dengan pagu, realisasi dan capaian
-    (Tabel 3.8), dan anggaran per jenis belanja sebelum/sesudah pergeseran (Tabel 2.3)."""
+    (Tabel 3.8), dan anggaran per jenis belanja sebelum/sesudah pergeseran (Tabel 2.3; dari kode
+    rekening SIPD bila referensi tidak menyatakannya)."""
     return Section([tables.anggaran_sheet(angka_periode), tables.realisasi_anggaran_sheet(angka_periode)],
-                   rules.budget_by_jenis(referensi.referensi, realisasi_bidang))
+                   rules.budget_by_jenis(with_anggaran(referensi.referensi, anggaran_sipd), realisasi_bidang))
 
 
 @_asset()

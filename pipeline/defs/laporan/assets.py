@@ -14,6 +14,7 @@ from pipeline.domain.angka import headline
 from pipeline.domain.figures import AngkaPeriode, RingkasanRun, as_json
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
+from pipeline.intake.sipd import SipdIntake
 from pipeline.problems import ERROR, WARNING
 from pipeline.report import tables
 from pipeline.report.publish import publish, publish_document, write_summary
@@ -21,7 +22,7 @@ from pipeline.report.workbook import write_workbook
 from pipeline.settings import TIMEZONE
 
 SHEET_ORDER = ["Ringkasan", "IKU", "Tren IKU", "Renstra", "Efisiensi", "Kinerja Program", "Realisasi Anggaran",
-               "Anggaran", "Koperasi", "Pengumpulan", "Validasi", "Tren Bulanan", "Evaluasi Renja", "Peringatan Dini"]
+               "Anggaran", "Rekonsiliasi", "Koperasi", "Pengumpulan", "Validasi", "Tren Bulanan", "Evaluasi Renja", "Peringatan Dini"]
 
 
 @dg.asset(
@@ -37,6 +38,7 @@ def laporan_kinerja(
     realisasi_bidang: RealisasiIntake,
     data_koperasi: OdkIntake,
     angka_periode: AngkaPeriode,
+    anggaran_sipd: SipdIntake,
     capaian_iku: Section,
     kemajuan_renstra: Section,
     realisasi_anggaran: Section,
@@ -50,7 +52,7 @@ def laporan_kinerja(
     dokumen_lkjip: DokumenLkjip,
 ):
     """Workbook laporan kinerja konsolidasi periode ini (Ringkasan, IKU, Tren IKU, Renstra,
-    Efisiensi, Kinerja Program, Realisasi Anggaran, Anggaran, Koperasi, Pengumpulan,
+    Efisiensi, Kinerja Program, Realisasi Anggaran, Anggaran, Rekonsiliasi, Koperasi, Pengumpulan,
     Validasi, Tren Bulanan, Evaluasi Renja, Peringatan Dini), ditulis aman (berkas lama utuh
     bila gagal) dan disimpan juga di riwayat."""
     angka, lkjip = angka_periode, office_config(context, lkjip)  # an OPD's own outputs folder
@@ -59,13 +61,18 @@ def laporan_kinerja(
     made_at = datetime.now(ZoneInfo(TIMEZONE)).replace(microsecond=0)
     sections = [capaian_iku, kemajuan_renstra, realisasi_anggaran, efisiensi, kinerja_program, rekap_koperasi,
                 tren_bulanan, evaluasi_renja, peringatan_dini]
-    problems = (referensi.problems + realisasi_bidang.problems + data_koperasi.problems
+    problems = (referensi.problems + realisasi_bidang.problems + data_koperasi.problems + anggaran_sipd.problems
                 + [p for s in sections for p in s.problems] + dokumen_lkjip.problems)
-    reports = [s.report for s in referensi.sources + realisasi_bidang.sources + data_koperasi.sources]
+    reports = [s.report for s in referensi.sources + realisasi_bidang.sources + data_koperasi.sources
+               + anggaran_sipd.sources]
     reports += dokumen_lkjip.reports
     rows = angka.pengumpulan
     sheets = {t.name: t for s in sections for t in s.tables}
     sheets["Ringkasan"] = tables.ringkasan_sheet(ref, period, made_at, reports, problems)
+    if line := tables.sipd_line(anggaran_sipd.files, anggaran_sipd.cutoff):  # where the budget comes from
+        sheets["Ringkasan"].title.append(line)
+    sheets["Rekonsiliasi"] = tables.rekonsiliasi_sheet(ref, realisasi_bidang, anggaran_sipd.files,
+                                                       anggaran_sipd.cutoff, period)
     sheets["Pengumpulan"] = tables.pengumpulan_sheet(ref, rows, problems, period)
     sheets["Validasi"] = tables.validasi_sheet(tables.title(ref, "Hasil Validasi Berkas Masukan", period), problems)
     # the Koperasi sheet only for an office with ODK data (rekap_koperasi adds none without it)

@@ -15,6 +15,7 @@ from pipeline.intake.arrivals import record_sources
 from pipeline.intake.loading import SourceFile
 from pipeline.intake.odk import OdkIntake, read_odk
 from pipeline.intake.realisasi import RealisasiIntake
+from pipeline.intake.sipd import SipdIntake, apply_to_realisasi, read_sipd
 from pipeline.intake.year import read_year
 from pipeline.intake.referensi import read_referensi
 from pipeline.problems import ERROR
@@ -66,13 +67,30 @@ def referensi(context: dg.AssetExecutionContext, lkjip: LkjipConfig):
     yield account_check(sources)
 
 
+@dg.asset(partitions_def=report_partitions, group_name=GROUP, check_specs=_check("anggaran_sipd"))
+def anggaran_sipd(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake):
+    """Ekspor Laporan Realisasi Anggaran SIPD (opsional): pagu dan realisasi per sub kegiatan dan
+    rekening, baris OPD ini saja (ekspor se-Pemda dipilah menurut Kode SKPD), dan ekspor (tanggal
+    posisi data) yang dipakai periode ini."""
+    period, lkjip = str(period_of(context)), office_config(context, lkjip)
+    intake = read_sipd(lkjip.inputs, referensi.referensi, period, settings=lkjip.settings)
+    record_sources(intake.sources, lkjip.inputs, keep=not context.instance.is_ephemeral)
+    _release(intake.sources)
+    yield dg.Output(intake, metadata={"rekening": intake.rows.height, "berkas": len(intake.sources),
+                                      "tanggal_posisi": str(intake.cutoff or "-")})
+    yield account_check(intake.sources)
+
+
 @dg.asset(partitions_def=report_partitions, group_name=GROUP, check_specs=_check("realisasi_bidang"))
-def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake):
+def realisasi_bidang(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi: ReferensiIntake,
+                     anggaran_sipd: SipdIntake):
     """Berkas realisasi bulanan setiap bidang untuk periode ini: keluaran dan anggaran per
     sub kegiatan, dibersihkan dan diperiksa (kode, angka, jumlah, duplikat antar berkas), beserta
-    bulan-bulan sebelumnya di tahun yang sama dan Desember tahun-tahun Renstra sebelumnya."""
+    bulan-bulan sebelumnya di tahun yang sama dan Desember tahun-tahun Renstra sebelumnya.
+    Bila SIPD memberi anggaran tahun ini, pagu dan realisasi anggarannya yang dipakai."""
     period, lkjip = str(period_of(context)), office_config(context, lkjip)
     intake = read_year(lkjip.inputs, referensi.referensi, period, settings=lkjip.settings)
+    apply_to_realisasi(intake, anggaran_sipd, referensi.referensi)  # SIPD's budget, before any figure
     record_sources(intake.sources, lkjip.inputs, keep=not context.instance.is_ephemeral)  # decides on time / late
     _release(intake.sources)
     yield dg.Output(intake, metadata={"sub_kegiatan": intake.sub.height, "berkas": len(intake.sources),
@@ -92,4 +110,5 @@ def data_koperasi(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referen
     yield account_check(intake.sources)
 
 
-__all__ = ["ReferensiIntake", "data_koperasi", "realisasi_bidang", "referensi", "RealisasiIntake", "OdkIntake"]
+__all__ = ["ReferensiIntake", "anggaran_sipd", "data_koperasi", "realisasi_bidang", "referensi", "RealisasiIntake",
+           "OdkIntake", "SipdIntake"]
