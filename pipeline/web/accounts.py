@@ -30,7 +30,8 @@ PLANNER = "perencana"
 BIDANG = "bidang"
 ROLES = (PLANNER, BIDANG)
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
-MIN_PASSWORD = 8
+MIN_PASSWORD = 12
+COMMON_PASSWORDS = Path(__file__).with_name("sandi_umum.txt")
 
 _hasher = PasswordHasher()
 # verifying against this keeps a login for an unknown name as slow as a real one
@@ -98,7 +99,7 @@ class AccountStore:
         accounts = self._load()
         if name in accounts:
             raise AccountError(f"akun '{name}' sudah ada; ganti sandinya dengan: lkjip akun sandi {name}")
-        _check_password(password)
+        check_password(password, name)
         now = datetime.now(ZoneInfo(TIMEZONE)).replace(microsecond=0).isoformat()
         accounts[name] = {"peran": role, "bidang": bidang if role == BIDANG else None,
                           "sandi": _hasher.hash(password), "dibuat": now}
@@ -116,7 +117,7 @@ class AccountStore:
         name = normalize_name(name)
         if name not in accounts:
             raise AccountError(f"akun '{name}' tidak ada")
-        _check_password(password)
+        check_password(password, name)
         accounts[name]["sandi"] = _hasher.hash(password)
         self._save(accounts)
 
@@ -137,9 +138,30 @@ class AccountStore:
         return account
 
 
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
+def _common_passwords() -> frozenset[str]:
+    try:
+        lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return frozenset()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def check_password(password: str, name: str = "") -> None:
+    """:class:`AccountError` (Indonesian) for a weak password: shorter than :data:`MIN_PASSWORD`,
+    mostly the account's name, a common password (``sandi_umum.txt``) or one character repeated."""
+    password = password or ""
+    lowered = password.lower()
+    if len(password) < MIN_PASSWORD:
         raise AccountError(f"sandi minimal {MIN_PASSWORD} karakter")
+    name = normalize_name(name)
+    if name and len(lowered.replace(name, "")) < 8:
+        raise AccountError("sandi tidak boleh berupa nama akun (ditambah sedikit karakter)")
+    stripped = re.sub(r"[^a-z0-9]", "", lowered)
+    common = _common_passwords()
+    if lowered in common or stripped in common or re.sub(r"\d+$", "", stripped) in common:
+        raise AccountError("sandi ini terlalu umum (ada di daftar sandi yang sering ditebak); pilih yang lain")
+    if len(set(password)) < 4:
+        raise AccountError("sandi terlalu mudah ditebak: pakai lebih banyak karakter yang berbeda")
 
 
 def read_password(prompt: str = "Sandi: ", confirm: bool = True, stdin=None) -> str:
