@@ -6,6 +6,14 @@ loading ``pipeline.definitions`` with a persistent DAGSTER_HOME, then serves
 the planner's download page with uvicorn in this process.  Ctrl+C or SIGTERM
 stops the page and then the children (SIGTERM to their process groups, then
 SIGKILL if they do not stop within a grace period).
+
+The children stop however ``lkjip serve`` stops, ``kill -9`` included: each
+asks the kernel for SIGTERM when its parent dies (``PR_SET_PDEATHSIG``), and a
+small watchdog process (:mod:`pipeline.web.watchdog`, reading a pipe from this
+process) ends their whole process groups, grandchildren included, when the pipe
+closes.  The children's groups are recorded in ``<instance>/serve.json``; a
+port still held by a group of a ``lkjip serve`` that is gone is reclaimed at
+the next start.
 """
 
 from __future__ import annotations
@@ -61,19 +69,47 @@ def dagster_link(host: str, dagster_port: int) -> str:
     return f"http://{shown}:{dagster_port}"
 
 
-class Children:
-    """The Dagster processes, each in its own process group."""
+PR_SET_PDEATHSIG = 1
 
-    def __init__(self) -> None:
+
+def die_with_parent(sig: int = signal.SIGTERM) -> None:
+    """In a child between fork and exec: ask the kernel for ``sig`` when the parent dies (Linux)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os.kill(os.getpid(), sig)
+
+
+class Children:
+    """The Dagster processes, each in its own process group, tied to this process's life."""
+
+    def __init__(self, record: Path | None = None) -> None:
         self.procs: dict[str, subprocess.Popen] = {}
         self.stopping = False
+        self.record = record
+        self.watchdog: subprocess.Popen | None = None
 
     def start(self, commands: dict[str, list[str]], env: dict[str, str], cwd: Path) -> None:
+        posix = os.name == "posix"
+        if posix:
+            self.watchdog = start_watchdog(env, cwd)
         for name, cmd in commands.items():
             log.info("menjalankan %s: %s", name, " ".join(cmd))
-            proc = subprocess.Popen(cmd, env=env, cwd=str(cwd), start_new_session=(os.name == "posix"))
+            proc = subprocess.Popen(cmd, env=env, cwd=str(cwd), start_new_session=posix,
+                                    preexec_fn=die_with_parent if posix else None)
             self.procs[name] = proc
+            if self.watchdog is not None:
+                with contextlib.suppress(OSError):
+                    self.watchdog.stdin.write(f"{proc.pid}\n".encode())
+                    self.watchdog.stdin.flush()
             threading.Thread(target=self._watch, args=(name, proc), daemon=True).start()
+        if self.record is not None:
+            write_serve_record(self.record, [p.pid for p in self.procs.values()])
 
     def _watch(self, name: str, proc: subprocess.Popen) -> None:
         code = proc.wait()
@@ -90,6 +126,17 @@ class Children:
                 proc.send_signal(sig)
 
     def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        self._stop(grace)
+        if self.watchdog is not None:  # nothing left to watch: the watchdog ends on end of file
+            with contextlib.suppress(OSError):
+                self.watchdog.stdin.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.watchdog.wait(timeout=10)
+        if self.record is not None:
+            with contextlib.suppress(OSError):
+                self.record.unlink()
+
+    def _stop(self, grace: float) -> None:
         self.stopping = True
         for proc in self.procs.values():
             self._signal(proc, signal.SIGTERM)
@@ -101,6 +148,64 @@ class Children:
                 self._signal(proc, signal.SIGKILL if os.name == "posix" else signal.SIGTERM)
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=5)
+
+
+SERVE_RECORD = "serve.json"
+
+
+def start_watchdog(env: dict[str, str], cwd: Path) -> subprocess.Popen | None:
+    """The watchdog process: it reads the children's group ids from a pipe and ends those groups
+    when the pipe closes (this process ended, however)."""
+    try:
+        return subprocess.Popen([sys.executable, "-m", "pipeline.web.watchdog", str(os.getpid())],
+                                stdin=subprocess.PIPE, env=env, cwd=str(cwd), start_new_session=True)
+    except OSError:
+        log.warning("penjaga proses anak tidak dapat dijalankan", exc_info=True)
+        return None
+
+
+def write_serve_record(path: Path, groups: list[int]) -> None:
+    import time
+
+    from pipeline.web.instance import write_json
+
+    with contextlib.suppress(OSError):
+        write_json(path, {"pid": os.getpid(), "groups": groups, "dibuat": time.time()})
+
+
+def reclaim_stale(path: Path, grace: float = 10.0) -> list[int]:
+    """End the process groups a ``lkjip serve`` that is gone left behind (its record in ``path``);
+    returns the groups ended.  Groups of a serve still running are left alone."""
+    import json
+    import time
+
+    from pipeline.runs import process_alive
+
+    try:
+        found = json.loads(Path(path).read_text(encoding="utf-8"))
+        pid, groups, made = int(found["pid"]), [int(g) for g in found["groups"]], float(found["dibuat"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    if process_alive(pid, started_before=made):
+        return []
+    ended = []
+    for group in groups:
+        if not process_alive(group, started_before=made):
+            continue  # gone, or the pid now belongs to a newer process
+        with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+            os.killpg(group, signal.SIGTERM)
+            ended.append(group)
+    deadline = time.monotonic() + grace
+    while ended and time.monotonic() < deadline and any(process_alive(g) for g in ended):
+        time.sleep(0.2)
+    for group in ended:
+        with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+            os.killpg(group, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        Path(path).unlink()
+    if ended:
+        log.warning("proses lama lkjip serve (grup %s) dihentikan; port-nya dipakai lagi", ended)
+    return ended
 
 
 class ServeError(RuntimeError):
@@ -204,7 +309,12 @@ def serve(
     resolved = settings.resolve(inputs=inputs, outputs=outputs)
     inputs_dir = resolved.inputs.expanduser().resolve()
     outputs_dir = resolved.outputs.expanduser().resolve()
+    from pipeline.web.instance import instance_dir
+
+    instance_folder = instance_dir(root)
     problem = check_ports(host, port, dagster_port)
+    if problem and reclaim_stale(instance_folder / SERVE_RECORD):
+        problem = check_ports(host, port, dagster_port)  # our own stale children held it
     if problem:
         raise ServeError(problem)
     for what, folder in (("folder masukan", inputs_dir), ("folder keluaran", outputs_dir)):
@@ -223,9 +333,6 @@ def serve(
         reap_dead_runs(instance)  # runs killed while nobody watched never block the queue
     except Exception:  # noqa: BLE001 - the periodic check tries again
         log.warning("pemeriksaan run yang mati gagal; dicoba lagi nanti", exc_info=True)
-    from pipeline.web.instance import instance_dir
-
-    instance_folder = instance_dir(root)
     check_can_listen(host, instance_folder)
 
     env = dict(os.environ)
@@ -236,7 +343,7 @@ def serve(
         PYTHONPATH=os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p),
     )
 
-    children = Children()
+    children = Children(instance_folder / SERVE_RECORD)
     reaper = Reaper()
     previous = None
     if threading.current_thread() is threading.main_thread():
