@@ -428,6 +428,7 @@ def create_app(
     secure_cookies: bool | None = None,
     runs=None,
     max_checks: int = 2,
+    require_accounts: bool = False,
 ) -> Starlette:
     """The page over ``outputs`` (and ``inputs`` for uploads).
 
@@ -440,6 +441,8 @@ def create_app(
     ``LKJIP_SECURE_COOKIES``) marks the cookie ``Secure`` (the page behind HTTPS).
     ``runs(period)`` tells the month's last run (default: the Dagster instance,
     :mod:`pipeline.web.runs_view`); ``max_checks`` uploads are checked at once.
+    ``require_accounts``: every page but ``/masuk`` needs a session even while no
+    account exists (``page_app``, which listens on the network).
     """
     outputs = Path(outputs)
     inputs = Path(inputs or settings.current().inputs)
@@ -467,7 +470,8 @@ def create_app(
     secret = auth.session_secret(instance) if instance else os.urandom(32).hex()
 
     def accounts_on() -> bool:
-        return bool(store and store.any())
+        # require_accounts (page_app): never the local planner of a page without accounts
+        return require_accounts or bool(store and store.any())
 
     def current_user(request: Request):
         if not accounts_on():

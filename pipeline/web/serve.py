@@ -369,13 +369,39 @@ def serve(
             signal.signal(signal.SIGTERM, previous)
 
 
-def page_app():
-    """The download page alone, for a separate process or container
-    (``uvicorn --factory pipeline.web.serve:page_app``): outputs from
-    ``LKJIP_OUTPUTS``, the Dagster UI link from ``LKJIP_DAGSTER_URL``
-    (``{host}`` = the host the browser used).  It does not check runs: in that
-    layout the processes of runs live in another container."""
-    from pipeline.web.app import create_app
+class NoAccountForPage(RuntimeError):
+    """``page_app`` refuses to start without any account."""
 
-    return create_app(settings.resolve().outputs,
-                      os.environ.get("LKJIP_DAGSTER_URL") or "http://{host}:3000")
+
+def page_app():
+    """The office's page alone, for a separate process or container
+    (``uvicorn --factory pipeline.web.serve:page_app``): inputs and outputs from
+    ``LKJIP_INPUTS`` / ``LKJIP_OUTPUTS``, the accounts, sessions, audit log and
+    submission states from the instance folder (``LKJIP_INSTANCE``, else
+    ``<DAGSTER_HOME>/lkjip``), ``Secure`` cookies with ``LKJIP_SECURE_COOKIES=1``,
+    the Dagster UI link from ``LKJIP_DAGSTER_URL`` (default: none, as the UI is
+    never published) and rebuilds through ``LKJIP_DAGSTER_GRAPHQL``
+    (``host:port`` of the webserver, default ``webserver:3000``).
+
+    It listens wherever uvicorn is told, so it always needs accounts: without
+    any it refuses to start (:class:`NoAccountForPage`), and every page but
+    ``/masuk`` needs a session.  It does not check runs: in that layout the
+    processes of runs live in another container."""
+    from pipeline.web.accounts import AccountStore
+    from pipeline.web.app import create_app
+    from pipeline.web.instance import instance_dir
+    from pipeline.web.rebuild import GraphQLLauncher
+
+    folder = instance_dir()
+    if not AccountStore(folder).any():
+        message = ("lkjip: halaman tidak dijalankan karena belum ada akun di " + str(folder) + "; semua laporan "
+                   "akan terbuka bagi siapa pun. Buat akun perencana dulu: lkjip akun tambah NAMA --peran perencana "
+                   "(di kontainer: docker compose run --rm page lkjip akun tambah NAMA --peran perencana)")
+        print(message, file=sys.stderr)
+        raise NoAccountForPage(message)
+    resolved = settings.resolve()
+    graphql = os.environ.get("LKJIP_DAGSTER_GRAPHQL", "webserver:3000")
+    gql_host, _, gql_port = graphql.rpartition(":")
+    return create_app(resolved.outputs, os.environ.get("LKJIP_DAGSTER_URL", ""), inputs=resolved.inputs,
+                      instance=folder, launcher=GraphQLLauncher(gql_host or "webserver", int(gql_port or 3000)),
+                      require_accounts=True)
