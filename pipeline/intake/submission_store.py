@@ -208,10 +208,27 @@ def read_states(folder: Path | None, periode: str) -> dict[str, State]:
     return {r[0]: State(r[0], r[1], r[2], bool(r[3]), *r[4:]) for r in rows}
 
 
+def with_states(rows: list, periode: str, folder: Path | None = None) -> list:
+    """``rows`` (:class:`pipeline.domain.submissions.SubmissionRow`) with the page's submission state of
+    each bidang (:func:`state_of`), read from the instance folder (default :func:`instance_folder`)."""
+    from dataclasses import replace
+
+    try:
+        states = read_states(folder if folder is not None else instance_folder(), periode)
+    except OSError:
+        states = {}
+    return [replace(r, pengajuan=s, catatan_pengajuan=n)
+            for r in rows for s, n in [state_of(states, r.bidang, bool(r.files))]]
+
+
 def state_of(states: dict[str, State], bidang: str, has_files: bool) -> tuple[str, str]:
     """(state, note) of one bidang for the ``Pengumpulan`` sheet: a file dropped directly counts as
     ``Diajukan``; nothing sent gives ("", "")."""
     found = states.get(_key(bidang))
     if found is not None and (has_files or found.status == DITOLAK):
-        return found.status, found.catatan
+        note = found.catatan
+        if found.status == DIVERIFIKASI:
+            when = found.waktu[:16].replace("T", " ")
+            note = f"diverifikasi oleh {found.oleh}, {when}" + (f"; {note}" if note else "")
+        return found.status, note
     return (DIAJUKAN, "") if has_files else ("", "")

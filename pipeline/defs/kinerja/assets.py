@@ -108,4 +108,6 @@ def pengumpulan(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi
     belum mengirim, terhadap batas pengumpulan."""
     ref, period = referensi.referensi, _period(context)
     day = lkjip.effective_deadline_day(ref.batas_pengumpulan, read=False)  # referensi > env > 10
-    return tables.pengumpulan_rows(ref, realisasi_bidang, period, day)
+    from pipeline.intake.submission_store import with_states
+
+    return with_states(tables.pengumpulan_rows(ref, realisasi_bidang, period, day), str(period))  # page's states
