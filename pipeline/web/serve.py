@@ -33,7 +33,7 @@ from pathlib import Path
 from pipeline import settings
 from pipeline.dagster_home import DagsterHomeError, ensure_dagster_home, open_instance
 from pipeline.oserrors import describe
-from pipeline.runs import Reaper, reap_dead_runs
+from pipeline.runs import Reaper, die_with_parent, reap_dead_runs
 
 log = logging.getLogger("lkjip.serve")
 
@@ -67,22 +67,6 @@ def dagster_link(host: str, dagster_port: int) -> str:
         return f"http://{{host}}:{dagster_port}"
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{dagster_port}"
-
-
-PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent(sig: int = signal.SIGTERM) -> None:
-    """In a child between fork and exec: ask the kernel for ``sig`` when the parent dies (Linux)."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    parent = os.getppid()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os.kill(os.getpid(), sig)
 
 
 class Children:

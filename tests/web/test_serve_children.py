@@ -141,3 +141,30 @@ def test_a_stale_group_of_our_own_is_reclaimed(tmp_path):
         if holder.poll() is None:
             holder.kill()
             holder.wait()
+
+
+HELPER_PARENT = textwrap.dedent(
+    """
+    import sys, time
+    from pipeline.report import document_worker
+    document_worker.start()
+    print(document_worker._worker.pid, flush=True)
+    time.sleep(300)
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="uses /proc and prctl")
+def test_the_document_helper_of_lkjip_run_dies_with_it():
+    proc = subprocess.Popen([sys.executable, "-c", HELPER_PARENT], cwd=PROJECT, stdout=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(PROJECT)})
+    try:
+        helper = int(proc.stdout.readline())
+        assert _alive(helper)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        _wait(lambda: not _alive(helper), "the helper to stop", timeout=1.5)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
