@@ -873,7 +873,7 @@ def create_app(
             # refused before reading the body (and a body without a length is not read at all)
             record(request, audit_mod.UPLOAD, bidang=user.bidang or "", note=f"ditolak: lebih dari "
                    f"{MAX_UPLOAD_BYTES >> 20} MB, tidak dibaca")
-            return _not_taken(request, user, f"Berkas melebihi batas {MAX_UPLOAD_BYTES >> 20} MB; tidak disimpan.", 413)
+            return answered(request, None, f"Berkas melebihi batas {MAX_UPLOAD_BYTES >> 20} MB; tidak disimpan.")
         form = await checked_form(request, max_files=1, max_fields=5)
         berkas = form.get("berkas")
         if not isinstance(berkas, UploadFile) or not berkas.filename:
@@ -922,13 +922,6 @@ def create_app(
         record(request, audit_mod.CONFIRM, bidang=user.bidang or "", period=result.periode or "",
                file=result.berkas, sha256=result.sha256, note=answer.message[:500])
         return answered(request, result.id, answer.message)
-
-    def _not_taken(request: Request, user, message: str, status: int) -> Response:
-        from types import SimpleNamespace
-
-        answer = SimpleNamespace(saved=False, problems=[], message=message, needs_confirmation=False,
-                                 record=SimpleNamespace(errors=1, catatan=False, id=""))
-        return bidang_page(request, user, answer, status=status)
 
     def own_upload(request: Request):
         user = require(request)
