@@ -168,3 +168,63 @@ def test_the_document_helper_of_lkjip_run_dies_with_it():
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _listening(port):
+    import socket
+
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.server
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="uses /proc, prctl and POSIX signals")
+def test_real_lkjip_serve_kill_9_leaves_no_dagster_process_and_restarts(tmp_path):
+    lkjip = Path(sys.executable).with_name("lkjip")
+    port, dport = free_ports()
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster-home"), "LKJIP_INSTANCE": str(tmp_path / "instance")}
+    args = [str(lkjip), "serve", "--port", str(port), "--dagster-port", str(dport), "--inputs", str(tmp_path / "in"),
+            "--outputs", str(tmp_path / "out")]
+    proc = subprocess.Popen(args, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    again = None
+    try:
+        _wait(lambda: _page_up(port) and _listening(dport), "the page and the Dagster UI", timeout=240)
+        family = _descendants(proc.pid)
+        assert len(family) >= 3  # webserver, daemon, watchdog (and their code servers)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        _wait(lambda: not any(_alive(p) for p in family), "every child of lkjip serve to stop", timeout=60)
+        assert not _listening(dport)
+
+        again = subprocess.Popen(args, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait(lambda: _page_up(port) and _listening(dport), "the restarted page and Dagster UI", timeout=240)
+        assert again.poll() is None
+    finally:
+        for p in (proc, again):
+            if p is not None and p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
