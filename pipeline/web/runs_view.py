@@ -36,6 +36,11 @@ class RunInfo:
         return self.status in WAITING
 
 
+def _is_own(text: str) -> bool:
+    lowered = str(text or "").lower()
+    return any(word in lowered for word in ("berkas", "tidak ", "gagal", "proses run", "dihentikan"))
+
+
 def failure_reason(messages: list[str]) -> str:
     """One Indonesian line from a failed run's error messages."""
     for text in messages:
@@ -43,7 +48,7 @@ def failure_reason(messages: list[str]) -> str:
         if not first:
             continue
         lowered = first.lower()
-        if any(word in lowered for word in ("berkas", "tidak ", "gagal", "proses run")):
+        if _is_own(first):
             return first[:300]  # lkjip's own reason
         if "killed" in lowered or "terminated" in lowered or "exited" in lowered:
             return f"Proses run berhenti mendadak ({first[:200]})"
@@ -85,17 +90,20 @@ class DagsterRuns:
                 records = instance.get_records_for_run(
                     run.run_id, of_type={dg.DagsterEventType.RUN_FAILURE, dg.DagsterEventType.STEP_FAILURE,
                                          dg.DagsterEventType.ENGINE_EVENT}).records
-                messages = []
+                step_errors, run_messages = [], []
                 for record in records:
                     entry = record.event_log_entry
                     event = entry.dagster_event
-                    data = getattr(event, "event_specific_data", None) if event else None
-                    error = getattr(data, "error", None)
-                    if error is not None:
-                        messages.append(getattr(error, "message", "") or "")
-                    elif event is not None and event.event_type_value in ("RUN_FAILURE", "STEP_FAILURE"):
-                        messages.append(entry.message or "")
-                reason = failure_reason(messages[::-1] + [m for m in messages])
+                    if event is None:
+                        continue
+                    error = getattr(getattr(event, "event_specific_data", None), "error", None)
+                    if error is not None and getattr(error, "message", ""):
+                        step_errors.append(error.message)
+                    elif event.event_type == dg.DagsterEventType.RUN_FAILURE:
+                        run_messages.append(entry.message or event.message or "")
+                # lkjip's own reason (Indonesian) first, then the step's error, then Dagster's summary
+                own = [m for m in run_messages if _is_own(m)]
+                reason = failure_reason(own + step_errors + run_messages)
             stats = instance.get_run_stats(run.run_id)
             stamp = stats.end_time or stats.start_time or stats.launch_time or stats.enqueued_time
             when = datetime.fromtimestamp(stamp, timezone.utc) if stamp else None
