@@ -191,6 +191,22 @@ def _known_bidang(inputs: Path, bidang: str) -> str:
     return found
 
 
+def _audit(folder: Path, note: str) -> None:
+    """An account change made on the server's command line, in the audit log (who: the OS user)."""
+    import contextlib
+    import os
+    import sqlite3
+
+    from pipeline.web.audit import ACCOUNT, AuditLog
+
+    try:
+        who = os.getlogin()
+    except OSError:
+        who = os.environ.get("USER") or str(os.getuid())
+    with contextlib.suppress(OSError, sqlite3.Error):
+        AuditLog(folder).add(ACCOUNT, f"{who} (lkjip akun)", "lokal", note=note)
+
+
 def cmd_akun(args, folder: Path) -> int:
     store = AccountStore(folder)
     try:
@@ -209,16 +225,19 @@ def cmd_akun(args, folder: Path) -> int:
                 raise AccountError(f"akun '{normalize_name(args.nama)}' sudah ada; ganti sandinya dengan: "
                                    f"lkjip akun sandi {normalize_name(args.nama)}")
             account = store.add(args.nama, args.peran, read_password(), bidang)
+            _audit(folder, f"akun {account.nama} ({account.peran}{', ' + account.bidang if account.bidang else ''}) dibuat")
             print(f"akun '{account.nama}' ({account.peran}{', ' + account.bidang if account.bidang else ''}) dibuat")
             return 0
         if args.akun_command == "hapus":
             store.remove(args.nama)
+            _audit(folder, f"akun {normalize_name(args.nama)} dihapus")
             print(f"akun '{normalize_name(args.nama)}' dihapus")
             return 0
         if args.akun_command == "sandi":
             if not store.get(args.nama):
                 raise AccountError(f"akun '{normalize_name(args.nama)}' tidak ada")
             store.set_password(args.nama, read_password("Sandi baru: "))
+            _audit(folder, f"sandi akun {normalize_name(args.nama)} diganti")
             print(f"sandi akun '{normalize_name(args.nama)}' diganti")
             return 0
     except AccountError as exc:
