@@ -564,14 +564,15 @@ def create_app(
         try:
             with throttle.checking(name):
                 account = await run_in_threadpool(store.verify, name, str(form.get("sandi") or ""))
-        except audit_mod.Busy:
+        except audit_mod.Busy as busy:
             record(request, audit_mod.LOGIN_FAILED, who=name or "-", note="pemeriksaan sandi lain sedang berjalan")
-            return login_refused(request, name, "Sandi akun ini sedang diperiksa untuk percobaan lain; "
-                                 "coba lagi sebentar lagi.", 429)
+            text = ("Sandi akun ini sedang diperiksa untuk percobaan lain" if str(busy) == "akun" else
+                    "Server sedang memeriksa banyak sandi")
+            return login_refused(request, name, f"{text}; coba lagi sebentar lagi.", 429)
         if account is None:
             record(request, audit_mod.LOGIN_FAILED, who=name or "-", note="nama akun atau sandi salah")
             return login_refused(request, name, "Nama akun atau sandi salah.", 401)
-        throttle.succeeded(keys[0])
+        throttle.succeeded(*keys)
         old = request.session.get("sid")
         if old:
             sessions.end(old)
@@ -750,6 +751,10 @@ def create_app(
             raise HTTPException(status_code=404)
         form = await checked_form(request, max_files=0, max_fields=6)
         old, new, again = (str(form.get(k) or "") for k in ("sandi_lama", "sandi_baru", "sandi_ulang"))
+        wait = throttle.try_attempt(f"nama:{user.nama}", f"alamat:{address(request)}")
+        if wait > 0:
+            flash(request, f"Terlalu banyak percobaan; coba lagi dalam {max(1, int(wait + 0.999))} detik.", ok=False)
+            return RedirectResponse("/akun", status_code=303)
         try:
             with throttle.checking(user.nama):
                 ok = await run_in_threadpool(store.verify, user.nama, old)
@@ -759,6 +764,7 @@ def create_app(
             record(request, audit_mod.ACCOUNT, note="ganti sandi gagal: sandi lama salah")
             flash(request, "Sandi lama salah; sandi tidak diganti.", ok=False)
             return RedirectResponse("/akun", status_code=303)
+        throttle.succeeded(f"nama:{user.nama}", f"alamat:{address(request)}")  # the old password was right
         if new != again:
             flash(request, "Kedua sandi baru tidak sama; sandi tidak diganti.", ok=False)
             return RedirectResponse("/akun", status_code=303)

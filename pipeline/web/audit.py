@@ -10,7 +10,8 @@ or PostgreSQL for the audit log when ``LKJIP_AUDIT_DATABASE_URL`` is set
   and a note.  The planner reads it on ``/audit`` and downloads it as CSV.
 - :class:`LoginGuard`: failed logins per name and per address, kept across
   restarts; each attempt is counted *before* the password is checked; past
-  :data:`FREE_ATTEMPTS` a further try must wait an exponentially growing delay
+  :data:`FREE_ATTEMPTS` for a name (:data:`FREE_ATTEMPTS_ADDRESS` for an address)
+  a further try must wait an exponentially growing delay
   (at most :data:`MAX_DELAY_SECONDS`) after the last one, so an attacker slows
   down without locking the rightful user out.  At most one password check runs
   at a time per account, and at most :data:`GLOBAL_CHECKS` in all.
@@ -35,7 +36,8 @@ from pathlib import Path
 
 DB_NAME = "halaman.sqlite"
 AUDIT_URL_ENV = "LKJIP_AUDIT_DATABASE_URL"
-FREE_ATTEMPTS = 5
+FREE_ATTEMPTS = 5  # per account name
+FREE_ATTEMPTS_ADDRESS = 20  # per address: an office behind one NAT or proxy shares it
 WINDOW_SECONDS = 15 * 60
 MAX_DELAY_SECONDS = 60.0
 GLOBAL_CHECKS = 2
@@ -180,18 +182,25 @@ class LoginGuard:
     """Counted attempts (persisted), exponential delay, and the limits on concurrent checks."""
 
     def __init__(self, folder: Path, clock=time.time, free: int = FREE_ATTEMPTS, window: float = WINDOW_SECONDS,
-                 max_delay: float = MAX_DELAY_SECONDS, global_checks: int = GLOBAL_CHECKS):
+                 max_delay: float = MAX_DELAY_SECONDS, global_checks: int = GLOBAL_CHECKS,
+                 free_address: int = FREE_ATTEMPTS_ADDRESS):
         self._db = _Db(folder)
         self.clock, self.free, self.window, self.max_delay = clock, free, window, max_delay
+        self.free_address = free_address
         self._global = threading.BoundedSemaphore(global_checks)
         self._per_name: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def delay_for(self, count: int) -> float:
-        """How long after the last attempt the next may come, with ``count`` attempts counted."""
-        if count < self.free:
+    def delay_for(self, count: int, free: int | None = None) -> float:
+        """How long after the last attempt the next may come, with ``count`` attempts counted
+        (``free`` of them without delay: :data:`FREE_ATTEMPTS` for a name)."""
+        free = self.free if free is None else free
+        if count < free:
             return 0.0
-        return min(self.max_delay, 2.0 ** (count - self.free + 1))
+        return min(self.max_delay, 2.0 ** (count - free + 1))
+
+    def _free(self, key: str) -> int:
+        return self.free_address if key.startswith("alamat:") else self.free
 
     def try_attempt(self, *keys: str) -> float:
         """Count one attempt for every key and return 0, or return how many seconds to wait
@@ -209,7 +218,7 @@ class LoginGuard:
                         row = None
                     found[key] = row
                     if row:
-                        wait = max(wait, row[2] + self.delay_for(row[0]) - now)
+                        wait = max(wait, row[2] + self.delay_for(row[0], self._free(key)) - now)
                 if wait > 0:
                     con.execute("COMMIT")
                     return wait
@@ -222,9 +231,13 @@ class LoginGuard:
                 con.execute("ROLLBACK")
                 raise
 
-    def succeeded(self, key: str) -> None:
+    def succeeded(self, key: str, *others: str) -> None:
+        """A right password: ``key`` (the name) starts afresh; the attempt counted for each of
+        ``others`` (the address) is taken back, its failures stay counted."""
         with self._db.connect() as con:
             con.execute("DELETE FROM percobaan WHERE kunci = ?", (key,))
+            for other in others:
+                con.execute("UPDATE percobaan SET jumlah = MAX(jumlah - 1, 0) WHERE kunci = ?", (other,))
 
     @contextlib.contextmanager
     def checking(self, name: str):

@@ -95,6 +95,16 @@ def test_delay_grows_exponentially_and_is_capped(tmp_path):
     assert [guard.delay_for(n) for n in (0, 4, 5, 6, 7, 8, 20)] == [0, 0, 2, 4, 8, 16, 60]
 
 
+def test_successful_logins_never_slow_down_an_office_behind_one_address(office):
+    guard = LoginGuard(office["instance"], clock=lambda: 0.0)
+    for i in range(12):  # twelve staff log in through the same proxy
+        client = make_client(office, throttle=guard)
+        assert log_in(client, ("rencana", "wira", "sekre")[i % 3]).headers["location"] == "/", i
+    for i in range(3):  # and a few mistype
+        log_in(make_client(office, throttle=guard), "wira", f"salah-sandi-{i:02d}")
+    assert log_in(make_client(office, throttle=guard), "sekre").headers["location"] == "/"
+
+
 def test_an_old_cookie_is_refused_after_logout_and_after_a_restart(office):
     client = make_client(office)
     log_in(client, "rencana")

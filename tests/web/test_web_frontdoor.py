@@ -180,7 +180,7 @@ def test_sixth_failed_login_within_the_window_waits(office):
 
 
 def test_failures_from_one_address_throttle_other_names(office):
-    client = make_client(office, throttle=LoginGuard(office["instance"], clock=lambda: 0.0))
+    client = make_client(office, throttle=LoginGuard(office["instance"], clock=lambda: 0.0, free_address=5))
     for i in range(5):
         assert failed_login(client, f"tebakan{i}", "salah-sandi-1").status_code == 401
     assert failed_login(client, "rencana", PASSWORDS["rencana"]).status_code == 429
