@@ -384,7 +384,7 @@ def iku_chart(utama: dict) -> Markup:
 # --- the app ---------------------------------------------------------------------------------
 
 SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    (b"content-security-policy", b"default-src 'self'; script-src 'self'; "
      b"style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
      b"base-uri 'none'; object-src 'none'"),
     (b"x-frame-options", b"DENY"),
@@ -973,6 +973,10 @@ def create_app(
             "Content-Disposition": f'attachment; filename="Realisasi {period} {slug}.xlsx"',
             "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
+    async def script(request: Request) -> Response:
+        return Response((TEMPLATES / "unggah.js").read_bytes(), media_type="text/javascript; charset=utf-8",
+                        headers={"Cache-Control": "no-cache"})
+
     # --- errors ----------------------------------------------------------------------------
 
     async def to_login(request: Request, exc: Exception) -> Response:
@@ -994,6 +998,7 @@ def create_app(
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),
         Route("/masuk", login_form, methods=["GET", "HEAD"]),
+        Route("/aset/unggah.js", script, methods=["GET", "HEAD"]),
         Route("/masuk", login, methods=["POST"]),
         Route("/keluar", logout, methods=["POST"]),
         Route("/periode/{period}", dashboard, methods=["GET", "HEAD"]),

@@ -195,6 +195,7 @@ def test_security_headers_on_pages_files_and_errors(office):
         headers = response.headers
         assert "frame-ancestors 'none'" in headers["content-security-policy"], url
         assert "default-src 'self'" in headers["content-security-policy"], url
+        assert "script-src 'self';" in headers["content-security-policy"], url  # no inline script
         assert headers["x-content-type-options"] == "nosniff", url
         assert headers["referrer-policy"] == "no-referrer", url
         assert headers["x-frame-options"] == "DENY", url
@@ -293,3 +294,13 @@ def test_sessions_store_ends_sessions(tmp_path):
     assert sessions.get(a) is None and sessions.get(b) is not None
     sessions.end_all("wira")
     assert sessions.get(b) is None and sessions.get(None) is None
+
+
+def test_no_inline_script_the_drag_and_drop_comes_from_the_page_itself(office):
+    client = make_client(office)
+    log_in(client, "wira")
+    page = client.get("/unggah").text
+    assert "<script>" not in page and '<script src="/aset/unggah.js">' in page
+    script = client.get("/aset/unggah.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    assert "dataTransfer" in script.text
