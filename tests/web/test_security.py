@@ -304,3 +304,28 @@ def test_no_inline_script_the_drag_and_drop_comes_from_the_page_itself(office):
     script = client.get("/aset/unggah.js")
     assert script.status_code == 200 and "javascript" in script.headers["content-type"]
     assert "dataTransfer" in script.text
+
+
+def test_the_referensi_is_read_once_per_content_not_on_every_page(office, monkeypatch):
+    import os
+
+    from pipeline import settings
+
+    calls = []
+    real = settings.configured_deadline_day
+
+    def counted(inputs, *args, **kwargs):
+        calls.append(inputs)
+        return real(inputs, *args, **kwargs)
+
+    monkeypatch.setattr(settings, "configured_deadline_day", counted)
+    client = make_client(office)
+    log_in(client, "wira")
+    for _ in range(3):
+        assert client.get("/unggah").status_code == 200
+    assert len(calls) == 1
+    referensi = next((office["inputs"] / "referensi").glob("*.xlsx"))
+    stat = referensi.stat()
+    os.utime(referensi, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # a new version of the file
+    client.get("/unggah")
+    assert len(calls) == 2
