@@ -113,9 +113,10 @@ def read_uploads(folder: Path, bidang: str | None = None, period: str | None = N
             except (ValueError, TypeError):
                 continue  # a torn last line after a crash
             latest[record.id] = record
+    order = {key: n for n, key in enumerate(latest)}  # first line of each id: the order uploads came in
     found = [r for r in latest.values()
              if (bidang is None or r.bidang == bidang) and (period is None or r.periode == period)]
-    found.sort(key=lambda r: (r.waktu, r.id), reverse=True)
+    found.sort(key=lambda r: (r.waktu, order[r.id]), reverse=True)
     return found
 
 
