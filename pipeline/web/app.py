@@ -598,7 +598,9 @@ def create_app(
         user = require(request)
         if not user.is_planner:
             return RedirectResponse("/unggah", status_code=303)
-        return page(request, "index.html", user=user, periods=scan_outputs(outputs))
+        periods = scan_outputs(outputs)
+        return page(request, "index.html", user=user, periods=periods,
+                    last_runs={item.period: runs(item.period) for item in periods[:24]})
 
     def period_or_404(text: str) -> str:
         parsed = Period.from_key(text)

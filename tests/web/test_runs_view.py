@@ -60,6 +60,8 @@ def test_dashboard_shows_the_last_run_and_its_reason(office):
     client = make_client(office, lambda period: failed if period == "2024-12" else None, [])
     text = client.get("/periode/2024-12").text
     assert 'id="run-terakhir"' in text and "gagal" in text and "Berkas referensi tidak dapat dibaca" in text
+    index = client.get("/").text.split('id="p-2024-12"', 1)[1].split("</section>", 1)[0]
+    assert "gagal" in index and "Berkas referensi tidak dapat dibaca" in index
 
 
 def test_rebuild_only_for_a_month_with_inputs_and_never_twice_queued(office):
