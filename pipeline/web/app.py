@@ -396,10 +396,12 @@ SECURITY_HEADERS = [
 
 
 class SecurityHeaders:
-    """CSP (no framing), Referrer-Policy and nosniff on every answer (plain ASGI, so files stream as before)."""
+    """CSP (no framing), Referrer-Policy and nosniff on every answer (plain ASGI, so files stream as before);
+    HSTS too when the page is served over HTTPS (``https``)."""
 
-    def __init__(self, app):
+    def __init__(self, app, https: bool = False):
         self.app = app
+        self.headers = SECURITY_HEADERS + ([(b"strict-transport-security", b"max-age=31536000")] if https else [])
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -409,7 +411,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 message["headers"] = list(message.get("headers", [])) + [
-                    (k, v) for k, v in SECURITY_HEADERS if k not in present]
+                    (k, v) for k, v in self.headers if k not in present]
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -1024,7 +1026,7 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders),
+        middleware=[Middleware(SecurityHeaders, https=bool(secure_cookies)),
                     Middleware(SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE,
                                max_age=SESSION_MAX_AGE, same_site="strict", https_only=bool(secure_cookies))],
         exception_handlers={HTTPException: http_error, LoginRequired: to_login},

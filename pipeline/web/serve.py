@@ -273,6 +273,7 @@ def serve(
     outputs: Path | str | None = None,
     *,
     project_root: Path | None = None,
+    secure_cookies: bool | None = None,
 ) -> None:
     """Run the Dagster UI + daemon as children and the download page in front.
 
@@ -339,7 +340,8 @@ def serve(
         from pipeline.web.rebuild import GraphQLLauncher
 
         app = create_app(outputs_dir, dagster_link(DAGSTER_HOST, dagster_port), inputs=inputs_dir,
-                         instance=instance_folder, launcher=GraphQLLauncher(DAGSTER_HOST, dagster_port))
+                         instance=instance_folder, launcher=GraphQLLauncher(DAGSTER_HOST, dagster_port),
+                         secure_cookies=secure_cookies)
         log.info(
             "halaman: http://%s:%s  |  Dagster (hanya di komputer ini): %s  |  DAGSTER_HOME=%s",
             host, port, dagster_link(DAGSTER_HOST, dagster_port), home,

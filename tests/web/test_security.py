@@ -205,8 +205,11 @@ def test_secure_cookies_behind_https(office, monkeypatch):
     plain = make_client(office)
     assert "secure" not in log_in(plain, "rencana").headers["set-cookie"].lower()
     secure = TestClient(make_app(office, secure_cookies=True), base_url="https://testserver")
-    cookie = log_in(secure, "rencana").headers["set-cookie"].lower()
+    answer = log_in(secure, "rencana")
+    cookie = answer.headers["set-cookie"].lower()
     assert "secure" in cookie and "httponly" in cookie and "samesite=strict" in cookie
+    assert "max-age=" in answer.headers["strict-transport-security"]
+    assert "strict-transport-security" not in log_in(make_client(office), "rencana").headers
     monkeypatch.setenv("LKJIP_SECURE_COOKIES", "1")
     by_env = TestClient(make_app(office), base_url="https://testserver")
     assert "secure" in log_in(by_env, "rencana").headers["set-cookie"].lower()
