@@ -459,6 +459,8 @@ def create_app(
         throttle = sessions = audit_log = None
     if secure_cookies is None:
         secure_cookies = os.environ.get("LKJIP_SECURE_COOKIES", "").strip().lower() in ("1", "true", "ya", "yes")
+    if require_accounts and not instance:
+        raise ValueError("require_accounts needs an instance folder (accounts, sessions)")
     if runs is None:
         from pipeline.web.runs_view import DagsterRuns
 
@@ -685,11 +687,16 @@ def create_app(
         form = await checked_form(request, max_files=0, max_fields=10)
         period = period_or_404(request.path_params["period"])
         bidang = str(form.get("bidang") or "")
-        known = {_bkey(r["bidang"]): r["bidang"] for r in submission_rows(period, read_summary(outputs, period))}
+        known = {_bkey(r["bidang"]): r for r in submission_rows(period, read_summary(outputs, period))}
         if _bkey(bidang) not in known or not instance:
             raise HTTPException(status_code=404)
-        bidang = known[_bkey(bidang)]
+        row = known[_bkey(bidang)]
+        bidang = row["bidang"]
         action, text = str(form.get("aksi") or ""), str(form.get("catatan") or "").strip()[:2000]
+        if action in ("verifikasi", "kembalikan") and row["status"] not in ("Diajukan", "Dikembalikan", "Diverifikasi"):
+            flash(request, f"{bidang} belum mengajukan berkas {period_label(period)}; tidak ada yang diverifikasi "
+                  "atau dikembalikan.", ok=False)
+            return RedirectResponse(f"/periode/{period}#pengajuan", status_code=303)
         states = SubmissionStore(instance)
         try:
             if action == "verifikasi":

@@ -43,8 +43,8 @@ from pathlib import Path
 from pipeline.domain.periods import Period, PeriodError
 from pipeline.problems import ERROR, Problem
 from pipeline.web.instance import ensure_private_dir
-from pipeline.web.upload_log import (ACCEPTED, CHECKING, PENDING, REFUSED, UploadRecord, find_upload, read_uploads,
-                                     record_upload)
+from pipeline.web.upload_log import (ACCEPTED, CHECKING, PENDING, REFUSED, SUPERSEDED, UploadRecord, find_upload,
+                                     read_uploads, record_upload)
 
 MAX_UPLOAD_BYTES = 20 << 20
 ARCHIVE_DIR = "unggahan"
@@ -220,6 +220,7 @@ def receive_upload(
             found += [_problem_dict(p) for p in comparison.decreases]
             figures = _figures(comparison)
             if any(p.get("rule") in FIGURE_RULES for p in found):
+                _supersede_pending(instance, bidang, period, upload_id)
                 record = record_upload(instance, **log, result=PENDING, period=period, problems=found,
                                        annotated=bool(annotated), figures=figures,
                                        reason="peringatan yang mengubah angka: menunggu konfirmasi bidang")
@@ -305,6 +306,7 @@ def _submit(source: Path, *, instance: Path, inputs: Path, bidang: str, slug: st
         record = record_upload(instance, **log, result=REFUSED, reason=str(exc), **done)
         return Answer(record, False, str(exc), problems)
     saved = target.relative_to(inputs).as_posix()
+    _supersede_pending(instance, bidang, period, log["upload_id"])
     _record_arrival(target, inputs, now)
     store.submit(bidang, period, log["upload_id"], who, now)
     moved = f"; berkas lama dipindah ke riwayat: {', '.join(retired)}" if retired else ""
@@ -316,6 +318,20 @@ def _submit(source: Path, *, instance: Path, inputs: Path, bidang: str, slug: st
                + (". Tidak ada Error." if not problems else ". Tidak ada Error, hanya peringatan.")
                + " Perencana akan memverifikasinya.")
     return Answer(record, True, message, problems)
+
+
+def _supersede_pending(instance: Path, bidang: str, period: str, newer: str) -> None:
+    """Uploads of the bidang's month still waiting for confirmation are overtaken by a newer one:
+    confirming them later can no longer replace it."""
+    for record in read_uploads(instance, bidang=bidang, period=period):
+        if record.hasil == PENDING and record.id != newer:
+            fields = {k: getattr(record, k) for k in ("berkas", "sha256", "ukuran", "periode", "masalah",
+                                                      "catatan", "angka")}
+            record_upload(instance, upload_id=record.id, account=record.akun, bidang=record.bidang,
+                          when=record.moment, original_name=fields["berkas"], sha256=fields["sha256"],
+                          size=fields["ukuran"], result=SUPERSEDED, period=fields["periode"],
+                          problems=fields["masalah"], annotated=fields["catatan"], figures=fields["angka"],
+                          reason=f"tidak dikonfirmasi; diganti unggahan {newer}")
 
 
 RIWAYAT_DIR = "riwayat"

@@ -23,7 +23,7 @@ ACCEPTED = "diterima"
 REFUSED = "ditolak"
 PENDING = "menunggu konfirmasi"  # Peringatan that change figures: the bidang must confirm
 CHECKING = "sedang diperiksa"  # logged before any check; a later line of the same id replaces it
-CONFIRMED_BY_OTHER = "diganti"  # a pending upload overtaken by a later one
+SUPERSEDED = "diganti"  # a pending upload overtaken by a later one of the same month
 
 try:  # POSIX
     import fcntl

@@ -209,3 +209,30 @@ def test_dropped_files_count_as_diajukan_on_the_planners_page(dropped):
     page = planner.get("/periode/2024-12").text
     row = page.split(f'data-bidang="{WIRA}"', 1)[1].split("</tr>", 1)[0]
     assert "Diajukan" in row or "Belum diajukan" in row  # from the last run's files
+
+
+def test_nothing_to_verify_for_a_bidang_that_sent_nothing(office):
+    planner = make_client(office)
+    log_in(planner, "rencana")
+    answer = planner_decides(planner, "verifikasi", bidang="Sekretariat")
+    assert answer.status_code == 303
+    assert "belum mengajukan" in planner.get("/periode/2024-12").text
+    assert SubmissionStore(office["instance"]).get("Sekretariat", "2024-12") is None
+
+
+def test_a_newer_upload_overtakes_one_waiting_for_confirmation(dropped):
+    office = dropped
+    client = make_client(office)
+    log_in(client, "wira")
+    upload(client, mistyped(office))
+    pending = read_uploads(office["instance"], bidang=WIRA)[0]
+    clean = office["tmp"] / "Realisasi Bersih.xlsx"
+    shutil.copy(office["wira_file"], clean)
+    upload(client, clean)
+    assert {r.id: r.hasil for r in read_uploads(office["instance"], bidang=WIRA)}[pending.id] == "diganti"
+    token = csrf_of(client.get("/unggah").text)
+    late = client.post(f"/unggahan/{pending.id}/konfirmasi", data={"csrf_token": token})
+    assert "tidak menunggu konfirmasi" in late.text
+    names = files_under(office["inputs"])
+    assert "realisasi/bidang-kewirausahaan/2024-12/Realisasi Bersih.xlsx" in names
+    assert "realisasi/bidang-kewirausahaan/2024-12/Realisasi Kewirausahaan.xlsx" not in names
