@@ -151,6 +151,12 @@ def test_confirm_verify_lock_unlock_in_a_browser_and_on_a_phone(site):
             assert "realisasi/bidang-kewirausahaan/2024-12/Realisasi Kewirausahaan Perbaikan.xlsx" in \
                 files_under(site["inputs"])
 
+            small = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+            log_in(small, url, "wira")
+            small.wait_for_url(url + "/unggah")
+            assert small.evaluate("document.documentElement.scrollWidth") <= 390
+            shot(small, "s5-bidang-390")
+
             ppage.goto(url + "/audit")
             assert ppage.evaluate("document.documentElement.scrollWidth") <= 390
             log = ppage.locator("#tabel-audit").inner_text()
