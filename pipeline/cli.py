@@ -3,7 +3,7 @@
     lkjip run [--inputs DIR] [--outputs DIR] [--period YYYY-MM]
     lkjip validate FILE... [--inputs DIR] [--annotate] [--out DIR]
     lkjip template --bidang NAME --period YYYY-MM [--inputs DIR] [--out DIR]
-    lkjip serve [--host 127.0.0.1] [--port 8000] [--dagster-port 3000] [--inputs DIR] [--outputs DIR]
+    lkjip serve [--host 127.0.0.1] [--port 8000] [--dagster-port 3000] [--inputs DIR] [--outputs DIR] [--https]
     lkjip akun tambah NAMA --peran perencana|bidang|bappeda [--opd OPD] [--bidang "NAMA BIDANG"] | daftar | hapus NAMA | sandi NAMA
 
 ``--inputs`` / ``--outputs`` left out: ``LKJIP_INPUTS`` / ``LKJIP_OUTPUTS``, else
@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--dagster-port", type=int, default=3000)
     srv.add_argument("--inputs", type=Path, default=None)
     srv.add_argument("--outputs", type=Path, default=None)
+    srv.add_argument("--https", action="store_true",
+                     help="halaman dibuka lewat HTTPS (reverse proxy): cookie sesi Secure (juga LKJIP_SECURE_COOKIES=1)")
 
     akun = sub.add_parser("akun", help="kelola akun halaman (perencana dan bidang)")
     akun_sub = akun.add_subparsers(dest="akun_command", required=True)
@@ -98,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
 
             try:
                 serve(host=args.host, port=args.port, dagster_port=args.dagster_port,
-                      inputs=resolved.inputs.resolve(), outputs=resolved.outputs.resolve())
+                      inputs=resolved.inputs.resolve(), outputs=resolved.outputs.resolve(),
+                      secure_cookies=True if args.https else None)
             except ServeError as exc:
                 print(f"lkjip serve: {exc}", file=sys.stderr)
                 return 2

@@ -47,6 +47,8 @@ class SubmissionRow:
     deadline: datetime | None = None
     first_received_at: datetime | None = None  # the first file: it decides on time or late
     corrections: list[str] = field(default_factory=list)  # files of an on-time bidang that came after the deadline
+    pengajuan: str = ""  # the submission state on the page: Diajukan, Diverifikasi, Dikembalikan, Ditolak
+    catatan_pengajuan: str = ""  # the planner's note (Dikembalikan) or unlock reason
 
     def as_dict(self) -> dict:
         """JSON-friendly form (the ``pengumpulan`` entries of ringkasan.json,
@@ -59,6 +61,8 @@ class SubmissionRow:
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "first_received_at": self.first_received_at.isoformat() if self.first_received_at else None,
             "corrections": list(self.corrections),
+            "pengajuan": self.pengajuan,
+            "catatan_pengajuan": self.catatan_pengajuan,
         }
 
 

@@ -15,6 +15,8 @@ run as ``python -m pipeline.report.document_worker``.
 from __future__ import annotations
 
 import contextlib
+import functools
+import os
 import pickle
 import subprocess
 import sys
@@ -30,8 +32,11 @@ def start() -> None:
     if _worker is not None:
         return
     with contextlib.suppress(OSError, ValueError):
+        from pipeline.runs import die_with_parent  # SIGKILL when the run's process dies, kill -9 included
+
         _worker = subprocess.Popen([sys.executable, "-m", "pipeline.report.document_worker"],
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                   preexec_fn=functools.partial(die_with_parent, 9, os.getpid()))
 
 
 def stop() -> None:

@@ -218,7 +218,8 @@ def pengumpulan_sheet(ref, rows, problems: list[Problem], period: Period) -> She
     """Per bidang: expected or not, received files and when, on time / late / missing, problem counts."""
     table = SheetTable("Pengumpulan", title(ref, "Status Pengumpulan Berkas Realisasi per Bidang", period),
                        ["Bidang", "Periode", "Wajib Lapor", "Status", "Berkas", "Diterima (WITA)",
-                        "Batas Pengumpulan (WITA)", "Jumlah Error", "Jumlah Peringatan", "Keterangan"])
+                        "Batas Pengumpulan (WITA)", "Jumlah Error", "Jumlah Peringatan", "Keterangan",
+                        "Pengajuan"])
     counts = count_by_file(problems)
     expected = {" ".join(n.split()).casefold() for n in ref.bidang_names}
     for r in rows:
@@ -228,8 +229,10 @@ def pengumpulan_sheet(ref, rows, problems: list[Problem], period: Period) -> She
         note = f"Pertama diterima {r.first_received_at:%d/%m/%Y %H:%M}" if r.first_received_at else ""
         if r.corrections:
             note += "; koreksi setelah batas: " + "; ".join(r.corrections)
+        if getattr(r, "catatan_pengajuan", ""):
+            note += ("; " if note else "") + "pengajuan: " + r.catatan_pengajuan
         table.add(r.bidang, str(period), wajib, r.status, "; ".join(r.files), r.received_at, r.deadline, errors, warnings,
-                  note)
+                  note, getattr(r, "pengajuan", ""))
     return table
 
 

@@ -31,7 +31,8 @@ BIDANG = "bidang"
 BAPPEDA = "bappeda"  # a whole Pemda: sees every OPD, the rekap and the Pemda's document
 ROLES = (PLANNER, BIDANG, BAPPEDA)
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
-MIN_PASSWORD = 8
+MIN_PASSWORD = 12
+COMMON_PASSWORDS = Path(__file__).with_name("sandi_umum.txt")
 
 _hasher = PasswordHasher()
 _dummy: tuple[PasswordHasher, str] | None = None  # (hasher, a hash it made)
@@ -120,7 +121,7 @@ class AccountStore:
         accounts = self._load()
         if name in accounts:
             raise AccountError(f"akun '{name}' sudah ada; ganti sandinya dengan: lkjip akun sandi {name}")
-        _check_password(password)
+        check_password(password, name)
         now = datetime.now(ZoneInfo(TIMEZONE)).replace(microsecond=0).isoformat()
         accounts[name] = {"peran": role, "bidang": bidang if role == BIDANG else None,
                           "sandi": _hasher.hash(password), "dibuat": now}
@@ -140,7 +141,7 @@ class AccountStore:
         name = normalize_name(name)
         if name not in accounts:
             raise AccountError(f"akun '{name}' tidak ada")
-        _check_password(password)
+        check_password(password, name)
         accounts[name]["sandi"] = _hasher.hash(password)
         self._save(accounts)
 
@@ -161,9 +162,30 @@ class AccountStore:
         return account
 
 
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
+def _common_passwords() -> frozenset[str]:
+    try:
+        lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return frozenset()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def check_password(password: str, name: str = "") -> None:
+    """:class:`AccountError` (Indonesian) for a weak password: shorter than :data:`MIN_PASSWORD`,
+    mostly the account's name, a common password (``sandi_umum.txt``) or one character repeated."""
+    password = password or ""
+    lowered = password.lower()
+    if len(password) < MIN_PASSWORD:
         raise AccountError(f"sandi minimal {MIN_PASSWORD} karakter")
+    name = normalize_name(name)
+    if name and len(lowered.replace(name, "")) < 8:
+        raise AccountError("sandi tidak boleh berupa nama akun (ditambah sedikit karakter)")
+    stripped = re.sub(r"[^a-z0-9]", "", lowered)
+    common = _common_passwords()
+    if lowered in common or stripped in common or re.sub(r"\d+$", "", stripped) in common:
+        raise AccountError("sandi ini terlalu umum (ada di daftar sandi yang sering ditebak); pilih yang lain")
+    if len(set(password)) < 4:
+        raise AccountError("sandi terlalu mudah ditebak: pakai lebih banyak karakter yang berbeda")
 
 
 def read_password(prompt: str = "Sandi: ", confirm: bool = True, stdin=None) -> str:
@@ -212,6 +234,22 @@ def _known_opd(inputs: Path, opd: str | None, role: str) -> str | None:
     return opd
 
 
+def _audit(folder: Path, note: str) -> None:
+    """An account change made on the server's command line, in the audit log (who: the OS user)."""
+    import contextlib
+    import os
+    import sqlite3
+
+    from pipeline.web.audit import ACCOUNT, AuditLog
+
+    try:
+        who = os.getlogin()
+    except OSError:
+        who = os.environ.get("USER") or str(os.getuid())
+    with contextlib.suppress(OSError, sqlite3.Error):
+        AuditLog(folder).add(ACCOUNT, f"{who} (lkjip akun)", "lokal", note=note)
+
+
 def cmd_akun(args, folder: Path) -> int:
     store = AccountStore(folder)
     try:
@@ -232,17 +270,21 @@ def cmd_akun(args, folder: Path) -> int:
                 raise AccountError(f"akun '{normalize_name(args.nama)}' sudah ada; ganti sandinya dengan: "
                                    f"lkjip akun sandi {normalize_name(args.nama)}")
             account = store.add(args.nama, args.peran, read_password(), bidang, opd)
-            print(f"akun '{account.nama}' ({account.peran}{', ' + account.bidang if account.bidang else ''}"
-                  f"{', OPD ' + account.opd if account.opd else ''}) dibuat")
+            described = (f"{account.nama} ({account.peran}{', ' + account.bidang if account.bidang else ''}"
+                         f"{', OPD ' + account.opd if account.opd else ''})")
+            _audit(folder, f"akun {described} dibuat")
+            print(f"akun '{account.nama}' {described[len(account.nama) + 1:]} dibuat")
             return 0
         if args.akun_command == "hapus":
             store.remove(args.nama)
+            _audit(folder, f"akun {normalize_name(args.nama)} dihapus")
             print(f"akun '{normalize_name(args.nama)}' dihapus")
             return 0
         if args.akun_command == "sandi":
             if not store.get(args.nama):
                 raise AccountError(f"akun '{normalize_name(args.nama)}' tidak ada")
             store.set_password(args.nama, read_password("Sandi baru: "))
+            _audit(folder, f"sandi akun {normalize_name(args.nama)} diganti")
             print(f"sandi akun '{normalize_name(args.nama)}' diganti")
             return 0
     except AccountError as exc:

@@ -44,11 +44,13 @@ from pipeline.report.publish import HISTORY_DIR, STAMP_FORMAT, read_summary
 from pipeline.web.download import file_response, has_link
 from pipeline.web.pemda import office_folder, pemda_routes
 from pipeline.settings import REPORT_NAME, TIMEZONE
+from pipeline.web import audit as audit_mod
 from pipeline.web import auth
-from pipeline.web.accounts import PLANNER, AccountStore
+from pipeline.web.accounts import PLANNER, AccountError, AccountStore, check_password
 from pipeline.web.instance import page_settings, save_page_settings
-from pipeline.web.upload import MAX_UPLOAD_BYTES, archived_file, receive_upload
-from pipeline.web.upload_log import find_upload, read_uploads
+from pipeline.web.upload import (MAX_UPLOAD_BYTES, Refused, archived_file, confirm_upload, new_upload_id,
+                                 receive_upload)
+from pipeline.web.upload_log import find_upload, read_uploads, record_upload
 
 WITA = ZoneInfo(TIMEZONE)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,6 +62,7 @@ DEFAULT_INSTANSI = "Perangkat Daerah"  # until a run has published the referensi
 SESSION_COOKIE = "lkjip_sesi"
 SESSION_MAX_AGE = 12 * 3600
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small fields around the file
+UPLOAD_QUEUE_SECONDS = 60  # an upload waits this long for a free checker, then is told to come back
 
 STATUS_CLASS = {"Tepat Waktu": "ok", "Terlambat": "late", "Belum Mengirim": "missing"}
 TEMPLATES = Path(__file__).with_name("templates")
@@ -231,14 +234,82 @@ class LoginRequired(Exception):
     pass
 
 
+_REFERENSI_CACHE: dict = {}
+_REFERENSI_LOCK = __import__("threading").Lock()
+
+
+def _referensi_key(inputs: Path) -> tuple:
+    """What the referensi's content is known by without reading it: each file's path, size and mtime."""
+    from pipeline.intake.files import discover
+
+    found = []
+    for path in discover(inputs, "referensi"):
+        try:
+            st = path.lstat()
+        except OSError:
+            continue
+        found.append((str(path), st.st_size, st.st_mtime_ns))
+    return (str(inputs), os.environ.get("LKJIP_DEADLINE_DAY", ""), tuple(found))
+
+
+def _referensi_facts(inputs: Path) -> tuple[int, list[str]]:
+    """(deadline day, the referensi's bidang), read once per referensi content (the read is a sandboxed
+    child process, 0.5 s): referensi > LKJIP_DEADLINE_DAY > default for the day."""
+    key = _referensi_key(Path(inputs))
+    with _REFERENSI_LOCK:
+        if key in _REFERENSI_CACHE:
+            return _REFERENSI_CACHE[key]
+    try:
+        from pipeline.intake.referensi import deadline_day_in_effect
+
+        day = deadline_day_in_effect(inputs, settings.resolve())
+    except Exception:  # noqa: BLE001 - an unreadable referensi: the default, the page still shows
+        day = settings.DEFAULT_DEADLINE_DAY
+    names: list[str] = []
+    try:
+        from pipeline.intake.referensi import read_referensi
+
+        names = list(read_referensi(Path(inputs))[0].bidang_names)
+    except Exception:  # noqa: BLE001 - no referensi: the bidang come from the accounts and uploads
+        names = []
+    with _REFERENSI_LOCK:
+        _REFERENSI_CACHE.clear()
+        _REFERENSI_CACHE[key] = (day, names)
+    return day, names
+
+
+def _bkey(name: object) -> str:
+    return " ".join(str(name or "").split()).casefold()
+
+
+_MONTHS_CACHE: dict = {}
+
+
+def months_with_inputs(inputs: Path) -> set[str]:
+    """The months a run would find realisation files for (read once per state of the folder)."""
+    from pipeline.intake.files import discover, list_inputs
+
+    inputs = Path(inputs)
+    key = (str(inputs), tuple(sorted((k, v.size, v.mtime_ns) for k, v in list_inputs(inputs).items()
+                                     if k.startswith("realisasi/"))))
+    with _REFERENSI_LOCK:
+        if key in _MONTHS_CACHE:
+            return _MONTHS_CACHE[key]
+    try:
+        from pipeline.intake.realisasi import file_periods
+
+        found = {str(p) for p in file_periods(inputs, discover(inputs, "realisasi")).values() if p is not None}
+    except Exception:  # noqa: BLE001 - no referensi or an unreadable folder: nothing to build
+        found = set()
+    with _REFERENSI_LOCK:
+        _MONTHS_CACHE.clear()
+        _MONTHS_CACHE[key] = found
+    return found
+
+
 def _deadline_day(inputs: Path) -> int:
     """The deadline day as a run would take it: referensi > LKJIP_DEADLINE_DAY > default."""
-    from pipeline.intake.referensi import deadline_day_in_effect
-
-    try:
-        return deadline_day_in_effect(inputs, settings.resolve())
-    except Exception:  # noqa: BLE001 - an unreadable referensi: the default, the page still shows
-        return settings.DEFAULT_DEADLINE_DAY
+    return _referensi_facts(inputs)[0]
 
 
 # --- templates ----------------------------------------------------------------------------
@@ -307,6 +378,40 @@ def iku_chart(utama: dict) -> Markup:
 
 # --- the app ---------------------------------------------------------------------------------
 
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; script-src 'self'; "
+     b"style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
+     b"base-uri 'none'; object-src 'none'"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+class SecurityHeaders:
+    """CSP (no framing), Referrer-Policy and nosniff on every answer (plain ASGI, so files stream as before);
+    HSTS too when the page is served over HTTPS (``https``)."""
+
+    def __init__(self, app, https: bool = False):
+        self.app = app
+        self.headers = SECURITY_HEADERS + ([(b"strict-transport-security", b"max-age=31536000")] if https else [])
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in self.headers if k not in present]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 
 def create_app(
     outputs: Path,
@@ -316,7 +421,11 @@ def create_app(
     instance: Path | None = None,
     launcher=None,
     clock=None,
-    throttle: auth.Throttle | None = None,
+    throttle: audit_mod.LoginGuard | None = None,
+    secure_cookies: bool | None = None,
+    runs=None,
+    max_checks: int = 2,
+    require_accounts: bool = False,
 ) -> Starlette:
     """The page over ``outputs`` (and ``inputs`` for uploads).
 
@@ -325,14 +434,33 @@ def create_app(
     no accounts and no uploads.  ``dagster_url`` may contain ``{host}``,
     replaced by the host name the browser used.  ``launcher(period, who)``
     submits a rebuild (default: :class:`pipeline.web.rebuild.GraphQLLauncher`);
-    ``clock()`` gives the current time (tests).
+    ``clock()`` gives the current time (tests).  ``secure_cookies`` (default:
+    ``LKJIP_SECURE_COOKIES``) marks the cookie ``Secure`` (the page behind HTTPS).
+    ``runs(period)`` tells the month's last run (default: the Dagster instance,
+    :mod:`pipeline.web.runs_view`); ``max_checks`` uploads are checked at once.
+    ``require_accounts``: every page but ``/masuk`` needs a session even while no
+    account exists (``page_app``, which listens on the network).
     """
     outputs = Path(outputs)
     inputs = Path(inputs or settings.resolve().inputs)
     instance = Path(instance) if instance else None
     store = AccountStore(instance) if instance else None
-    throttle = throttle or auth.Throttle()
     clock = clock or (lambda: datetime.now(WITA))
+    if instance:
+        throttle = throttle or audit_mod.LoginGuard(instance)
+        sessions = audit_mod.Sessions(instance)
+        audit_log = audit_mod.AuditLog(instance, clock=clock)
+    else:
+        throttle = sessions = audit_log = None
+    if secure_cookies is None:
+        secure_cookies = os.environ.get("LKJIP_SECURE_COOKIES", "").strip().lower() in ("1", "true", "ya", "yes")
+    if require_accounts and not instance:
+        raise ValueError("require_accounts needs an instance folder (accounts, sessions)")
+    if runs is None:
+        from pipeline.web.runs_view import DagsterRuns
+
+        runs = DagsterRuns()
+    checks = __import__("threading").BoundedSemaphore(max_checks)
     if launcher is None:
         from pipeline.web.rebuild import GraphQLLauncher
 
@@ -341,16 +469,38 @@ def create_app(
     secret = auth.session_secret(instance) if instance else os.urandom(32).hex()
 
     def accounts_on() -> bool:
-        return bool(store and store.any())
+        # require_accounts (page_app): never the local planner of a page without accounts
+        return require_accounts or bool(store and store.any())
 
     def current_user(request: Request):
         if not accounts_on():
             return LocalUser()
-        name = request.session.get("nama")
-        account = store.get(name) if isinstance(name, str) else None
-        if account is None or request.session.get("tag") != account.session_tag:
-            return None
+        if "user" in request.scope.get("state", {}):
+            return request.scope["state"]["user"]
+        found = sessions.get(request.session.get("sid"))
+        account = store.get(found[0]) if found else None
+        if account is None or found[1] != account.session_tag:
+            account = None
+        request.scope.setdefault("state", {})["user"] = account
         return account
+
+    def address(request: Request) -> str:
+        return request.client.host if request.client else "?"
+
+    def record(request: Request, action: str, who: str | None = None, **fields) -> None:
+        if audit_log is None:
+            return
+        if who is None:
+            user = current_user(request)
+            who = user.nama if user is not None else "-"
+        audit_log.add(action, who, address(request), **fields)
+
+    def flash(request: Request, message: str, ok: bool = True) -> None:
+        request.session["pesan"] = {"teks": message, "baik": bool(ok)}
+
+    def take_flash(request: Request) -> dict | None:
+        found = request.session.pop("pesan", None)
+        return found if isinstance(found, dict) else None
 
     def require(request: Request, planner: bool = False):
         user = current_user(request)
@@ -368,6 +518,7 @@ def create_app(
 
     def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         user = context.pop("user", None) or current_user(request)
+        context.setdefault("flash", take_flash(request))
         text = env.get_template(template).render(
             user=user, accounts_on=accounts_on(), csrf_token=auth.csrf_token(request.session),
             instansi=office_name(outputs),
@@ -388,32 +539,55 @@ def create_app(
     async def login_form(request: Request) -> Response:
         if not accounts_on() or current_user(request) is not None:
             return RedirectResponse("/", status_code=303)
-        return page(request, "masuk.html", nama="", message="")
+        flashed = take_flash(request) or {}
+        return page(request, "masuk.html", status=int(flashed.get("status") or 200), flash=None,
+                    nama=str(flashed.get("nama") or ""), message=str(flashed.get("teks") or ""))
+
+    def login_refused(request: Request, name: str, message: str, status: int) -> Response:
+        request.session["pesan"] = {"teks": message, "baik": False, "nama": name, "status": status}
+        return RedirectResponse("/masuk", status_code=303)
 
     async def login(request: Request) -> Response:
         if not accounts_on():
             return RedirectResponse("/", status_code=303)
         form = await checked_form(request, max_files=0, max_fields=5)
         name = str(form.get("nama") or "").strip().lower()[:80]
-        address = request.client.host if request.client else "?"
-        keys = (f"nama:{name}", f"alamat:{address}")
-        wait = throttle.wait_seconds(*keys)
+        keys = (f"nama:{name}", f"alamat:{address(request)}")
+        # counted before the password is checked: parallel tries cannot slip past the count
+        wait = throttle.try_attempt(*keys)
         if wait > 0:
-            minutes = max(1, int(wait // 60) + (wait % 60 > 0))
-            return page(request, "masuk.html", status=429, nama=name,
-                        message=f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit.")
-        account = await run_in_threadpool(store.verify, name, str(form.get("sandi") or ""))
+            record(request, audit_mod.LOGIN_FAILED, who=name or "-", note=f"ditahan {wait:.0f} detik")
+            seconds = max(1, int(wait + 0.999))
+            return login_refused(request, name, "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam "
+                                 f"{seconds} detik.", 429)
+        try:
+            with throttle.checking(name):
+                account = await run_in_threadpool(store.verify, name, str(form.get("sandi") or ""))
+        except audit_mod.Busy as busy:
+            record(request, audit_mod.LOGIN_FAILED, who=name or "-", note="pemeriksaan sandi lain sedang berjalan")
+            text = ("Sandi akun ini sedang diperiksa untuk percobaan lain" if str(busy) == "akun" else
+                    "Server sedang memeriksa banyak sandi")
+            return login_refused(request, name, f"{text}; coba lagi sebentar lagi.", 429)
         if account is None:
-            throttle.failed(*keys)
-            return page(request, "masuk.html", status=401, nama=name, message="Nama akun atau sandi salah.")
-        throttle.succeeded(keys[0])
+            record(request, audit_mod.LOGIN_FAILED, who=name or "-", note="nama akun atau sandi salah")
+            return login_refused(request, name, "Nama akun atau sandi salah.", 401)
+        throttle.succeeded(*keys)
+        old = request.session.get("sid")
+        if old:
+            sessions.end(old)
         request.session.clear()
-        request.session.update({"nama": account.nama, "tag": account.session_tag})
+        request.session["sid"] = sessions.create(account.nama, account.session_tag)
         auth.csrf_token(request.session)
+        record(request, audit_mod.LOGIN, who=account.nama)
         return RedirectResponse("/", status_code=303)
 
     async def logout(request: Request) -> Response:
         await checked_form(request, max_files=0, max_fields=5)
+        user = current_user(request)
+        if sessions is not None:
+            sessions.end(request.session.get("sid"))
+            if user is not None and accounts_on():
+                record(request, audit_mod.LOGOUT, who=user.nama)
         request.session.clear()
         return RedirectResponse("/masuk", status_code=303)
 
@@ -423,13 +597,42 @@ def create_app(
         user = require(request)
         if not user.is_planner:
             return RedirectResponse("/unggah", status_code=303)
-        return page(request, "index.html", user=user, periods=scan_outputs(outputs))
+        periods = scan_outputs(outputs)
+        return page(request, "index.html", user=user, periods=periods,
+                    last_runs={item.period: runs(item.period) for item in periods[:24]})
 
     def period_or_404(text: str) -> str:
         parsed = Period.from_key(text)
         if parsed is None:
             raise HTTPException(status_code=404)
         return str(parsed)
+
+    def submission_rows(period: str, summary: dict | None) -> list[dict]:
+        """Every bidang of the month: its state, note, lock, latest upload and the run's problems."""
+        from pipeline.intake.submission_store import DIAJUKAN, SubmissionStore
+
+        _, names = _referensi_facts(inputs)
+        run_rows = [r for r in (summary or {}).get("pengumpulan") or [] if isinstance(r, dict)]
+        uploads = read_uploads(instance, period=period) if instance else []
+        states = SubmissionStore(instance).for_period(period) if instance else {}
+        order: list[str] = []
+        for name in list(names) + [r.get("bidang") for r in run_rows] + [u.bidang for u in uploads] + \
+                [a.bidang for a in (store.all() if store else []) if a.bidang]:
+            if isinstance(name, str) and name and _bkey(name) not in {_bkey(n) for n in order}:
+                order.append(name)
+        rows = []
+        for name in order:
+            index_, run_row = next(((i, r) for i, r in enumerate(run_rows) if _bkey(r.get("bidang")) == _bkey(name)),
+                                   (None, None))
+            state = states.get(_bkey(name))
+            latest = next((u for u in uploads if _bkey(u.bidang) == _bkey(name)), None)
+            has_files = bool(run_row and run_row.get("files")) or any(u.hasil == "diterima" for u in uploads
+                                                                      if _bkey(u.bidang) == _bkey(name))
+            status = state.status if state else (DIAJUKAN if has_files else "Belum diajukan")
+            rows.append({"bidang": name, "status": status, "terkunci": bool(state and state.terkunci),
+                         "catatan": state.catatan if state else "", "oleh": state.oleh if state else "",
+                         "waktu": state.waktu if state else "", "unggahan": latest, "run": run_row, "index": index_})
+        return rows
 
     def dashboard_page(request: Request, user, period: str, message: str = "", ok: bool = True, status: int = 200):
         item = scan_period(outputs, period)
@@ -438,7 +641,8 @@ def create_app(
         uploads = read_uploads(instance, period=period) if instance else []
         return page(request, "periode.html", status=status, user=user, period=period, item=item, summary=summary,
                     chart=iku_chart(utama) if isinstance(utama, dict) else "", uploads=uploads,
-                    settings=page_config(), message=message, ok=ok)
+                    settings=page_config(), message=message, ok=ok, pengajuan=submission_rows(period, summary),
+                    run=runs(period), has_inputs=period in months_with_inputs(inputs))
 
     async def dashboard(request: Request) -> Response:
         user = require(request, planner=True)
@@ -448,15 +652,66 @@ def create_app(
         user = require(request, planner=True)
         await checked_form(request, max_files=0, max_fields=5)
         period = period_or_404(request.path_params["period"])
+        back = RedirectResponse(f"/periode/{period}", status_code=303)
+        if period not in await run_in_threadpool(months_with_inputs, inputs):
+            flash(request, f"{period_label(period)} tidak punya berkas realisasi di folder masukan; tidak ada yang "
+                  "dibangun.", ok=False)
+            return back
+        last = await run_in_threadpool(runs, period)
+        if last is not None and last.waiting:
+            flash(request, f"Run {period_label(period)} masih {last.label}; tunggu sampai selesai sebelum membangun "
+                  "ulang.", ok=False)
+            return back
         from pipeline.web.rebuild import RebuildError
 
         try:
             run_id = await run_in_threadpool(launcher, period, user.nama)
         except RebuildError as exc:
-            return dashboard_page(request, user, period, str(exc), ok=False, status=502)
-        return dashboard_page(request, user, period,
-                              f"Run {run_id[:8]} untuk {period_label(period)} sudah diantrikan di Dagster; "
-                              "muat ulang halaman ini setelah beberapa saat.")
+            flash(request, str(exc), ok=False)
+            return back
+        record(request, audit_mod.RUN, period=period, note=f"run {run_id}")
+        flash(request, f"Run {run_id[:8]} untuk {period_label(period)} sudah diantrikan di Dagster; muat ulang "
+              "halaman ini setelah beberapa saat.")
+        return back
+
+    async def decide(request: Request) -> Response:
+        """The planner verifies (locks), returns (with a note) or unlocks (with a reason) one bidang's month."""
+        from pipeline.intake.submission_store import SubmissionStore
+
+        user = require(request, planner=True)
+        form = await checked_form(request, max_files=0, max_fields=10)
+        period = period_or_404(request.path_params["period"])
+        bidang = str(form.get("bidang") or "")
+        known = {_bkey(r["bidang"]): r for r in submission_rows(period, read_summary(outputs, period))}
+        if _bkey(bidang) not in known or not instance:
+            raise HTTPException(status_code=404)
+        row = known[_bkey(bidang)]
+        bidang = row["bidang"]
+        action, text = str(form.get("aksi") or ""), str(form.get("catatan") or "").strip()[:2000]
+        if action in ("verifikasi", "kembalikan") and row["status"] not in ("Diajukan", "Dikembalikan", "Diverifikasi"):
+            flash(request, f"{bidang} belum mengajukan berkas {period_label(period)}; tidak ada yang diverifikasi "
+                  "atau dikembalikan.", ok=False)
+            return RedirectResponse(f"/periode/{period}#pengajuan", status_code=303)
+        states = SubmissionStore(instance)
+        try:
+            if action == "verifikasi":
+                states.verify(bidang, period, user.nama, clock())
+                record(request, audit_mod.VERIFY, bidang=bidang, period=period)
+                record(request, audit_mod.LOCK, bidang=bidang, period=period)
+                flash(request, f"{bidang} {period_label(period)}: Diverifikasi dan dikunci.")
+            elif action == "kembalikan":
+                states.give_back(bidang, period, text, user.nama, clock())
+                record(request, audit_mod.RETURN, bidang=bidang, period=period, note=text)
+                flash(request, f"{bidang} {period_label(period)}: Dikembalikan dengan catatan.")
+            elif action == "buka":
+                states.unlock(bidang, period, text, user.nama, clock())
+                record(request, audit_mod.UNLOCK, bidang=bidang, period=period, note=text)
+                flash(request, f"{bidang} {period_label(period)}: kunci dibuka.")
+            else:
+                raise HTTPException(status_code=400)
+        except ValueError as exc:
+            flash(request, str(exc), ok=False)
+        return RedirectResponse(f"/periode/{period}#pengajuan", status_code=303)
 
     async def bidang_problems(request: Request) -> Response:
         user = require(request, planner=True)
@@ -479,6 +734,56 @@ def create_app(
             save_page_settings(instance, {"bidang_boleh_unduh_laporan": form.get("bidang_boleh_unduh_laporan") == "1"})
         back = str(form.get("kembali") or "/")
         return RedirectResponse(back if re.fullmatch(r"/periode/\d{4}-\d{2}", back) else "/", status_code=303)
+
+    async def audit_page(request: Request) -> Response:
+        user = require(request, planner=True)
+        return page(request, "audit.html", user=user, rows=audit_log.rows(limit=1000) if audit_log else [])
+
+    async def audit_csv(request: Request) -> Response:
+        require(request, planner=True)
+        text = audit_log.csv_text() if audit_log else ""
+        return Response(text.encode("utf-8-sig"), media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": 'attachment; filename="log-audit-lkjip.csv"', "Cache-Control": "no-store"})
+
+    async def accounts_page(request: Request) -> Response:
+        user = require(request)
+        if not accounts_on():
+            raise HTTPException(status_code=404)
+        return page(request, "akun.html", user=user, accounts=store.all() if user.is_planner else [])
+
+    async def change_password(request: Request) -> Response:
+        user = require(request)
+        if not accounts_on():
+            raise HTTPException(status_code=404)
+        form = await checked_form(request, max_files=0, max_fields=6)
+        old, new, again = (str(form.get(k) or "") for k in ("sandi_lama", "sandi_baru", "sandi_ulang"))
+        wait = throttle.try_attempt(f"nama:{user.nama}", f"alamat:{address(request)}")
+        if wait > 0:
+            flash(request, f"Terlalu banyak percobaan; coba lagi dalam {max(1, int(wait + 0.999))} detik.", ok=False)
+            return RedirectResponse("/akun", status_code=303)
+        try:
+            with throttle.checking(user.nama):
+                ok = await run_in_threadpool(store.verify, user.nama, old)
+        except audit_mod.Busy:
+            ok = None
+        if not ok:
+            record(request, audit_mod.ACCOUNT, note="ganti sandi gagal: sandi lama salah")
+            flash(request, "Sandi lama salah; sandi tidak diganti.", ok=False)
+            return RedirectResponse("/akun", status_code=303)
+        throttle.succeeded(f"nama:{user.nama}", f"alamat:{address(request)}")  # the old password was right
+        if new != again:
+            flash(request, "Kedua sandi baru tidak sama; sandi tidak diganti.", ok=False)
+            return RedirectResponse("/akun", status_code=303)
+        try:
+            await run_in_threadpool(store.set_password, user.nama, new)
+        except AccountError as exc:
+            flash(request, f"Sandi tidak diganti: {exc}.", ok=False)
+            return RedirectResponse("/akun", status_code=303)
+        sessions.end_all(user.nama)
+        record(request, audit_mod.ACCOUNT, who=user.nama, note="sandi diganti; semua sesi akun ini diakhiri")
+        request.session.clear()
+        flash(request, "Sandi diganti. Masuk lagi dengan sandi baru.")
+        return RedirectResponse("/masuk", status_code=303)
 
     # --- downloads -----------------------------------------------------------------------
 
@@ -513,6 +818,7 @@ def create_app(
 
     def bidang_page(request: Request, user, answer=None, status: int = 200) -> HTMLResponse:
         from pipeline.domain.submissions import deadline_for
+        from pipeline.intake.submission_store import SubmissionStore
 
         now = clock()
         day = _deadline_day(office_folder(user, inputs))  # an OPD's account: its OPD's folders (web/pemda.py)
@@ -527,10 +833,16 @@ def create_app(
         for _ in range(13):
             choices.append(str(p))
             p = p.previous()
+        uploads = read_uploads(instance, bidang=user.bidang) if instance else []
+        states = SubmissionStore(instance)
+        own_states = [(m, states.get(user.bidang, m)) for m in dict.fromkeys(
+            [str(current)] + [u.periode for u in uploads if u.periode])]
+        pending = [u for u in uploads if u.hasil == "menunggu konfirmasi"]
         return page(request, "unggah.html", status=status, user=user, current=str(current),
                     next_period=str(current.next()), summary=summary, status_row=row,
                     deadline=deadline_for(str(current), day), report_url=report_url, answer=answer,
-                    uploads=read_uploads(instance, bidang=user.bidang) if instance else [],
+                    uploads=uploads, states=[(m, st) for m, st in own_states if st is not None],
+                    current_state=states.get(user.bidang, str(current)), pending=pending,
                     period_choices=choices, max_mb=MAX_UPLOAD_BYTES >> 20)
 
     def require_bidang(request: Request):
@@ -540,7 +852,28 @@ def create_app(
         return user
 
     async def upload_form(request: Request) -> Response:
-        return bidang_page(request, require_bidang(request))
+        user = require_bidang(request)
+        answer = None
+        shown = request.session.pop("jawaban", None)
+        if isinstance(shown, dict) and isinstance(shown.get("id"), str):
+            found = find_upload(instance, shown["id"])
+            if found is not None and found.bidang == user.bidang:
+                from types import SimpleNamespace
+
+                answer = SimpleNamespace(record=found, saved=found.hasil == "diterima",
+                                         message=str(shown.get("pesan") or found.alasan), problems=found.masalah,
+                                         needs_confirmation=found.hasil == "menunggu konfirmasi")
+        elif isinstance(shown, dict):
+            from types import SimpleNamespace
+
+            answer = SimpleNamespace(saved=False, problems=[], message=str(shown.get("pesan") or ""),
+                                     needs_confirmation=False, record=SimpleNamespace(errors=1, catatan=False, id=""))
+        return bidang_page(request, user, answer)
+
+    def answered(request: Request, upload_id: str | None, message: str) -> Response:
+        """Post/Redirect/Get: the answer is shown by the GET that follows (a reload sends nothing again)."""
+        request.session["jawaban"] = {"id": upload_id, "pesan": message[:2000]}
+        return RedirectResponse("/unggah#jawaban", status_code=303)
 
     async def upload(request: Request) -> Response:
         user = require_bidang(request)
@@ -550,27 +883,57 @@ def create_app(
             length = -1
         if length < 0 or length > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
             # refused before reading the body (and a body without a length is not read at all)
-            return _not_taken(request, user, f"Berkas melebihi batas {MAX_UPLOAD_BYTES >> 20} MB; tidak disimpan.", 413)
+            record(request, audit_mod.UPLOAD, bidang=user.bidang or "", note=f"ditolak: lebih dari "
+                   f"{MAX_UPLOAD_BYTES >> 20} MB, tidak dibaca")
+            return answered(request, None, f"Berkas melebihi batas {MAX_UPLOAD_BYTES >> 20} MB; tidak disimpan.")
         form = await checked_form(request, max_files=1, max_fields=5)
         berkas = form.get("berkas")
         if not isinstance(berkas, UploadFile) or not berkas.filename:
-            return _not_taken(request, user, "Berkas belum dipilih; pilih atau seret berkas .xlsx.", 400)
+            return answered(request, None, "Berkas belum dipilih; pilih atau seret berkas .xlsx.")
+        now = clock()
+        upload_id = new_upload_id(now)
         with tempfile.TemporaryDirectory(prefix="lkjip-terima-") as tmp:
             spooled = Path(tmp) / "berkas"
             with spooled.open("wb") as out:
                 await run_in_threadpool(shutil.copyfileobj, berkas.file, out)
-            answer = await run_in_threadpool(
-                receive_upload, spooled, berkas.filename or "", account=user.nama, bidang=user.bidang,
-                chosen_period=str(form.get("periode") or "") or None, inputs=office_folder(user, inputs), instance=instance,
-                now=clock())
-        return bidang_page(request, user, answer, status=200 if answer.saved else 400)
+            import hashlib
 
-    def _not_taken(request: Request, user, message: str, status: int) -> Response:
-        from types import SimpleNamespace
+            with spooled.open("rb") as fh:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+            # logged before it is checked: an upload cut short still leaves its line
+            record(request, audit_mod.UPLOAD, bidang=user.bidang or "", file=berkas.filename or "", sha256=digest,
+                   note=f"unggahan {upload_id}")
+            if not await run_in_threadpool(checks.acquire, True, UPLOAD_QUEUE_SECONDS):
+                record_upload(instance, upload_id=upload_id, account=user.nama, bidang=user.bidang, when=now,
+                              original_name=berkas.filename or "", sha256=digest, size=spooled.stat().st_size,
+                              result="ditolak", reason="antrean pemeriksaan penuh")
+                return answered(request, upload_id, "Terlalu banyak berkas sedang diperiksa saat ini; berkas Anda "
+                                "sudah tercatat tetapi belum diperiksa. Unggah lagi dalam beberapa menit.")
+            try:
+                answer = await run_in_threadpool(
+                    receive_upload, spooled, berkas.filename or "", account=user.nama, bidang=user.bidang,
+                    chosen_period=str(form.get("periode") or "") or None, inputs=office_folder(user, inputs),
+                    instance=instance, now=now, upload_id=upload_id)
+            finally:
+                checks.release()
+        result = answer.record
+        record(request, audit_mod.UPLOAD_CHECKED, bidang=user.bidang or "", period=result.periode or "",
+               file=result.berkas, sha256=result.sha256, note=f"{result.hasil}: {answer.message}"[:500])
+        return answered(request, result.id, answer.message)
 
-        answer = SimpleNamespace(saved=False, problems=[], message=message,
-                                 record=SimpleNamespace(errors=1, catatan=False, id=""))
-        return bidang_page(request, user, answer, status=status)
+    async def confirm(request: Request) -> Response:
+        user = require_bidang(request)
+        await checked_form(request, max_files=0, max_fields=5)
+        upload_id = request.path_params["upload_id"]
+        try:
+            answer = await run_in_threadpool(confirm_upload, instance, office_folder(user, inputs), upload_id, account=user.nama,
+                                             bidang=user.bidang, now=clock())
+        except Refused as exc:
+            return answered(request, None, str(exc))
+        result = answer.record
+        record(request, audit_mod.CONFIRM, bidang=user.bidang or "", period=result.periode or "",
+               file=result.berkas, sha256=result.sha256, note=answer.message[:500])
+        return answered(request, result.id, answer.message)
 
     def own_upload(request: Request):
         user = require(request)
@@ -616,6 +979,10 @@ def create_app(
             "Content-Disposition": f'attachment; filename="Realisasi {period} {slug}.xlsx"',
             "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
+    async def script(request: Request) -> Response:
+        return Response((TEMPLATES / "unggah.js").read_bytes(), media_type="text/javascript; charset=utf-8",
+                        headers={"Cache-Control": "no-cache"})
+
     # --- errors ----------------------------------------------------------------------------
 
     async def to_login(request: Request, exc: Exception) -> Response:
@@ -637,16 +1004,23 @@ def create_app(
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),
         Route("/masuk", login_form, methods=["GET", "HEAD"]),
+        Route("/aset/unggah.js", script, methods=["GET", "HEAD"]),
         Route("/masuk", login, methods=["POST"]),
         Route("/keluar", logout, methods=["POST"]),
         Route("/periode/{period}", dashboard, methods=["GET", "HEAD"]),
         Route("/periode/{period}/bangun", rebuild, methods=["POST"]),
         Route("/periode/{period}/bidang/{index:int}", bidang_problems, methods=["GET", "HEAD"]),
+        Route("/periode/{period}/pengajuan", decide, methods=["POST"]),
+        Route("/audit", audit_page, methods=["GET", "HEAD"]),
+        Route("/audit.csv", audit_csv, methods=["GET", "HEAD"]),
+        Route("/akun", accounts_page, methods=["GET", "HEAD"]),
+        Route("/akun/sandi", change_password, methods=["POST"]),
         Route("/pengaturan", save_settings, methods=["POST"]),
         Route("/unggah", upload_form, methods=["GET", "HEAD"]),
         Route("/unggah", upload, methods=["POST"]),
         Route("/unggahan", upload_log, methods=["GET", "HEAD"]),
         Route("/unggahan/{upload_id}", upload_detail, methods=["GET", "HEAD"]),
+        Route("/unggahan/{upload_id}/konfirmasi", confirm, methods=["POST"]),
         Route("/unggahan/{upload_id}/{what:str}", upload_file, methods=["GET", "HEAD"]),
         Route("/template/{period}", template, methods=["GET", "HEAD"]),
         Route("/unduh/{period}/" + HISTORY_DIR + "/{name}", download_history, methods=["GET", "HEAD"]),
@@ -655,8 +1029,9 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE,
-                               max_age=SESSION_MAX_AGE, same_site="strict", https_only=False)],
+        middleware=[Middleware(SecurityHeaders, https=bool(secure_cookies)),
+                    Middleware(SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE,
+                               max_age=SESSION_MAX_AGE, same_site="strict", https_only=bool(secure_cookies))],
         exception_handlers={HTTPException: http_error, LoginRequired: to_login},
     )
     return app

@@ -15,19 +15,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from pipeline import settings
-from pipeline.dagster_home import dagster_home_path
 
 INSTANCE_ENV = "LKJIP_INSTANCE"
 SUBDIR = "lkjip"
 
 
 def instance_dir(project_root: Path | None = None) -> Path:
-    """``LKJIP_INSTANCE`` if set, else ``<DAGSTER_HOME>/lkjip``."""
-    env = os.environ.get(INSTANCE_ENV, "").strip()
-    if env:
-        return Path(env).expanduser().resolve()
-    return dagster_home_path(project_root or settings.PROJECT_ROOT) / SUBDIR
+    """``LKJIP_INSTANCE`` if set, else ``<DAGSTER_HOME>/lkjip`` (one definition, shared with the run's
+    reader of the submission states)."""
+    from pipeline.intake.submission_store import instance_folder
+
+    return instance_folder(project_root)
 
 
 def ensure_private_dir(folder: Path) -> Path:

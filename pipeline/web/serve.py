@@ -6,6 +6,14 @@ loading ``pipeline.definitions`` with a persistent DAGSTER_HOME, then serves
 the planner's download page with uvicorn in this process.  Ctrl+C or SIGTERM
 stops the page and then the children (SIGTERM to their process groups, then
 SIGKILL if they do not stop within a grace period).
+
+The children stop however ``lkjip serve`` stops, ``kill -9`` included: each
+asks the kernel for SIGTERM when its parent dies (``PR_SET_PDEATHSIG``), and a
+small watchdog process (:mod:`pipeline.web.watchdog`, reading a pipe from this
+process) ends their whole process groups, grandchildren included, when the pipe
+closes.  The children's groups are recorded in ``<instance>/serve.json``; a
+port still held by a group of a ``lkjip serve`` that is gone is reclaimed at
+the next start.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from pathlib import Path
 from pipeline import settings
 from pipeline.dagster_home import DagsterHomeError, ensure_dagster_home, open_instance
 from pipeline.oserrors import describe
-from pipeline.runs import Reaper, reap_dead_runs
+from pipeline.runs import Reaper, die_with_parent, reap_dead_runs
 
 log = logging.getLogger("lkjip.serve")
 
@@ -62,18 +70,30 @@ def dagster_link(host: str, dagster_port: int) -> str:
 
 
 class Children:
-    """The Dagster processes, each in its own process group."""
+    """The Dagster processes, each in its own process group, tied to this process's life."""
 
-    def __init__(self) -> None:
+    def __init__(self, record: Path | None = None) -> None:
         self.procs: dict[str, subprocess.Popen] = {}
         self.stopping = False
+        self.record = record
+        self.watchdog: subprocess.Popen | None = None
 
     def start(self, commands: dict[str, list[str]], env: dict[str, str], cwd: Path) -> None:
+        posix = os.name == "posix"
+        if posix:
+            self.watchdog = start_watchdog(env, cwd)
         for name, cmd in commands.items():
             log.info("menjalankan %s: %s", name, " ".join(cmd))
-            proc = subprocess.Popen(cmd, env=env, cwd=str(cwd), start_new_session=(os.name == "posix"))
+            proc = subprocess.Popen(cmd, env=env, cwd=str(cwd), start_new_session=posix,
+                                    preexec_fn=die_with_parent if posix else None)
             self.procs[name] = proc
+            if self.watchdog is not None:
+                with contextlib.suppress(OSError):
+                    self.watchdog.stdin.write(f"{proc.pid}\n".encode())
+                    self.watchdog.stdin.flush()
             threading.Thread(target=self._watch, args=(name, proc), daemon=True).start()
+        if self.record is not None:
+            write_serve_record(self.record, [p.pid for p in self.procs.values()])
 
     def _watch(self, name: str, proc: subprocess.Popen) -> None:
         code = proc.wait()
@@ -90,6 +110,17 @@ class Children:
                 proc.send_signal(sig)
 
     def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        self._stop(grace)
+        if self.watchdog is not None:  # nothing left to watch: the watchdog ends on end of file
+            with contextlib.suppress(OSError):
+                self.watchdog.stdin.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.watchdog.wait(timeout=10)
+        if self.record is not None:
+            with contextlib.suppress(OSError):
+                self.record.unlink()
+
+    def _stop(self, grace: float) -> None:
         self.stopping = True
         for proc in self.procs.values():
             self._signal(proc, signal.SIGTERM)
@@ -101,6 +132,64 @@ class Children:
                 self._signal(proc, signal.SIGKILL if os.name == "posix" else signal.SIGTERM)
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=5)
+
+
+SERVE_RECORD = "serve.json"
+
+
+def start_watchdog(env: dict[str, str], cwd: Path) -> subprocess.Popen | None:
+    """The watchdog process: it reads the children's group ids from a pipe and ends those groups
+    when the pipe closes (this process ended, however)."""
+    try:
+        return subprocess.Popen([sys.executable, "-m", "pipeline.web.watchdog", str(os.getpid())],
+                                stdin=subprocess.PIPE, env=env, cwd=str(cwd), start_new_session=True)
+    except OSError:
+        log.warning("penjaga proses anak tidak dapat dijalankan", exc_info=True)
+        return None
+
+
+def write_serve_record(path: Path, groups: list[int]) -> None:
+    import time
+
+    from pipeline.web.instance import write_json
+
+    with contextlib.suppress(OSError):
+        write_json(path, {"pid": os.getpid(), "groups": groups, "dibuat": time.time()})
+
+
+def reclaim_stale(path: Path, grace: float = 10.0) -> list[int]:
+    """End the process groups a ``lkjip serve`` that is gone left behind (its record in ``path``);
+    returns the groups ended.  Groups of a serve still running are left alone."""
+    import json
+    import time
+
+    from pipeline.runs import process_alive
+
+    try:
+        found = json.loads(Path(path).read_text(encoding="utf-8"))
+        pid, groups, made = int(found["pid"]), [int(g) for g in found["groups"]], float(found["dibuat"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    if process_alive(pid, started_before=made):
+        return []
+    ended = []
+    for group in groups:
+        if not process_alive(group, started_before=made):
+            continue  # gone, or the pid now belongs to a newer process
+        with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+            os.killpg(group, signal.SIGTERM)
+            ended.append(group)
+    deadline = time.monotonic() + grace
+    while ended and time.monotonic() < deadline and any(process_alive(g) for g in ended):
+        time.sleep(0.2)
+    for group in ended:
+        with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+            os.killpg(group, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        Path(path).unlink()
+    if ended:
+        log.warning("proses lama lkjip serve (grup %s) dihentikan; port-nya dipakai lagi", ended)
+    return ended
 
 
 class ServeError(RuntimeError):
@@ -197,6 +286,7 @@ def serve(
     outputs: Path | str | None = None,
     *,
     project_root: Path | None = None,
+    secure_cookies: bool | None = None,
 ) -> None:
     """Run the Dagster UI + daemon as children and the download page in front.
 
@@ -217,7 +307,12 @@ def serve(
     resolved = settings.resolve(inputs=inputs, outputs=outputs)
     inputs_dir = resolved.inputs.expanduser().resolve()
     outputs_dir = resolved.outputs.expanduser().resolve()
+    from pipeline.web.instance import instance_dir
+
+    instance_folder = instance_dir(root)
     problem = check_ports(host, port, dagster_port)
+    if problem and reclaim_stale(instance_folder / SERVE_RECORD):
+        problem = check_ports(host, port, dagster_port)  # our own stale children held it
     if problem:
         raise ServeError(problem)
     for what, folder in (("folder masukan", inputs_dir), ("folder keluaran", outputs_dir)):
@@ -237,9 +332,6 @@ def serve(
     except Exception:  # noqa: BLE001 - the periodic check tries again
         log.warning("pemeriksaan run yang mati gagal; dicoba lagi nanti", exc_info=True)
     _register_offices(instance, inputs_dir)
-    from pipeline.web.instance import instance_dir
-
-    instance_folder = instance_dir(root)
     check_can_listen(host, instance_folder)
 
     env = dict(os.environ)
@@ -250,7 +342,7 @@ def serve(
         PYTHONPATH=os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p),
     )
 
-    children = Children()
+    children = Children(instance_folder / SERVE_RECORD)
     reaper = Reaper()
     previous = None
     if threading.current_thread() is threading.main_thread():
@@ -262,7 +354,8 @@ def serve(
         from pipeline.web.rebuild import GraphQLLauncher
 
         app = create_app(outputs_dir, dagster_link(DAGSTER_HOST, dagster_port), inputs=inputs_dir,
-                         instance=instance_folder, launcher=GraphQLLauncher(DAGSTER_HOST, dagster_port))
+                         instance=instance_folder, launcher=GraphQLLauncher(DAGSTER_HOST, dagster_port),
+                         secure_cookies=secure_cookies)
         log.info(
             "halaman: http://%s:%s  |  Dagster (hanya di komputer ini): %s  |  DAGSTER_HOME=%s",
             host, port, dagster_link(DAGSTER_HOST, dagster_port), home,
@@ -276,13 +369,39 @@ def serve(
             signal.signal(signal.SIGTERM, previous)
 
 
-def page_app():
-    """The download page alone, for a separate process or container
-    (``uvicorn --factory pipeline.web.serve:page_app``): outputs from
-    ``LKJIP_OUTPUTS``, the Dagster UI link from ``LKJIP_DAGSTER_URL``
-    (``{host}`` = the host the browser used).  It does not check runs: in that
-    layout the processes of runs live in another container."""
-    from pipeline.web.app import create_app
+class NoAccountForPage(RuntimeError):
+    """``page_app`` refuses to start without any account."""
 
-    return create_app(settings.resolve().outputs,
-                      os.environ.get("LKJIP_DAGSTER_URL") or "http://{host}:3000")
+
+def page_app():
+    """The office's page alone, for a separate process or container
+    (``uvicorn --factory pipeline.web.serve:page_app``): inputs and outputs from
+    ``LKJIP_INPUTS`` / ``LKJIP_OUTPUTS``, the accounts, sessions, audit log and
+    submission states from the instance folder (``LKJIP_INSTANCE``, else
+    ``<DAGSTER_HOME>/lkjip``), ``Secure`` cookies with ``LKJIP_SECURE_COOKIES=1``,
+    the Dagster UI link from ``LKJIP_DAGSTER_URL`` (default: none, as the UI is
+    never published) and rebuilds through ``LKJIP_DAGSTER_GRAPHQL``
+    (``host:port`` of the webserver, default ``webserver:3000``).
+
+    It listens wherever uvicorn is told, so it always needs accounts: without
+    any it refuses to start (:class:`NoAccountForPage`), and every page but
+    ``/masuk`` needs a session.  It does not check runs: in that layout the
+    processes of runs live in another container."""
+    from pipeline.web.accounts import AccountStore
+    from pipeline.web.app import create_app
+    from pipeline.web.instance import instance_dir
+    from pipeline.web.rebuild import GraphQLLauncher
+
+    folder = instance_dir()
+    if not AccountStore(folder).any():
+        message = ("lkjip: halaman tidak dijalankan karena belum ada akun di " + str(folder) + "; semua laporan "
+                   "akan terbuka bagi siapa pun. Buat akun perencana dulu: lkjip akun tambah NAMA --peran perencana "
+                   "(di kontainer: docker compose run --rm page lkjip akun tambah NAMA --peran perencana)")
+        print(message, file=sys.stderr)
+        raise NoAccountForPage(message)
+    resolved = settings.resolve()
+    graphql = os.environ.get("LKJIP_DAGSTER_GRAPHQL", "webserver:3000")
+    gql_host, _, gql_port = graphql.rpartition(":")
+    return create_app(resolved.outputs, os.environ.get("LKJIP_DAGSTER_URL", ""), inputs=resolved.inputs,
+                      instance=folder, launcher=GraphQLLauncher(gql_host or "webserver", int(gql_port or 3000)),
+                      require_accounts=True)

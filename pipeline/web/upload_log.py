@@ -21,6 +21,9 @@ from pipeline.web.instance import ensure_private_dir
 LOG_NAME = "unggahan.jsonl"
 ACCEPTED = "diterima"
 REFUSED = "ditolak"
+PENDING = "menunggu konfirmasi"  # Peringatan that change figures: the bidang must confirm
+CHECKING = "sedang diperiksa"  # logged before any check; a later line of the same id replaces it
+SUPERSEDED = "diganti"  # a pending upload overtaken by a later one of the same month
 
 try:  # POSIX
     import fcntl
@@ -45,6 +48,7 @@ class UploadRecord:
     warnings: int = 0
     masalah: list[dict] = field(default_factory=list)  # severity, sheet, cell, column, value, message
     catatan: bool = False  # an annotated copy exists
+    angka: dict = field(default_factory=dict)  # the bidang's totals before / after, the files it replaces
 
     @property
     def moment(self) -> datetime:
@@ -71,15 +75,16 @@ def record_upload(
     period: str | None = None,
     problems: list[dict] | None = None,
     annotated: bool = False,
+    figures: dict | None = None,
 ) -> UploadRecord:
-    """Append one upload to the log and return it."""
+    """Append one upload to the log and return it (a line with the id of an earlier one replaces it)."""
     problems = list(problems or [])
     record = UploadRecord(
         id=upload_id, akun=account, bidang=bidang, waktu=when.isoformat(), berkas=original_name,
         sha256=sha256, ukuran=size, hasil=result, alasan=reason, disimpan=saved, periode=period,
         errors=sum(1 for p in problems if p.get("severity") == "Error"),
         warnings=sum(1 for p in problems if p.get("severity") != "Error"),
-        masalah=problems, catatan=annotated,
+        masalah=problems, catatan=annotated, angka=dict(figures or {}),
     )
     path = ensure_private_dir(Path(folder)) / LOG_NAME
     line = (json.dumps(asdict(record), ensure_ascii=False) + "\n").encode("utf-8")
@@ -97,21 +102,21 @@ def record_upload(
 
 
 def read_uploads(folder: Path, bidang: str | None = None, period: str | None = None) -> list[UploadRecord]:
-    """Every logged upload (of one bidang / period when given), newest first."""
+    """Every logged upload (of one bidang / period when given), newest first; of several lines
+    with one id (checked, then confirmed), the last."""
     path = Path(folder) / LOG_NAME
-    found: list[UploadRecord] = []
+    latest: dict[str, UploadRecord] = {}
     with contextlib.suppress(FileNotFoundError):
         for line in path.read_text(encoding="utf-8").splitlines():
             try:
                 record = UploadRecord(**json.loads(line))
             except (ValueError, TypeError):
                 continue  # a torn last line after a crash
-            if bidang is not None and record.bidang != bidang:
-                continue
-            if period is not None and record.periode != period:
-                continue
-            found.append(record)
-    found.sort(key=lambda r: (r.waktu, r.id), reverse=True)
+            latest[record.id] = record
+    order = {key: n for n, key in enumerate(latest)}  # first line of each id: the order uploads came in
+    found = [r for r in latest.values()
+             if (bidang is None or r.bidang == bidang) and (period is None or r.periode == period)]
+    found.sort(key=lambda r: (r.waktu, order[r.id]), reverse=True)
     return found
 
 

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.slow  # Argon2id at its real cost for every account and
 ROOT = Path(__file__).resolve().parents[2]
 WITA = ZoneInfo("Asia/Makassar")
 A, B = "01-dinas-a", "02-dinas-b"
-PASSWORDS = {"rencana-a": "sandi-rencana-a1", "rencana-b": "sandi-rencana-b1", "sekre-a": "sandi-sekre-a12",
-             "bappeda": "sandi-bappeda-1"}
+PASSWORDS = {"rencana-a": "Kelapa Gading 71 biru", "rencana-b": "Pantai Sanur 44 jingga",
+             "sekre-a": "Gunung Batur 19 hijau", "bappeda": "Danau Bratan 28 ungu"}
 
 
 def _workbook(text):
@@ -120,13 +120,13 @@ def test_without_login_nothing_is_served(pemda):
 def test_accounts_of_a_pemda_must_name_a_known_opd(pemda, monkeypatch, capsys):
     inputs = str(pemda["inputs"])
     assert _akun(monkeypatch, "tambah", "x-tanpa", "--peran", "perencana", "--inputs", inputs,
-                 password="sandi-panjang-1") == 2
+                 password="Pura Besakih 63 merah") == 2
     assert "--opd" in capsys.readouterr().err
     assert _akun(monkeypatch, "tambah", "x-salah", "--peran", "perencana", "--opd", "99-tidak-ada", "--inputs",
-                 inputs, password="sandi-panjang-1") == 2
+                 inputs, password="Pura Besakih 63 merah") == 2
     assert "OPD '99-tidak-ada' tidak ada" in capsys.readouterr().err
     assert _akun(monkeypatch, "tambah", "x-bidang", "--peran", "bidang", "--opd", B, "--bidang", "Bidang Fiktif",
-                 "--inputs", inputs, password="sandi-panjang-1") == 2
+                 "--inputs", inputs, password="Pura Besakih 63 merah") == 2
     assert "tidak ada di referensi" in capsys.readouterr().err
 
 

@@ -63,7 +63,7 @@ def site(tmp_path):
 
     port = _free_port()
     app = create_app(outputs, "http://127.0.0.1:3000", inputs=inputs, instance=instance, launcher=run_month,
-                     clock=lambda: ON_TIME_UPLOAD)
+                     clock=lambda: ON_TIME_UPLOAD, runs=lambda period: None)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -122,7 +122,7 @@ def test_bidang_uploads_fixes_and_turns_on_time_planner_sees_it(site):
             page.click("#form-unggah button[type=submit]")
             page.wait_for_selector("#jawaban")
             answer = page.locator("#jawaban").inner_text()
-            assert "Desember 2024" in answer and "Error" in answer
+            assert "Ditolak" in answer and "Error" in answer  # kept apart, never in the drop folder
             row = page.locator("#jawaban table.masalah tr", has_text="H9")
             assert "bukan angka yang dikenali" in row.inner_text()
             shot(page, "3-jawaban-error")
@@ -140,7 +140,8 @@ def test_bidang_uploads_fixes_and_turns_on_time_planner_sees_it(site):
             page.click("#form-unggah button[type=submit]")
             page.wait_for_selector("#jawaban")
             assert "Tidak ada Error" in page.locator("#jawaban").inner_text()
-            assert page.locator("#riwayat tr", has_text="diterima").count() == 2
+            assert page.locator("#riwayat tr", has_text="diterima").count() == 1
+            assert page.locator("#riwayat tr", has_text="ditolak").count() == 1
 
             planner = browser.new_context(accept_downloads=True, viewport={"width": 1100, "height": 900})
             ppage = planner.new_page()
@@ -156,6 +157,7 @@ def test_bidang_uploads_fixes_and_turns_on_time_planner_sees_it(site):
             assert site["runs"][-1] == ("2024-12", "rencana")
             log = ppage.locator("#log").inner_text()
             assert "wira" in log and "Realisasi Kewirausahaan Des 2024.xlsx" in log and "diterima" in log
+            assert "Diajukan" in ppage.locator("#pengajuan tr", has_text=WIRA).inner_text()
             sha = read_uploads(site["instance"])[0].sha256
             assert sha[:12] in log
             status = ppage.locator("#pengumpulan tr", has_text=WIRA)
@@ -172,7 +174,7 @@ def test_bidang_uploads_fixes_and_turns_on_time_planner_sees_it(site):
 
             page.goto(url + "/unggah")  # not a reload: that would send the last upload again
             assert "Tepat Waktu" in page.locator("#status").inner_text()
-            assert page.locator("#riwayat tr", has_text="diterima").count() == 2
+            assert page.locator("#riwayat tr", has_text="diterima").count() == 1
             shot(page, "4-bidang-tepat-waktu")
             assert page.goto(url + "/unduh/2024-12/laporan-kinerja-2024-12.xlsx").status == 403
         finally:

@@ -59,7 +59,10 @@ def pengumpulan(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi
     belum mengirim, terhadap batas pengumpulan."""
     ref, period, lkjip = referensi.referensi, _period(context), office_config(context, lkjip)
     day = lkjip.effective_deadline_day(ref.batas_pengumpulan, read=False)  # referensi > env > 10
-    return pengumpulan_rows(ref.bidang_names, realisasi_bidang.received, str(period), day)
+    from pipeline.intake.submission_store import with_states
+
+    rows = pengumpulan_rows(ref.bidang_names, realisasi_bidang.received, str(period), day)
+    return with_states(rows, str(period))  # the page's submission states (instance folder)
 
 
 @_asset()
