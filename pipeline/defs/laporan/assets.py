@@ -71,11 +71,13 @@ def laporan_kinerja(
     sheets["Ringkasan"] = tables.ringkasan_sheet(ref, period, made_at, reports, problems)
     if line := tables.sipd_line(anggaran_sipd.files, anggaran_sipd.cutoff):  # where the budget comes from
         sheets["Ringkasan"].title.append(line)
-    sheets["Rekonsiliasi"] = tables.rekonsiliasi_sheet(ref, realisasi_bidang, anggaran_sipd.files,
-                                                       anggaran_sipd.cutoff, period)
+    if anggaran_sipd.sources:  # the Rekonsiliasi sheet only for an office whose drop folder has SIPD exports
+        sheets["Rekonsiliasi"] = tables.rekonsiliasi_sheet(ref, realisasi_bidang, anggaran_sipd.files,
+                                                           anggaran_sipd.cutoff, period)
     sheets["Pengumpulan"] = tables.pengumpulan_sheet(ref, rows, problems, period)
     sheets["Validasi"] = tables.validasi_sheet(tables.title(ref, "Hasil Validasi Berkas Masukan", period), problems)
-    # the Koperasi sheet only for an office with ODK data (rekap_koperasi adds none without it)
+    # the Koperasi sheet only for an office with ODK data (rekap_koperasi adds none without it), the
+    # Rekonsiliasi sheet only with SIPD
     ordered = [sheets[name] for name in SHEET_ORDER if name in sheets]
 
     charts = dokumen_lkjip.chart_specs  # made once, with the document's figures
