@@ -32,7 +32,7 @@ def start() -> None:
     if _worker is not None:
         return
     with contextlib.suppress(OSError, ValueError):
-        from pipeline.runs import die_with_parent  # SIGKILL when the run's process dies, kill -9 included
+        from pipeline.lifetime import die_with_parent  # SIGKILL when the run's process dies, kill -9 included
 
         _worker = subprocess.Popen([sys.executable, "-m", "pipeline.report.document_worker"],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,

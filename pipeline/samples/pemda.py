@@ -59,8 +59,10 @@ def write_jatim(out: Path, i: int) -> Path:
 
 def write_bali(out: Path, i: int) -> Path:
     folder = out / folder_of(i)
-    renstra = tuple((label, instansi_of(i) if label == "Instansi" else value) for label, value in cal.RENSTRA)
-    renstra += (("Kode SKPD", kode_skpd_of(i)),)
+    own = {"Instansi": instansi_of(i), "Kode SKPD": kode_skpd_of(i)}  # the OPD's own name and code
+    renstra = tuple((label, own.get(label, value)) for label, value in cal.RENSTRA)
+    if "Kode SKPD" not in dict(cal.RENSTRA):
+        renstra += (("Kode SKPD", kode_skpd_of(i)),)
     # the statistics of the running year are the last published ones (the Pemda's month is in 2025)
     statistik = cal.statistik_rows()
     statistik += [(YEAR, *row[1:]) for row in statistik if row[0] == YEAR - 1]

@@ -33,7 +33,8 @@ from pathlib import Path
 from pipeline import settings
 from pipeline.dagster_home import DagsterHomeError, ensure_dagster_home, open_instance
 from pipeline.oserrors import describe
-from pipeline.runs import Reaper, die_with_parent, reap_dead_runs
+from pipeline.lifetime import die_with_parent
+from pipeline.runs import Reaper, reap_dead_runs
 
 log = logging.getLogger("lkjip.serve")
 
