@@ -111,9 +111,10 @@ def test_no_text_cut_off(form):
     """Every cell's text fits its column (figures on one line) or its row's height (words wrapped)."""
     ws = form.active
     head = _header_row(ws)
+    merged = {(r, c) for m in ws.merged_cells.ranges for r, c in m.cells}
     for r, c, text in _texts(ws):
         cell = ws.cell(r, c)
-        if r <= head + 2 or any(cell.coordinate in m for m in ws.merged_cells.ranges):
+        if r <= head + 2 or (r, c) in merged:
             continue  # title, header, the rows below: merged
         width = ws.column_dimensions[get_column_letter(c)].width * rf.EXCEL_PT_PER_UNIT - rf.CELL_PADDING
         size, bold = cell.font.sz, bool(cell.font.b)
