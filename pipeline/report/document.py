@@ -181,7 +181,7 @@ def _placeholder_rt(text: str, region: str | None = None):
 
     rt = RichText(PLACEHOLDER.format(text), italic=True, highlight="FFF2CC")
     if region:
-        from pipeline.report.regions import markers_xml
+        from pipeline.intake.draf import markers_xml
 
         start, end = markers_xml(region)
         rt.xml = start + rt.xml + end

@@ -72,7 +72,7 @@ def _bookmark(paragraph, name: str) -> None:
 
 def _region_marker(paragraph, key: str, which: int) -> None:
     """The start (0) or end (1) marker of the planner's region ``key`` at the paragraph's end."""
-    from pipeline.report.regions import end_name, region_ids, region_name
+    from pipeline.intake.draf import end_name, region_ids, region_name
 
     name = region_name(key) if which == 0 else end_name(region_name(key))
     bid = region_ids(key)[which]
