@@ -245,3 +245,66 @@ def test_unreadable_and_foreign_docx_are_a_peringatan_and_the_draft_is_made_with
     assert choice.path is None  # neither the foreign file nor the broken one became the template
     texts = region_texts(result.content)
     assert all(word in texts["lkjip_inovasi"] for word in written["lkjip_inovasi"])
+
+
+def test_a_draft_put_in_referensi_re_runs_the_month(tmp_path, fresh):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from pipeline.defs.automation import sensors
+
+    inputs = _inputs(tmp_path)
+    now = datetime(2025, 1, 20, 9, tzinfo=ZoneInfo("Asia/Makassar"))
+    state = None
+    for _ in range(2):
+        requests, state, _ = sensors.evaluate(inputs, state, now=now)
+    assert requests == []
+    edited, _ = edit_every_region(fresh, only={"lkjip_inovasi"})
+    (inputs / "referensi" / "draf disunting.docx").write_bytes(edited)
+    for _ in range(2):  # the sensor runs a file once it has looked the same twice
+        requests, state, _ = sensors.evaluate(inputs, state, now=now)
+    assert [(p, changed) for p, _, changed in requests] == [("2024-12", ["referensi/draf disunting.docx"])]
+
+
+def _png(width: int = 4, height: int = 3) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\x80\x20\x20" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def test_a_picture_and_a_link_in_a_region_travel_with_it(fresh):
+    doc = docx.Document(io.BytesIO(fresh))
+    name, _, blocks, _ = next(s for s in _spans(doc.element) if s[0] == "lkjip_struktur_organisasi")
+    par = docx.text.paragraph.Paragraph(blocks[0], doc._body)
+    for run in blocks[0].findall(qn("w:r")):
+        blocks[0].remove(run)
+    end = [el for el in blocks[0] if el.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd"))][-2:]
+    for el in end:
+        blocks[0].remove(el)
+    par.add_run("Bagan struktur organisasi: ")
+    par.add_run().add_picture(io.BytesIO(_png()))
+    rid = doc.part.relate_to("https://diskopukm.baliprov.go.id/struktur", docx.opc.constants.RELATIONSHIP_TYPE.HYPERLINK,
+                             is_external=True)
+    link = docx.oxml.parse_xml(f'<w:hyperlink xmlns:w="{qn("w:p")[1:].split("}")[0]}" '
+                               f'xmlns:r="{docx.oxml.ns.nsmap["r"]}" r:id="{rid}"><w:r><w:t>situs</w:t></w:r></w:hyperlink>')
+    blocks[0].append(link)
+    for el in end:
+        blocks[0].append(el)
+    buf = io.BytesIO()
+    doc.save(buf)
+    regions = read_regions(buf.getvalue())
+    new, carried, _ = carry(fresh, regions)
+    assert carried == ["lkjip_struktur_organisasi"]
+    out = docx.Document(io.BytesIO(new))
+    _, _, [block], _ = next(s for s in _spans(out.element) if s[0] == "lkjip_struktur_organisasi")
+    [blip] = block.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip")
+    image = out.part.related_parts[blip.get(qn("r:embed"))]
+    assert image.blob == _png()
+    [hyperlink] = block.iter(qn("w:hyperlink"))
+    assert out.part.rels[hyperlink.get(qn("r:id"))].target_ref == "https://diskopukm.baliprov.go.id/struktur"
