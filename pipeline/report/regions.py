@@ -100,7 +100,9 @@ def _appendix(doc, body, homeless: list[Region], target: "_Target") -> None:
                       "dibawa ke draf berikutnya.")
     for region in homeless:
         title = region.label or region.key.replace("_", " ")
-        doc.add_paragraph(f"{title} ({region.key})", style=target.style("Heading 2"))
+        if not title.endswith(f"({region.key})"):  # read back from an earlier appendix: named already
+            title = f"{title} ({region.key})"
+        doc.add_paragraph(title, style=target.style("Heading 2"))
         new = target.blocks(region)
         for block in new:
             if sect is not None:

@@ -187,6 +187,8 @@ def test_a_region_the_new_draft_no_longer_has_goes_to_the_appendix(fresh):
     # still a region: the next run carries it on (back to its place if the template has it again)
     again = read_regions(new)
     assert again["lkjip_inovasi"].text == regions["lkjip_inovasi"].text
+    twice = docx.Document(io.BytesIO(carry(buf.getvalue(), again)[0]))
+    assert [p.text for p in twice.paragraphs if p.style.name.startswith("Heading")][-2:] == headings[-2:]
     back, carried, homeless = carry(fresh, again)
     assert "lkjip_inovasi" in carried and homeless == [] and APPENDIX_TITLE not in body_text(back)
 
