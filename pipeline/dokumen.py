@@ -31,7 +31,8 @@ def make_document(inputs: Path, ref, angka, made_at: datetime, charts: list) -> 
 
 def carry_planner_text(inputs: Path, result: DokumenLkjip) -> DokumenLkjip:
     """``result`` with the regions the planner wrote in the edited drafts (:mod:`pipeline.intake.draf`)
-    carried in (:func:`pipeline.report.regions.carry`); their accounts and problems added; never raises."""
+    carried in and every region guarded (:func:`pipeline.report.regions.carry`); their accounts and
+    problems added; never raises."""
     from pipeline.intake.draf import read_edited_drafts
     from pipeline.problems import problem
     from pipeline.report.making import _reason
@@ -40,7 +41,7 @@ def carry_planner_text(inputs: Path, result: DokumenLkjip) -> DokumenLkjip:
     drafts = read_edited_drafts(inputs)
     result.reports.extend(drafts.reports)
     result.problems.extend(drafts.problems)
-    if result.content is None or not drafts.regions:
+    if result.content is None:
         return result
     try:
         result.content, _carried, homeless = carry(result.content, drafts.regions)

@@ -67,7 +67,7 @@ def find_template(inputs: Path) -> TemplateChoice:
 
 
 TEMPLATE, DRAFT, OTHER = "templat", "draf", "lain"
-REGION_MARK = b'w:name="lkjip_'  # a region of the planner (pipeline.report.regions) in an edited draft
+REGION_MARK = b'w:name="lkjip'  # a region's marker or guard (pipeline.intake.draf) in an edited draft
 R_FOREIGN = ("bukan templat dokumen LKjIP (tidak ada tag {{ }}) dan bukan draf LKjIP yang disunting "
              "(tidak ada bagian isian perencana)")
 

@@ -49,6 +49,9 @@ KIND = "draf dokumen"
 
 PREFIX = "lkjip_"  # the start marker of a region: lkjip_<key>
 END_PREFIX = "lkjipend_"  # its end marker: lkjipend_<key>
+BEFORE_PREFIX = "lkjipa_"  # a guard at the end of the paragraph before the region (or of the cell before)
+AFTER_PREFIX = "lkjipz_"  # a guard at the start of the paragraph after it
+PREFIXES = (BEFORE_PREFIX, PREFIX, END_PREFIX, AFTER_PREFIX)
 MAX_NAME = 40  # Word's limit for a bookmark name
 PLACEHOLDER_RE = re.compile(r"\[diisi oleh perencana:[^\]]*\]")
 
@@ -85,17 +88,19 @@ def end_name(name: str) -> str:
     return END_PREFIX + name[len(PREFIX):]
 
 
-def region_ids(key: str) -> tuple[int, int]:
-    """Bookmark ids of the region ``key``'s two markers that no other bookmark of the template uses."""
-    n = int(hashlib.sha1(region_name(key).encode()).hexdigest()[:8], 16) % 500_000
-    return 1_000_000 + 2 * n, 1_000_001 + 2 * n
+def region_ids(key: str) -> tuple[int, int, int, int]:
+    """Bookmark ids of the region ``key``'s markers (start, end) and guards (before, after) that no
+    other bookmark of the template uses."""
+    n = int(hashlib.sha1(region_name(key).encode()).hexdigest()[:8], 16) % 250_000
+    base = 1_000_000 + 4 * n
+    return base, base + 1, base + 2, base + 3
 
 
 def markers_xml(key: str) -> tuple[str, str]:
     """The two markers of region ``key`` as run-level XML (``w:`` prefix bound): the start goes
     before the region's first run, the end after its last."""
     name = region_name(key)
-    first, second = region_ids(key)
+    first, second, _, _ = region_ids(key)
     return (f'<w:bookmarkStart w:id="{first}" w:name="{name}"/><w:bookmarkEnd w:id="{first}"/>',
             f'<w:bookmarkStart w:id="{second}" w:name="{end_name(name)}"/><w:bookmarkEnd w:id="{second}"/>')
 
@@ -123,53 +128,83 @@ class Region:
 
 
 def _spans(root) -> list[tuple[str, object, list, list]]:
-    """Every region: (name, container, blocks, its markers' bookmark ids), in document order."""
+    """Every region: (name, container, blocks, its start and end markers' bookmark ids), in document order."""
     marks: dict[str, object] = {}
     for el in root.iter(w("bookmarkStart")):  # the first of a name (LibreOffice may repeat one)
         marks.setdefault(el.get(w("name")) or "", el)
+    keys: list[str] = []
+    for name in marks:
+        prefix = next((p for p in PREFIXES if name.startswith(p)), None)
+        if prefix and name[len(prefix):] not in keys:
+            keys.append(name[len(prefix):])
     found = []
-    for name, start in marks.items():
-        if not name.startswith(PREFIX):
-            continue
-        end = marks.get(END_PREFIX + name[len(PREFIX):])
-        span = _span(start, end)
+    for key in keys:
+        before, start, end, after = (marks.get(p + key) for p in PREFIXES)
+        span = _locate(before, start, end, after)
         if span is not None:
-            ids = [m.get(w("id")) for m in (start, end) if m is not None]
-            found.append((name, span[0], span[1], ids))
+            ids = [m.get(w("id")) if m is not None else None for m in (start, end)]
+            found.append((PREFIX + key, span[0], span[1], ids))
     return found
 
 
-def _path(el) -> list:
-    chain = [el]
-    while chain[-1].getparent() is not None:
-        chain.append(chain[-1].getparent())
-    return chain[::-1]  # root first
+def _block_of(mark) -> tuple[object, object] | None:
+    """The container (body or table cell) nearest around ``mark`` and its child holding it."""
+    el = mark
+    while el.getparent() is not None and el.getparent().tag not in CONTAINERS:
+        el = el.getparent()
+    return (el.getparent(), el) if el.getparent() is not None else None
 
 
-def _span(start, end):
-    """The container (body or table cell) and its blocks from the one holding the ``start``
-    marker to the one holding the ``end`` marker (only the first when the end was lost)."""
-    a = _path(start)
-    b = _path(end) if end is not None else a
-    common = 0
-    while common < min(len(a), len(b)) and a[common] is b[common]:
-        common += 1
-    k = common - 1
-    while k >= 0 and a[k].tag not in CONTAINERS:
-        k -= 1
-    if k < 0 or k + 1 >= len(a):
+def _locate(before, start, end, after):
+    """The container and blocks of one region from whichever of its marks survived the planner's
+    editing: the guards outside the planner's text first (a planner who selects the placeholder and
+    types over it deletes the markers inside it, in LibreOffice as in Word), then the markers."""
+    at = {id(m): _block_of(m) for m in (before, start, end, after) if m is not None}
+    at = {k: v for k, v in at.items() if v is not None}
+
+    def where(m):
+        return at.get(id(m)) if m is not None else None
+
+    # a region in a table cell is the whole cell (the cell holds nothing else)
+    for m in (start, end):
+        if where(m) and where(m)[0].tag == w("tc"):
+            cell = where(m)[0]
+            return cell, [c for c in cell if c.tag in BLOCKS]
+    if where(before) and where(before)[0].tag == w("tc"):  # the guard is in the cell before
+        cell = where(before)[0].getnext()
+        while cell is not None and cell.tag != w("tc"):
+            cell = cell.getnext()
+        if cell is not None:
+            return cell, [c for c in cell if c.tag in BLOCKS]
         return None
-    container = a[k]
-    first = a[k + 1]
-    last = b[k + 1] if k + 1 < len(b) else first
-    children = list(container)
+    body = None
+    first = last = None
+    if where(before) and where(before)[0].tag == w("body"):
+        body, first = where(before)[0], where(before)[1].getnext()
+    elif where(start):
+        body, first = where(start)
+    if where(after) and where(after)[0].tag == w("body") and (body is None or where(after)[0] is body):
+        body, last = where(after)[0], where(after)[1].getprevious()
+    elif where(end) and (body is None or where(end)[0] is body):
+        body, last = where(end)
+    if body is None:
+        return None
+    if first is None and last is not None and where(after) and where(end) is None and where(start) is None:
+        first = last  # only the guard after survived: the paragraph before it
+    if first is None and where(end):
+        first = where(end)[1]
+    if last is None:
+        last = first
+    if first is None or last is None:
+        return None
+    children = list(body)
+    if first not in children or last not in children:
+        return None
     i, j = children.index(first), children.index(last)
-    if j < i:  # the end marker moved above the start: the start's block alone
-        j = i
-    blocks = [c for c in children[i:j + 1] if c.tag in BLOCKS]
-    if not blocks:  # markers at block level: the blocks between them
+    if j < i:  # nothing left between the guards (the planner removed the region's paragraphs)
         return None
-    return container, blocks
+    blocks = [c for c in children[i:j + 1] if c.tag in BLOCKS]
+    return (body, blocks) if blocks else None
 
 
 def _text(el) -> str:

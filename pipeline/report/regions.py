@@ -15,7 +15,8 @@ import io
 
 from lxml import etree
 
-from pipeline.intake.draf import R, RT_HYPERLINK, Region, _spans, end_name, w
+from pipeline.intake.draf import (AFTER_PREFIX, BEFORE_PREFIX, PREFIX, R, RT_HYPERLINK, Region, _spans, end_name,
+                                  region_ids, w)
 
 APPENDIX_TITLE = "Teks perencana yang tidak lagi punya tempat"
 
@@ -24,11 +25,9 @@ APPENDIX_TITLE = "Teks perencana yang tidak lagi punya tempat"
 
 
 def carry(content: bytes, regions: dict[str, Region]) -> tuple[bytes, list[str], list[str]]:
-    """The new draft ``content`` with each written region in its place (the placeholder gone) and
-    the regions it no longer has in the closing appendix; also the names carried and those put in
-    the appendix.  ``content`` unchanged when there is nothing to carry."""
-    if not regions:
-        return content, [], []
+    """The new draft ``content`` with each written region in its place (the placeholder gone), the
+    regions it no longer has in the closing appendix, and every region guarded (:func:`guard`); also
+    the names carried and those put in the appendix."""
     import docx
 
     doc = docx.Document(io.BytesIO(content))
@@ -53,27 +52,70 @@ def carry(content: bytes, regions: dict[str, Region]) -> tuple[bytes, list[str],
     homeless = [r for n, r in regions.items() if n not in carried]
     if homeless:
         _appendix(doc, body, homeless, target)
+    guard(root)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue(), carried, [r.name for r in homeless]
 
 
+def guard(root) -> None:
+    """Two more empty bookmarks around every region, outside the planner's text: ``lkjipa_<key>`` at
+    the end of the paragraph before it (for a region in a table cell: of the cell before) and
+    ``lkjipz_<key>`` at the start of the paragraph after it (an empty paragraph is added when the
+    region ends the document).  Selecting the placeholder and typing over it, in LibreOffice as in
+    Word, deletes the markers inside it; the guards stay, and still say where the region is."""
+    names = {b.get(w("name")) for b in root.iter(w("bookmarkStart"))}
+    for name, container, blocks, _ in _spans(root):
+        key = name[len(PREFIX):]
+        _, _, before_id, after_id = region_ids(key)
+        if BEFORE_PREFIX + key not in names:
+            holder = None
+            if container.tag == w("tc"):
+                cell = container.getprevious()
+                while cell is not None and cell.tag != w("tc"):
+                    cell = cell.getprevious()
+                paragraphs = cell.findall(w("p")) if cell is not None else []
+                holder = paragraphs[-1] if paragraphs else None
+            elif blocks[0].getprevious() is not None and blocks[0].getprevious().tag == w("p"):
+                holder = blocks[0].getprevious()
+            if holder is not None:
+                for el in _marker(BEFORE_PREFIX + key, str(before_id)):
+                    holder.append(el)
+        if AFTER_PREFIX + key not in names and container.tag == w("body"):
+            after = blocks[-1].getnext()
+            if after is None or after.tag == w("sectPr"):
+                after = etree.Element(w("p"))
+                blocks[-1].addnext(after)
+            if after.tag == w("p"):
+                ppr = after.find(w("pPr"))
+                for el in reversed(_marker(AFTER_PREFIX + key, str(after_id))):
+                    if ppr is not None:
+                        ppr.addnext(el)
+                    else:
+                        after.insert(0, el)
+
+
 def _mark(blocks: list, name: str, ids: list) -> None:
     """The region's two markers: the start before the first paragraph's text, the end after the
-    last one's (an empty paragraph ends a region that ends in a table, as a table cell must anyway)."""
+    last one's; a region that starts or ends with a table gets an empty paragraph there to hold
+    the marker (a table cell must end with a paragraph anyway)."""
     if blocks[-1].tag != w("p"):
         par = etree.Element(w("p"))
         blocks[-1].addnext(par)
         blocks.append(par)
-    ids = [str(i) for i in ids] + [str(int(ids[0]) + 1)] * (2 - len(ids))
-    first = blocks[0] if blocks[0].tag == w("p") else next(blocks[0].iter(w("p")))
+    if blocks[0].tag != w("p"):
+        par = etree.Element(w("p"))
+        blocks[0].addprevious(par)
+        blocks.insert(0, par)
+    key = name[len(PREFIX):]
+    ids = [str(i) if i is not None else str(d) for i, d in zip(ids, region_ids(key)[:2])]
+    first = blocks[0]
     start = _marker(name, ids[0])
     ppr = first.find(w("pPr"))
-    if ppr is not None:
-        for el in reversed(start):
+    for el in reversed(start):
+        if ppr is not None:
             ppr.addnext(el)
-    else:
-        for el in reversed(start):
+        else:
             first.insert(0, el)
     for el in _marker(end_name(name), ids[1]):
         blocks[-1].append(el)
@@ -91,8 +133,6 @@ def _marker(name: str, bid: str) -> list:
 def _appendix(doc, body, homeless: list[Region], target: "_Target") -> None:
     """The closing appendix: a heading, then per region a heading naming it and its text, bookmarked."""
     sect = body.find(w("sectPr"))
-    ids = [int(b.get(w("id"))) for b in body.iter(w("bookmarkStart")) if (b.get(w("id")) or "").isdigit()]
-    next_id = max(ids, default=0) + 1
     h1 = doc.add_paragraph(APPENDIX_TITLE, style=target.style("Heading 1"))
     h1.paragraph_format.page_break_before = True
     doc.add_paragraph("Teks berikut ditulis perencana pada draf sebelumnya di bagian yang tidak ada lagi dalam "
@@ -109,9 +149,8 @@ def _appendix(doc, body, homeless: list[Region], target: "_Target") -> None:
                 sect.addprevious(block)
             else:
                 body.append(block)
-        if new:
-            _mark(new, region.name, [next_id, next_id + 1])
-            next_id += 2
+        if new:  # the key is not in this draft: its own ids are free
+            _mark(new, region.name, list(region_ids(region.key)[:2]))
 
 
 class _Target:

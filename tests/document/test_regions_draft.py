@@ -24,7 +24,7 @@ from docx.oxml.ns import qn  # noqa: E402
 
 from pipeline.dokumen import carry_planner_text  # noqa: E402
 from pipeline.intake.docx_template import find_template  # noqa: E402
-from pipeline.intake.draf import PLACEHOLDER_RE, _spans, read_edited_drafts, read_regions  # noqa: E402
+from pipeline.intake.draf import PLACEHOLDER_RE, PREFIXES, _spans, read_edited_drafts, read_regions  # noqa: E402
 from pipeline.report.making import DokumenLkjip  # noqa: E402
 from pipeline.report.regions import APPENDIX_TITLE, _mark, carry  # noqa: E402
 
@@ -166,10 +166,10 @@ def test_every_word_of_every_region_is_carried_with_its_formatting(fresh):
 def test_a_region_the_new_draft_no_longer_has_goes_to_the_appendix(fresh):
     edited, written = edit_every_region(fresh, only={"lkjip_inovasi", "lkjip_kesimpulan"})
     regions = read_regions(edited)
-    # the new draft made from a template without the Inovasi region (its markers gone)
+    # the new draft made from a template without the Inovasi region (its markers and guards gone)
     doc = docx.Document(io.BytesIO(fresh))
     for el in list(doc.element.iter(qn("w:bookmarkStart"))):
-        if el.get(qn("w:name")) in ("lkjip_inovasi", "lkjipend_inovasi"):
+        if el.get(qn("w:name")) in {prefix + "inovasi" for prefix in PREFIXES}:
             bid = el.get(qn("w:id"))
             for end in [e for e in doc.element.iter(qn("w:bookmarkEnd")) if e.get(qn("w:id")) == bid]:
                 end.getparent().remove(end)
