@@ -11,19 +11,24 @@ count.  Several edited drafts: for each region the newest file (modification tim
 has text in it wins, so a draft saved before the planner wrote a region never wipes that region.
 
 A region is a place in the draft where only the planner can write.  The fresh draft marks each one
-with two empty Word **bookmarks**: ``lkjip_<key>`` before the first character of the paragraph that
-holds the placeholder ``[diisi oleh perencana: …]`` and ``lkjipend_<key>`` after its last; the region
-is every paragraph and table from the one holding the first marker to the one holding the second.
-The key is stable (``latar_belakang``, ``analisis_<kode IKU>``), never a position.
+with empty Word **bookmarks**: the markers ``lkjip_<key>`` before the first character of the
+paragraph that holds the placeholder ``[diisi oleh perencana: …]`` and ``lkjipend_<key>`` after its
+last, and the guards ``lkjipa_<key>`` at the end of the paragraph before the region (for a region in
+a table cell: of the cell before) and ``lkjipz_<key>`` at the start of the paragraph after it
+(:func:`pipeline.report.regions.guard`).  The region is every paragraph and table between the guards,
+else from the start marker's paragraph to the end marker's, and in a table cell the whole cell.  The
+key is stable (``latar_belakang``, ``analisis_<kode IKU>``), never a position.
 
-Why two empty bookmarks, and not one bookmark around the text or a content control (``w:sdt``):
-tried with LibreOffice 7.4 (docx -> docx, twice, as a planner saves again and again), a block-level
-content control loses its tag and all but its first paragraph, an inline one loses its tag; a
-bookmark around several paragraphs that starts at a paragraph's first character is written with a
-second start in its last paragraph, and after the second save it covers only that last paragraph.
-An empty bookmark stays where it was, through every save, in LibreOffice, Word and python-docx
-(``tests/document/test_regions_draft.py``).  A marker LibreOffice writes twice is read once
-(the first of a name counts).
+Why empty bookmarks, and why guards: tried with LibreOffice 7.4 (docx -> docx, twice, as a planner
+saves again and again), a block-level content control (``w:sdt``) loses its tag and all but its first
+paragraph, an inline one loses its tag; a bookmark around several paragraphs that starts at a
+paragraph's first character is written with a second start in its last paragraph, and after the
+second save it covers only that last paragraph.  An empty bookmark stays where it was, through every
+save, in LibreOffice, Word and python-docx.  But a planner who selects the placeholder and types over
+it deletes the empty bookmarks inside the selection (LibreOffice does, driven through UNO in
+``tests/document/test_regions_libreoffice.py``); the guards sit in the paragraphs around, which the
+planner has no reason to select, and still say where the region is.  A bookmark LibreOffice writes
+twice is read once (the first of a name counts).
 
 Reading a draft is python-docx on a file the safety check has passed (bounded sizes and ratios, no
 DTD or entities), in this process: unlike an Excel workbook there are no formulas or external
