@@ -57,6 +57,7 @@ END_PREFIX = "lkjipend_"  # its end marker: lkjipend_<key>
 BEFORE_PREFIX = "lkjipa_"  # a guard at the end of the paragraph before the region (or of the cell before)
 AFTER_PREFIX = "lkjipz_"  # a guard at the start of the paragraph after it
 PREFIXES = (BEFORE_PREFIX, PREFIX, END_PREFIX, AFTER_PREFIX)
+APPENDIX_TITLE = "Teks perencana yang tidak lagi punya tempat"  # the closing appendix (pipeline.report.regions)
 MAX_NAME = 40  # Word's limit for a bookmark name
 PLACEHOLDER_RE = re.compile(r"\[diisi oleh perencana:[^\]]*\]")
 
@@ -198,6 +199,8 @@ def _locate(before, start, end, after):
         first = last  # only the guard after survived: the paragraph before it
     if first is None and where(end):
         first = where(end)[1]
+    if last is None and first is not None and where(after) is None and where(end) is None:
+        last = _last_before_appendix(first)  # the document's last region lost its end: to the end
     if last is None:
         last = first
     if first is None or last is None:
@@ -210,6 +213,19 @@ def _locate(before, start, end, after):
         return None
     blocks = [c for c in children[i:j + 1] if c.tag in BLOCKS]
     return (body, blocks) if blocks else None
+
+
+def _last_before_appendix(first):
+    """The last block from ``first`` on, before the closing appendix or the section's end, when no
+    other region's mark comes before; else ``first``."""
+    last = el = first
+    while True:
+        el = el.getnext()
+        if el is None or el.tag not in BLOCKS or _text(el).strip() == APPENDIX_TITLE:
+            return last
+        if any((b.get(w("name")) or "").startswith(PREFIXES) for b in el.iter(w("bookmarkStart"))):
+            return first  # another region follows: not the last one
+        last = el
 
 
 def _text(el) -> str:

@@ -15,10 +15,9 @@ import io
 
 from lxml import etree
 
-from pipeline.intake.draf import (AFTER_PREFIX, BEFORE_PREFIX, PREFIX, R, RT_HYPERLINK, Region, _spans, end_name,
-                                  region_ids, w)
+from pipeline.intake.draf import (AFTER_PREFIX, APPENDIX_TITLE, BEFORE_PREFIX, PREFIX, R, RT_HYPERLINK, Region,
+                                  _spans, end_name, region_ids, w)
 
-APPENDIX_TITLE = "Teks perencana yang tidak lagi punya tempat"
 
 
 # --- carrying into the new draft ------------------------------------------------------------------
@@ -61,8 +60,8 @@ def carry(content: bytes, regions: dict[str, Region]) -> tuple[bytes, list[str],
 def guard(root) -> None:
     """Two more empty bookmarks around every region, outside the planner's text: ``lkjipa_<key>`` at
     the end of the paragraph before it (for a region in a table cell: of the cell before) and
-    ``lkjipz_<key>`` at the start of the paragraph after it (an empty paragraph is added when the
-    region ends the document).  Selecting the placeholder and typing over it, in LibreOffice as in
+    ``lkjipz_<key>`` at the start of the paragraph after it (none for the document's last region,
+    which runs to the end of the document or of the appendix).  Selecting the placeholder and typing over it, in LibreOffice as in
     Word, deletes the markers inside it; the guards stay, and still say where the region is."""
     names = {b.get(w("name")) for b in root.iter(w("bookmarkStart"))}
     for name, container, blocks, _ in _spans(root):
@@ -82,11 +81,8 @@ def guard(root) -> None:
                 for el in _marker(BEFORE_PREFIX + key, str(before_id)):
                     holder.append(el)
         if AFTER_PREFIX + key not in names and container.tag == w("body"):
-            after = blocks[-1].getnext()
-            if after is None or after.tag == w("sectPr"):
-                after = etree.Element(w("p"))
-                blocks[-1].addnext(after)
-            if after.tag == w("p"):
+            after = blocks[-1].getnext()  # none after the document's last region: it runs to the end
+            if after is not None and after.tag == w("p"):
                 ppr = after.find(w("pPr"))
                 for el in reversed(_marker(AFTER_PREFIX + key, str(after_id))):
                     if ppr is not None:
