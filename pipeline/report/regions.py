@@ -1,7 +1,8 @@
 """Carrying the planner's regions into the new draft (pure: bytes in, bytes out, no file opened).
 
-The regions and how an edited draft is read are :mod:`pipeline.intake.draf`: two empty bookmarks
-``lkjip_<key>`` / ``lkjipend_<key>`` mark each place where only the planner writes.
+The regions and how an edited draft is read are :mod:`pipeline.intake.draf`: empty bookmarks
+(``lkjip_<key>`` / ``lkjipend_<key>`` inside, the guards ``lkjipa_<key>`` / ``lkjipz_<key>`` around,
+added here by :func:`guard`) mark each place where only the planner writes.
 :func:`carry` puts each region the planner wrote (its paragraphs and tables, with the styles, list
 numbering, pictures and links they use) into the freshly rendered draft at the same place, the
 placeholder gone, while everything around it (figures, tables, charts, computed sentences) is the

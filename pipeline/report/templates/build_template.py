@@ -183,8 +183,8 @@ class Builder:
 
     def _runs(self, par, text: str, bold: bool = False) -> None:
         """Text with ``[[...]]`` marking a placeholder run (style Isian Perencana); ``[[key|...]]``
-        makes it the planner's region ``key`` (:mod:`pipeline.report.regions`: two empty bookmarks
-        around the paragraph's text, carried into every later draft)."""
+        makes it the planner's region ``key`` (:mod:`pipeline.intake.draf`: two empty bookmarks
+        around the paragraph's text; what the planner writes there is carried into every later draft)."""
         import re
 
         for i, part in enumerate(re.split(r"\[\[(.*?)\]\]", text)):
