@@ -195,9 +195,9 @@ def test_computed_sentences(text):
     assert ('Realisasi indikator "Persentase Peningkatan Volume Usaha Koperasi" tahun 2024 sebesar 19,61% '
             "dari target 8,00% dengan capaian 245,13% (kategori Sangat Baik).") in text
     assert ('Realisasi indikator "Rasio Kewirausahaan" tahun 2024 sebesar 3,66% dari target 3,00% dengan capaian '
-            "122,00% (kategori Sangat Baik). Realisasi tersebut lebih tinggi dari realisasi tahun 2023 sebesar 3,50% "
-            "(capaian 120,69%).") in text
-    assert "Realisasi tahun 2023 tidak tersedia (N/A), sehingga belum dapat dibandingkan." in text
+            "122,00% (kategori Sangat Baik). Dibanding tahun 2023 (realisasi 3,50%, capaian 120,69%), realisasinya naik "
+            "menjadi 3,66%; kinerjanya membaik.") in text
+    assert "Realisasi tahun 2023 tidak tersedia, sehingga belum dapat dibandingkan." in text
     assert ("Terhadap target akhir Renstra tahun 2026 sebesar 24,00%, realisasi sampai dengan tahun 2024 (19,61%) "
             "mencapai 81,71% (Mendekati Target).") in text
     assert "anggaran murni sebesar Rp 25.749.020.030 dengan rincian: Belanja Pegawai Rp 12.616.431.000" in text

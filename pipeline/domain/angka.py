@@ -12,11 +12,13 @@ budget tree, E.81 and the early warnings), so ``pipeline/report`` only lays the 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 import polars as pl
 
-from pipeline.domain import budget, indicators
+from pipeline.domain import analisis, budget, indicators
+from pipeline.domain.analisis import analisa_periode
 from pipeline.domain.figures import (
     MENUNJANG,
     TIDAK_MENUNJANG,
@@ -58,7 +60,7 @@ def compute_angka_periode(ref, realisasi, odk: pl.DataFrame, result: IkuResult, 
     """Every figure of the period, once; ``threshold``: the early-warning points (the setting
     ``LKJIP_EARLY_WARNING_POINTS``)."""
     iku = iku_figures(ref, result, period)
-    return AngkaPeriode(
+    angka = AngkaPeriode(
         period=period, instansi=ref.instansi, tahun_awal=ref.tahun_awal, tahun_akhir=ref.tahun_akhir,
         skala=tuple((name, float(bound)) for name, bound in ref.skala),
         iku=iku,
@@ -73,6 +75,7 @@ def compute_angka_periode(ref, realisasi, odk: pl.DataFrame, result: IkuResult, 
         kinerja_umum=kinerja_umum(iku, period.year, ref.skala),
         cascading=tuple(dict.fromkeys(ref.cascading)),
     )
+    return dataclasses.replace(angka, analisis=analisa_periode(angka))
 
 
 # --- IKU -----------------------------------------------------------------------------------------
@@ -190,10 +193,13 @@ def efisiensi(ref, result: IkuResult, realisasi, period: Period) -> tuple[Efisie
     return tuple(out)
 
 
-def menunjang(cap: float | None, skala) -> str:
-    """An output supports its sasaran when its achievement is in the top category of the scale."""
+def menunjang(cap: float | None, skala, month: int = 12) -> str:
+    """An output supports its sasaran when its achievement is in the top category of the scale;
+    before December judged against the period's share of the year (:func:`analisis.menunjang`)."""
     if cap is None:
         return "N/A"
+    if month < 12:
+        return analisis.menunjang(cap, skala, month)
     return MENUNJANG if indicators.kategori(cap, skala) == skala[0][0] else TIDAK_MENUNJANG
 
 
@@ -219,7 +225,7 @@ def kinerja_program(ref, result: IkuResult, realisasi, period: Period) -> tuple[
             cap = indicators.capaian(r["realisasi"], r["target"])
             out.append(KinerjaProgram(kode, record["pernyataan"], record["indikator"], cap_sasaran, r[LEVEL], r["kode"],
                                       r["uraian"], r["indikator"], r["target"], r["realisasi"], r["satuan"],
-                                      is_percent_unit(r["satuan"]), cap, menunjang(cap, ref.skala)))
+                                      is_percent_unit(r["satuan"]), cap, menunjang(cap, ref.skala, period.month)))
     return tuple(out)
 
 

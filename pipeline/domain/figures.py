@@ -17,9 +17,13 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from pipeline.domain.periods import Period
 from pipeline.domain.submissions import SubmissionRow
+
+if TYPE_CHECKING:
+    from pipeline.domain.analisis import Analisis
 
 __all__ = [
     "IkuTahun", "Iku", "KemajuanRenstra", "BarisAnggaran", "JumlahAnggaran", "RealisasiAnggaran",
@@ -328,6 +332,7 @@ class AngkaPeriode:
     pengumpulan: tuple[SubmissionRow, ...]
     kinerja_umum: KinerjaUmum
     cascading: tuple[str, ...] = ()  # programs serving a sasaran, in the referensi's order
+    analisis: Analisis | None = None  # the reasons behind the figures (domain/analisis.py), computed with them
 
     @property
     def sasaran(self) -> tuple[Iku, ...]:

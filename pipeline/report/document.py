@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.domain.figures import MENUNJANG, AngkaPeriode, Iku, IkuTahun
+from pipeline.domain.figures import AngkaPeriode, Iku, IkuTahun
 from pipeline.domain.formatting import excel_round, number_id, percent_excel
 from pipeline.domain.periods import MONTH_NAMES_ID
 from pipeline.intake.referensi import Referensi
@@ -279,10 +279,13 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
         ctx["anggaran_kalimat"] = (
             f"Pada Tahun Anggaran {n} {instansi} melaksanakan kegiatan dengan anggaran murni sebesar "
             f"{rp(anggaran.pagu_awal)} dengan rincian: "
-            + _list_id([f"{r.jenis_belanja} {rp(r.pagu_awal)}" for r in anggaran.baris]) + ".")
+            + _list_id([f"{r.jenis_belanja} {rp(r.pagu_awal)}" for r in anggaran.baris if r.pagu_awal is not None]) + "."
+            if anggaran.pagu_awal is not None else
+            f"Anggaran murni (sebelum pergeseran) {instansi} Tahun Anggaran {n} per jenis belanja tidak tersedia.")
         ctx["pergeseran_kalimat"] = (
             f"Setelah pergeseran anggaran, alokasinya menjadi {rp(anggaran.pagu_pergeseran)} dengan rincian: "
-            + _list_id([f"{r.jenis_belanja} {rp(r.pagu_pergeseran)}" for r in anggaran.baris]) + ".")
+            + _list_id([f"{r.jenis_belanja} {rp(r.pagu_pergeseran)}" for r in anggaran.baris
+                        if r.pagu_pergeseran is not None]) + "." if anggaran.pagu_pergeseran is not None else "")
     else:
         ctx["tabel_2_3"] = []
         ctx["anggaran_kalimat"] = PLACEHOLDER.format("anggaran per jenis belanja (lembar Anggaran referensi kosong)")
@@ -294,9 +297,9 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
     ctx["program_kalimat"] = (
         f"Guna mewujudkan kinerja yang diperjanjikan, {instansi} pada Tahun Anggaran {n} melaksanakan "
         f"{counted(n_program, 'program')} dengan {counted(n_kegiatan, 'kegiatan')} dan "
-        f"{counted(n_sub, 'sub kegiatan')} yang didukung oleh dana sebesar "
-        + (f"{rp(jumlah.pagu)} ({terbilang(round(jumlah.pagu))} rupiah)." if jumlah and jumlah.pagu is not None
-           else "N/A."))
+        f"{counted(n_sub, 'sub kegiatan')}"
+        + (f" yang didukung oleh dana sebesar {rp(jumlah.pagu)} ({terbilang(round(jumlah.pagu))} rupiah)."
+           if jumlah and jumlah.pagu is not None else "."))
 
     # --- Bab III --------------------------------------------------------------------------------------
     skala = sorted(angka.skala, key=lambda s: -s[1])
@@ -325,45 +328,44 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
         kat = i.now.kategori or "N/A"
         kategori_count[kat] = kategori_count.get(kat, 0) + 1
     order = [name for name, _ in skala] + ["N/A"]
-    counts_text = _list_id([f"{kategori_count[k]} berkategori {k}" if k != "N/A" else f"{kategori_count[k]} belum dapat dinilai (N/A)"
+    counts_text = _list_id([f"{kategori_count[k]} berkategori {k}" if k != "N/A" else f"{kategori_count[k]} belum dapat dinilai"
                             for k in order if k in kategori_count])
     ctx["kalimat_3_2"] = (f"Dari {counted(len(shown_ikus), 'indikator')} tujuan dan sasaran pada tabel di atas, "
                           f"{counts_text} pada {tahun_sd}.")
 
     renstra = {r.kode: r for r in angka.renstra}
+    analisis = angka.analisis  # the reasons, computed in domain/analisis.py: placed here, never judged here
 
     iku_kalimat, renstra_list = [], []
     for i in shown_ikus:
-        real, target, cap, kat = i.realisasi, i.target, i.capaian, i.now.kategori or "N/A"
+        real, target, cap, kat = i.realisasi, i.target, i.capaian, i.now.kategori
+        sementara = f" (sementara: {i.now.sementara})" if i.now.sementara and _num(real) is not None else ""
         if _num(real) is None:
-            capaian = (f'Realisasi indikator "{i.indikator}" {tahun_sd} belum tersedia (N/A)'
-                       + (f"; targetnya {shown(target)}." if _num(target) is not None else "."))
+            capaian = (f'Realisasi indikator "{i.indikator}" {tahun_sd} belum tersedia'
+                       + (f"; targetnya {shown(target, _unit(target, i))}." if _num(target) is not None else "."))
         elif _num(target) is None:
-            capaian = (f'Realisasi indikator "{i.indikator}" {tahun_sd} sebesar {shown(real, _unit(real, i))}; '
-                       f"indikator ini tidak memiliki target tahun {n} sehingga capaiannya tidak dapat dihitung (N/A).")
+            capaian = (f'Realisasi indikator "{i.indikator}" {tahun_sd} sebesar {shown(real, _unit(real, i))}{sementara}; '
+                       f"indikator ini tidak memiliki target tahun {n} sehingga capaiannya tidak dapat dihitung.")
         else:
-            capaian = (f'Realisasi indikator "{i.indikator}" {tahun_sd} sebesar {shown(real, _unit(real, i))} dari target '
-                       f"{shown(target, _unit(target, i))} dengan capaian {shown(cap)} (kategori {kat}).")
-        prev = i.value(i.before.realisasi)
-        if _num(prev) is not None and _num(real) is not None:
-            direction = ("lebih tinggi dari" if _num(real) > _num(prev) else
-                         "lebih rendah dari" if _num(real) < _num(prev) else "sama dengan")
-            cap_prev = percent(i.before.capaian)
-            perbandingan = (f"Realisasi tersebut {direction} realisasi tahun {n - 1} sebesar {shown(prev, _unit(prev, i))}"
-                            + (f" (capaian {shown(cap_prev)})." if _num(cap_prev) is not None else "."))
-        else:
-            perbandingan = f"Realisasi tahun {n - 1} tidak tersedia (N/A), sehingga belum dapat dibandingkan."
+            capaian = (f'Realisasi indikator "{i.indikator}" {tahun_sd} sebesar {shown(real, _unit(real, i))}{sementara} '
+                       f"dari target {shown(target, _unit(target, i))} dengan capaian {shown(cap)}"
+                       + (f" (kategori {kat})." if kat else "."))
+        found = analisis.of(i.kode) if analisis is not None else None
+        perbandingan = found.kalimat_perbandingan if found is not None else ""
         rr = renstra.get(i.kode)
         if rr is not None and rr.capaian is not None:
             akhir_value = indicator_value(rr.target_akhir, rr.persen)
             sampai = indicator_value(rr.realisasi, rr.persen)
             renstra_text = (f"Terhadap target akhir Renstra tahun {akhir} sebesar {shown(akhir_value, _unit(akhir_value, i))}, "
                             f"realisasi sampai dengan tahun {n} ({shown(sampai, _unit(sampai, i))}) "
-                            f"mencapai {shown(percent(rr.capaian))} ({rr.tingkat_kemajuan or 'N/A'}).")
+                            f"mencapai {shown(percent(rr.capaian))}"
+                            + (f" ({rr.tingkat_kemajuan})." if rr.tingkat_kemajuan else "."))
         else:
-            renstra_text = f"Capaian terhadap target akhir Renstra tahun {akhir} belum dapat dihitung (N/A)."
-        iku_kalimat.append({"capaian": capaian, "perbandingan": perbandingan, "renstra": renstra_text})
-        renstra_list.append(f'Indikator "{i.indikator}": {renstra_text}')
+            renstra_text = f"Capaian terhadap target akhir Renstra tahun {akhir} belum dapat dihitung."
+        iku_kalimat.append({"capaian": capaian, "perbandingan": perbandingan, "renstra": renstra_text,
+                            "analisis": " ".join(found.kalimat) if found is not None else ""})
+        if found is not None:
+            renstra_list.extend(found.kalimat_renstra)
     ctx["iku_kalimat"] = iku_kalimat
     ctx["renstra_kalimat_list"] = renstra_list
 
@@ -384,16 +386,16 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
     ctx["tabel_3_4"] = [
         {"no": LETTERS[k % 26], "pernyataan": i.pernyataan, "indikator": i.indikator, **renstra_row(i)}
         for k, i in enumerate(shown_ikus)]
-    analisis = ({str(r["kode_iku"]).strip(): r for r in ref.analisis.iter_rows(named=True)}
-                if ref.analisis.height else {})
+    analisis_perencana = ({str(r["kode_iku"]).strip(): r for r in ref.analisis.iter_rows(named=True)}
+                          if ref.analisis.height else {})
     ctx["tabel_3_5"] = [
         {"no": LETTERS[k % 26], "pernyataan": i.pernyataan, "indikator": i.indikator,
          "target": shown(i.target), "realisasi": shown(i.realisasi),
          "capaian": shown(i.capaian),
-         "analisis": _text_or_placeholder(_words(analisis.get(i.kode, {}).get("analisis")),
+         "analisis": _text_or_placeholder(_words(analisis_perencana.get(i.kode, {}).get("analisis")),
                                           "analisis keberhasilan/kegagalan (lembar Analisis referensi)",
                                           f"analisis_{i.kode}"),
-         "solusi": _text_or_placeholder(_words(analisis.get(i.kode, {}).get("solusi")),
+         "solusi": _text_or_placeholder(_words(analisis_perencana.get(i.kode, {}).get("solusi")),
                                         "solusi yang dilakukan (lembar Analisis referensi)",
                                         f"solusi_{i.kode}")}
         for k, i in enumerate(shown_ikus)]
@@ -410,13 +412,9 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
         "dengan capaian keluaran dan realisasi anggaran keluaran, dengan jumlah perkalian pagu anggaran keluaran "
         "dengan capaian keluaran: Efisiensi = Σ(pagu × CK − realisasi anggaran) ÷ Σ(pagu × CK) × 100%, dengan CK "
         "capaian keluaran setiap sub kegiatan (paling tinggi 100%).")
-    ctx["efisiensi_kalimat"] = [
-        f'Sasaran "{e.sasaran}" menggunakan anggaran {rp(e.realisasi_anggaran)} dari '
-        f'{rp(e.anggaran)} (capaian anggaran {pct(e.capaian_anggaran)}) untuk capaian kinerja '
-        f'{shown(percent(e.capaian))}, dengan tingkat efisiensi {pct(e.efisiensi)}.' for e in efisiensi]
+    ctx["efisiensi_kalimat"] = [s.kalimat for s in analisis.sasaran if s.kalimat] if analisis is not None else []
 
     rows_3_7, seen, letter = [], set(), -1
-    per_sasaran: dict[str, dict] = {}
     for r in angka.kinerja_program:
         first = r.kode_iku not in seen
         if first:
@@ -438,15 +436,8 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
             "indikator": r.indikator or "-", "target": shown(target, satuan if not isinstance(target, Percent) else None),
             "realisasi": shown(realisasi, satuan if not isinstance(realisasi, Percent) else None),
             "capaian": shown(percent(r.capaian)), "menunjang": r.menunjang})
-        slot = per_sasaran.setdefault(r.sasaran, {"Program": 0, "Kegiatan": 0, "Sub Kegiatan": 0, "menunjang": 0, "semua": 0})
-        slot[level] = slot.get(level, 0) + 1
-        slot["semua"] += 1
-        slot["menunjang"] += r.menunjang == MENUNJANG
     ctx["tabel_3_7"] = rows_3_7
-    ctx["program_sasaran_kalimat"] = [
-        f'Sasaran "{s}" didukung oleh {counted(c["Program"], "program")}, {counted(c["Kegiatan"], "kegiatan")} dan '
-        f'{counted(c["Sub Kegiatan"], "sub kegiatan")}; {c["menunjang"]} dari {c["semua"]} indikator program/kegiatan/'
-        f"sub kegiatan tersebut menunjang pencapaian sasaran." for s, c in per_sasaran.items()]
+    ctx["program_sasaran_kalimat"] = [d.kalimat for d in analisis.dukungan] if analisis is not None else []
 
     rows_3_8, p_no, k_no = [], 0, 0
     for r in _programs_in_report_order(tree.baris, list(angka.cascading)):
@@ -470,10 +461,12 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
     programs = [r for r in tree.baris if r.level == "program" and r.capaian is not None]
     ctx["realisasi_anggaran_pembuka"] = (
         f"Pelaksanaan tugas pokok dan fungsi {instansi} pada tahun anggaran {n} didukung anggaran sebesar "
-        f"{rp(jumlah.pagu) if jumlah else 'N/A'} dengan rincian sebagai berikut:")
+        f"{rp(jumlah.pagu) if jumlah else 'yang rinciannya belum tersedia'}"
+        + (" dengan rincian sebagai berikut:" if jumlah else "."))
     text = (f"Realisasi anggaran {tahun_sd} pada {counted(n_program, 'program')} sebesar "
-            f"{rp(jumlah.realisasi)} dari pagu {rp(jumlah.pagu)} atau {pct(jumlah.capaian)}."
-            if jumlah else "Realisasi anggaran belum tersedia (N/A).")
+            f"{rp(jumlah.realisasi)} dari pagu {rp(jumlah.pagu)}"
+            + (f" atau {pct(jumlah.capaian)}." if jumlah.capaian is not None else ".")
+            if jumlah else "Realisasi anggaran belum tersedia.")
     if len(programs) > 1:
         hi = max(programs, key=lambda r: r.capaian)
         lo = min(programs, key=lambda r: r.capaian)
@@ -482,26 +475,25 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
     ctx["realisasi_anggaran_kalimat"] = text
 
     # --- Ringkasan Eksekutif and Bab IV ---------------------------------------------------------------------
-    umum = angka.kinerja_umum
     s_count: dict[str, int] = {}
     for s in sasaran:
         kat = s.now.kategori or "N/A"
         s_count[kat] = s_count.get(kat, 0) + 1
-    s_text = _list_id([f"{s_count[k]} sasaran berkategori {k}" if k != "N/A" else f"{s_count[k]} sasaran belum dapat dinilai (N/A)"
+    s_text = _list_id([f"{s_count[k]} sasaran berkategori {k}" if k != "N/A" else f"{s_count[k]} sasaran belum dapat dinilai"
                        for k in order if k in s_count])
     ctx["ringkasan"] = {
         "pembuka": (f"Laporan Kinerja Instansi Pemerintah {instansi} {tahun_sd} merupakan pertanggungjawaban atas "
                     f"Perjanjian Kinerja tahun {n}, yang memuat {counted(len(sasaran), 'sasaran strategis')} dengan "
                     f"{counted(len(sasaran), 'indikator kinerja sasaran')} dari Renstra {ctx['renstra_periode']}."),
         "kategori": (f"Hasil pengukuran {tahun_sd}: dari {counted(len(sasaran), 'sasaran')}, {s_text}. "
-                     + (f"Rata-rata capaian indikator sasaran sebesar {pct(umum.rata_rata)}, sehingga kinerja {instansi} "
-                        f"{tahun_sd} secara keseluruhan termasuk kategori {umum.kategori}." if umum.rata_rata is not None
-                        else "Kategori keseluruhan belum dapat ditentukan (N/A).")),
+                     + (analisis.rata_rata.kalimat if analisis is not None else "")),
         "anggaran": (f"Realisasi anggaran {tahun_sd} sebesar {rp(jumlah.realisasi)} dari pagu "
-                     f"{rp(jumlah.pagu)} ({pct(jumlah.capaian)})." if jumlah else "Realisasi anggaran belum tersedia (N/A)."),
+                     f"{rp(jumlah.pagu)}" + (f" ({pct(jumlah.capaian)})." if jumlah.capaian is not None else ".")
+                     if jumlah else "Realisasi anggaran belum tersedia."),
         "efisiensi": ("Tingkat efisiensi penggunaan sumber daya: "
-                      + _list_id([f'{pct(e.efisiensi)} pada sasaran "{e.sasaran}"' for e in efisiensi]) + "."
-                      if efisiensi else "Tingkat efisiensi belum dapat dihitung (N/A)."),
+                      + _list_id([f'{pct(e.efisiensi)} pada sasaran "{e.sasaran}"' for e in efisiensi
+                                  if e.efisiensi is not None]) + "."
+                      if any(e.efisiensi is not None for e in efisiensi) else "Tingkat efisiensi belum dapat dihitung."),
     }
     reached = sum(1 for s in sasaran if s.now.capaian is not None and s.now.capaian >= 100.0)
     ctx["kesimpulan_pembuka"] = (
@@ -511,17 +503,24 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
     for s in sasaran:
         cap = s.now.capaian
         status = ("target tercapai" if cap is not None and cap >= 100.0 else
-                  "target belum tercapai" if cap is not None else "capaian belum dapat dihitung (N/A)")
-        kesimpulan.append(
-            f'Sasaran "{s.pernyataan}" dengan indikator "{s.indikator}": realisasi {shown(s.realisasi, _unit(s.realisasi, s))} '
-            f'dari target {shown(s.target, _unit(s.target, s))}, capaian {shown(s.capaian)}'
-            f'{" (kategori " + s.now.kategori + ")" if s.now.kategori else ""}; {status}.')
+                  f"target belum tercapai{' ' + sd if draf else ''}" if cap is not None else "capaian belum dapat dihitung")
+        figures = []
+        if _num(s.realisasi) is not None:
+            figures.append(f"realisasi {shown(s.realisasi, _unit(s.realisasi, s))}"
+                           + (" (sementara)" if s.now.sementara else "")
+                           + (f" dari target {shown(s.target, _unit(s.target, s))}" if _num(s.target) is not None else ""))
+        elif _num(s.target) is not None:
+            figures.append(f"target {shown(s.target, _unit(s.target, s))}, realisasi belum tersedia")
+        if _num(s.capaian) is not None:
+            figures.append(f"capaian {shown(s.capaian)}" + (f" (kategori {s.now.kategori})" if s.now.kategori else ""))
+        kesimpulan.append(f'Sasaran "{s.pernyataan}" dengan indikator "{s.indikator}": '
+                          + (", ".join(figures) + "; " if figures else "") + f"{status}.")
     kesimpulan.append(f"Dari {counted(len(sasaran), 'indikator kinerja sasaran')}, {reached} telah mencapai target yang ditetapkan"
                       f"{' ' + tahun_sd if draf else ''}.")
-    if jumlah:
-        kesimpulan.append(f"Realisasi anggaran {tahun_sd} mencapai {pct(jumlah.capaian)} "
-                          f"({rp(jumlah.realisasi)} dari {rp(jumlah.pagu)}).")
+    if analisis is not None:
+        kesimpulan.extend(analisis.kesimpulan)
     ctx["kesimpulan"] = kesimpulan
+    ctx["tindak_lanjut"] = list(analisis.tindak_lanjut) if analisis is not None else []
     return ctx
 
 
