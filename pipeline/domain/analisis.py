@@ -23,15 +23,12 @@ sentence (or the sentence is left out): no sentence contains "N/A".  A provision
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 from pipeline.domain import indicators
+from pipeline.domain.figures import (  # the result's types live in the one model of the figures
+    Analisis, AnalisisIku, AnalisisSasaran, AngkaPeriode, BandingStandar, DukunganProgram, DukunganSasaran, Iku,
+    KemajuanRenstra, LajuRenstra, Perbandingan, RataRataCapaian, SubKegiatanTertinggal)
 from pipeline.domain.formatting import excel_round, number_id, percent_excel
 from pipeline.domain.periods import MONTH_NAMES_ID
-
-if TYPE_CHECKING:  # the figures model holds the analysis: no import at run time, no circle
-    from pipeline.domain.figures import AngkaPeriode, Iku, KemajuanRenstra
 
 __all__ = ["MEMBAIK", "MENURUN", "TETAP", "BELUM_MENUNJANG", "BATAS_ATAS", "BATAS_BAWAH", "SELISIH_TERTINGGAL",
            "DukunganProgram", "SubKegiatanTertinggal", "Perbandingan", "LajuRenstra", "BandingStandar",
@@ -45,147 +42,6 @@ BELUM_MENUNJANG = "Belum Menunjang"  # before December: not yet on pace for the 
 BATAS_ATAS, BATAS_BAWAH = 100.0, 0.0  # a capaian counts at most 100 % and at least 0 % in a mean
 SELISIH_TERTINGGAL = 10.0  # an output is behind its spending when its capaian is this many points below the absorption
 _EPS = 1e-9
-
-
-# --- the result -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DukunganProgram:
-    """A program serving an IKU: its output capaian (Tabel 3.7) and its budget absorption (Tabel 3.8)."""
-
-    kode: str
-    uraian: str
-    capaian_keluaran: float | None
-    pagu: float | None
-    realisasi_anggaran: float | None
-    penyerapan: float | None
-
-
-@dataclass(frozen=True)
-class SubKegiatanTertinggal:
-    """A sub kegiatan that held an IKU back: ``alasan`` "terendah" (lowest output capaian) or
-    "tertinggal" (output capaian well below its budget absorption)."""
-
-    kode: str
-    uraian: str
-    capaian_keluaran: float
-    penyerapan: float | None
-    alasan: str
-
-
-@dataclass(frozen=True)
-class Perbandingan:
-    """The period's realisasi against the year before's, read in the indicator's own direction."""
-
-    tahun_lalu: int
-    realisasi_lalu: float
-    realisasi: float
-    arah: str  # MEMBAIK | MENURUN | TETAP
-    negatif: bool
-
-
-@dataclass(frozen=True)
-class LajuRenstra:
-    """What is left of the Renstra's final target and the yearly pace still needed:
-    ``laju = (target_akhir - realisasi) / tahun_tersisa`` (the sign of the indicator's direction)."""
-
-    tahun_akhir: int
-    target_akhir: float
-    realisasi: float
-    sisa: float  # how far the realisasi is from the final target (0 when reached)
-    tahun_tersisa: int  # the Renstra's years after the period's year
-    laju: float | None  # the yearly change still needed; None when no year is left or the target is reached
-    tercapai: bool
-    kumulatif: bool
-
-
-@dataclass(frozen=True)
-class BandingStandar:
-    standar: float
-    realisasi: float
-    posisi: str  # "di atas" | "di bawah" | "sama dengan"
-    lebih_baik: bool  # the realisasi is at least as good as the standard, in the indicator's direction
-
-
-@dataclass(frozen=True)
-class AnalisisIku:
-    """One IKU's reasons: ``kalimat_perbandingan`` (with the year before, or why it cannot be compared)
-    and ``kalimat`` after Tabel 3.2, ``kalimat_renstra`` after Tabel 3.4."""
-
-    kode: str
-    indikator: str
-    sementara: str | None
-    capaian: float | None
-    tercapai: bool | None  # capaian at least 100 %; None without a capaian
-    program: tuple[DukunganProgram, ...]
-    terendah: SubKegiatanTertinggal | None
-    tertinggal: SubKegiatanTertinggal | None
-    perbandingan: Perbandingan | None
-    renstra: LajuRenstra | None
-    standar: BandingStandar | None
-    kalimat: tuple[str, ...]
-    kalimat_renstra: tuple[str, ...]
-    kalimat_perbandingan: str = ""
-
-
-@dataclass(frozen=True)
-class AnalisisSasaran:
-    """A sasaran's result beside its budget use (Tabel 3.6); ``kalimat`` after Tabel 3.6."""
-
-    kode: str
-    sasaran: str
-    capaian: float | None
-    capaian_anggaran: float | None
-    efisiensi: float | None
-    bacaan: str | None  # "hasil melampaui penyerapan" | "hasil seimbang dengan penyerapan" | "hasil tertinggal dari penyerapan"
-    kalimat: str | None
-
-
-@dataclass(frozen=True)
-class DukunganSasaran:
-    """Tabel 3.7 counted per sasaran: rows per level, and indicators (rows that have one)."""
-
-    kode: str
-    sasaran: str
-    program: int
-    kegiatan: int
-    sub_kegiatan: int
-    indikator: int  # rows with an indicator and a capaian
-    menunjang: int
-    belum: int  # "Belum Menunjang" (before December)
-    kalimat: str
-
-
-@dataclass(frozen=True)
-class RataRataCapaian:
-    """The mean capaian of the sasaran indicators, each counted between ``BATAS_BAWAH`` and ``BATAS_ATAS``."""
-
-    nilai: float | None
-    kategori: str | None
-    jumlah_indikator: int  # indicators with a capaian (the mean's count)
-    dibatasi: int  # how many capaian were capped
-    kalimat: str
-
-
-@dataclass(frozen=True)
-class Analisis:
-    iku: tuple[AnalisisIku, ...]
-    sasaran: tuple[AnalisisSasaran, ...]
-    dukungan: tuple[DukunganSasaran, ...]
-    rata_rata: RataRataCapaian
-    kesimpulan: tuple[str, ...]  # Bab IV: reached / not reached and why, the budget
-    tindak_lanjut: tuple[str, ...]  # Bab IV: what to follow up
-
-    def of(self, kode: str) -> AnalisisIku | None:
-        return next((a for a in self.iku if a.kode == kode), None)
-
-    def sentences(self) -> list[str]:
-        """Every sentence of the analysis (for checks)."""
-        out = [s for a in self.iku for s in (a.kalimat_perbandingan, *a.kalimat, *a.kalimat_renstra) if s]
-        out += [s.kalimat for s in self.sasaran if s.kalimat]
-        out += [d.kalimat for d in self.dukungan] + [self.rata_rata.kalimat]
-        return out + list(self.kesimpulan) + list(self.tindak_lanjut)
 
 
 # --- judgements ----------------------------------------------------------------------------------------
