@@ -366,10 +366,14 @@ def _run_pemda(layout, outputs: Path, period: str | None, warn: Callable[[str], 
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # a worker is replaced after OPD_PER_WORKER runs: memory a run leaves behind never piles up over 40 OPD
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                 max_tasks_per_child=OPD_PER_WORKER) as pool:
-            reasons = list(pool.map(_opd_month, jobs))
+        # fresh workers after OPD_PER_WORKER runs each, so memory a run leaves behind never piles up over
+        # 40 OPD: a new pool per batch (ProcessPoolExecutor's own max_tasks_per_child hangs on Python 3.11
+        # once the first workers retire, CPython gh-115634)
+        batch = workers * OPD_PER_WORKER
+        reasons = []
+        for start in range(0, len(jobs), batch):
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                reasons += pool.map(_opd_month, jobs[start:start + batch])
     else:
         reasons = [_opd_month(job, instance) for job in jobs]
     for opd, reason in zip(layout.opds, reasons, strict=True):

@@ -28,7 +28,9 @@ def pemda(tmp_path_factory, dagster_home):
     shutil.copytree(inputs / JATIM / "realisasi", inputs / BROKEN / "realisasi")
     (inputs / BARE / "realisasi").mkdir(parents=True)  # an OPD folder without referensi/
     outputs = tmp_path_factory.mktemp("pemda-outputs")
-    code = main(["run", "--inputs", str(inputs), "--outputs", str(outputs), "--period", PERIOD])
+    with pytest.MonkeyPatch.context() as mp:  # fresh workers after each OPD: the four OPD-months in two pools
+        mp.setattr("pipeline.runs.OPD_PER_WORKER", 1)
+        code = main(["run", "--inputs", str(inputs), "--outputs", str(outputs), "--period", PERIOD])
     return inputs, outputs, code
 
 
