@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.series import SeriesLabel
-from openpyxl.utils import get_column_letter
 
 from pipeline.domain.figures import AngkaPeriode
 from pipeline.domain.formatting import number_id, percent_excel
@@ -207,6 +206,18 @@ def render_png(chart: Chart, width_cm: float | None = None) -> bytes:
 
 # --- native line charts over a table's rows -------------------------------------------------------------
 
+ROW_HEIGHT_CM = 0.53  # a default row (15 pt)
+
+
+def below_table(ws, height_cm: float) -> str:
+    """The anchor of the next chart of a sheet: column A, below the table and below the charts placed
+    before it (a chart beside a table is cut off or shrinks the table when the sheet is printed)."""
+    import math
+
+    row = getattr(ws, "_lkjip_next_chart_row", None) or ws.max_row + 3
+    ws._lkjip_next_chart_row = row + math.ceil(height_cm / ROW_HEIGHT_CM) + 2
+    return f"A{row}"
+
 
 @dataclass
 class LineChartSpec:
@@ -238,4 +249,4 @@ class LineChartSpec:
             chart.series[-1].tx = SeriesLabel(v=name)
         cat = columns.index(self.category_column) + 1
         chart.set_categories(Reference(ws, min_col=cat, min_row=top, max_row=bottom))
-        ws.add_chart(chart, f"{get_column_letter(len(columns) + 2)}{header_row}")
+        ws.add_chart(chart, below_table(ws, chart.height))

@@ -183,17 +183,10 @@ def _shown_ikus(ikus: list[_Iku]) -> list[_Iku]:
 SEMENTARA = "(sementara)"
 
 
-def _cell(text: str, sementara: bool = False, note: str = ""):
-    """A table cell's text (RichText for a ``{{r }}`` cell): a provisional figure followed by an
-    italic *(sementara)*, a row missing from the files by its note in italics."""
-    from docxtpl import RichText
-
-    rt = RichText(text)
-    if sementara and text != "N/A":
-        rt.add("\n" + SEMENTARA, italic=True)
-    if note:
-        rt.add("\n" + note, italic=True, size=14)
-    return rt
+def _cell(text: str, sementara: bool = False) -> str:
+    """A table cell's text; a provisional figure followed by *(sementara)* (plain text: an office's own
+    template made from an earlier bundled one lays it out as any other cell)."""
+    return f"{text} {SEMENTARA}" if sementara and text != "N/A" else text
 
 
 def _provisional(t: IkuTahun | None) -> bool:
@@ -506,7 +499,8 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
         rows_3_8.append({"no": no, "uraian": uraian, "level": LEVEL_LABEL[r.level], "pagu": money(r.pagu),
                          "realisasi": money(r.realisasi), "capaian": pct(r.capaian)})
     ctx["tabel_3_8"] = rows_3_8
-    ctx["total_3_8"], ctx["catatan_3_8"] = _totals_3_8(tree, bulan if draf else "")
+    ctx["total_3_8_baris"], ctx["catatan_3_8"] = _totals_3_8(tree, bulan if draf else "")
+    ctx["total_3_8"] = ctx["total_3_8_baris"][-1]  # the JUMLAH row (an office template's single total row)
     programs = [r for r in tree.baris if r.level == "program" and r.capaian is not None]
     ctx["realisasi_anggaran_pembuka"] = (
         f"Pelaksanaan tugas pokok dan fungsi {instansi} pada tahun anggaran {n} didukung anggaran sebesar "

@@ -564,8 +564,8 @@ def build(path: Path = OUT) -> Path:
     b.table([["NO", "TUJUAN/SASARAN STRATEGIS", "INDIKATOR KINERJA", "TAHUN {{ tahun_lalu }}", None, None,
               "TAHUN {{ tahun }}", None, None],
              ["^", "^", "^", "Target", "Realisasi", "Capaian", "Target", "Realisasi", "Capaian"]],
-            ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", "{{ r.target_lalu }}", "{{r r.realisasi_lalu }}",
-             "{{r r.capaian_lalu }}", "{{ r.target }}", "{{r r.realisasi }}", "{{r r.capaian }}"],
+            ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", "{{ r.target_lalu }}", "{{ r.realisasi_lalu }}",
+             "{{ r.capaian_lalu }}", "{{ r.target }}", "{{ r.realisasi }}", "{{ r.capaian }}"],
             [0.8, 5.6, 5.0, 2.25, 2.25, 2.25, 2.25, 2.25, 2.25], loop="tabel_3_2", numeric={3, 4, 5, 6, 7, 8},
             numbers=True)
     b.tag("{%p if sumber_data_catatan %}")
@@ -593,7 +593,7 @@ def build(path: Path = OUT) -> Path:
               "REALISASI", None, None, None, None],
              ["^", "^", "^", *tgt, *tgt]],
             ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", *[f"{{{{ r.target[{i}] }}}}" for i in range(5)],
-             *[f"{{{{r r.realisasi[{i}] }}}}" for i in range(5)]],
+             *[f"{{{{ r.realisasi[{i}] }}}}" for i in range(5)]],
             [0.8, 4.4, 4.0, *[1.6] * 10], loop="tabel_3_3", numeric=set(range(3, 13)))
     b.p("Data yang kosong (N/A) menandakan indikator tersebut belum memiliki target atau realisasi pada tahun itu.")
     b.tag("{%p if sementara_catatan %}")
@@ -613,8 +613,8 @@ def build(path: Path = OUT) -> Path:
     b.caption("Tabel 3.4 Realisasi Kinerja sampai dengan Tahun {{ tahun }} terhadap Target Akhir Renstra")
     b.table([["NO", "TUJUAN/SASARAN", "INDIKATOR KINERJA", "REALISASI {{ tahun }}", "TARGET AKHIR {{ renstra_akhir }}",
               "CAPAIAN", "TINGKAT KEMAJUAN"]],
-            ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", "{{r r.realisasi }}", "{{ r.target_akhir }}",
-             "{{r r.capaian }}", "{{ r.kemajuan }}"],
+            ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", "{{ r.realisasi }}", "{{ r.target_akhir }}",
+             "{{ r.capaian }}", "{{ r.kemajuan }}"],
             [0.8, 7.0, 6.0, 2.6, 2.6, 2.4, 3.5], loop="tabel_3_4", numeric={3, 4, 5})
     b.tag("{%p for k in renstra_kalimat_list %}")
     b.p("{{ k }}")
@@ -623,14 +623,14 @@ def build(path: Path = OUT) -> Path:
     b.caption("Tabel 3.5 Analisis Penyebab Keberhasilan/Kegagalan dan Solusi yang Dilakukan Tahun {{ tahun }}")
     b.table([["NO", "TUJUAN/SASARAN", "INDIKATOR KINERJA", "TARGET", "REALISASI", "CAPAIAN",
               "ANALISIS KEBERHASILAN/KEGAGALAN", "SOLUSI YANG DILAKUKAN"]],
-            ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", "{{ r.target }}", "{{r r.realisasi }}",
-             "{{r r.capaian }}", "{{r r.analisis }}", "{{r r.solusi }}"],
+            ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", "{{ r.target }}", "{{ r.realisasi }}",
+             "{{ r.capaian }}", "{{r r.analisis }}", "{{r r.solusi }}"],
             [0.8, 4.0, 3.4, 2.0, 2.0, 2.0, 5.5, 5.5], loop="tabel_3_5", numeric={3, 4, 5})
 
     b.caption("Tabel 3.6 Analisis atas Efisiensi Penggunaan Sumber Daya")
     b.table([["NO", "SASARAN", "INDIKATOR KINERJA", None, None, "ANGGARAN", None, None, "TINGKAT EFISIENSI"],
              ["^", "^", "TARGET", "REALISASI", "CAPAIAN", "ANGGARAN (Rp)", "REALISASI (Rp)", "CAPAIAN", "^"]],
-            ["{{ r.no }}", "{{ r.sasaran }}", "{{ r.target }}", "{{r r.realisasi }}", "{{r r.capaian }}",
+            ["{{ r.no }}", "{{ r.sasaran }}", "{{ r.target }}", "{{ r.realisasi }}", "{{ r.capaian }}",
              "{{ r.anggaran }}", "{{ r.realisasi_anggaran }}", "{{ r.capaian_anggaran }}", "{{ r.efisiensi }}"],
             [0.8, 6.0, 2.2, 2.2, 2.2, 3.4, 3.4, 2.2, 2.5], loop="tabel_3_6", numeric={2, 3, 4, 5, 6, 7, 8})
     b.p("{{ efisiensi_rumus }}")
@@ -641,7 +641,7 @@ def build(path: Path = OUT) -> Path:
     b.caption("Tabel 3.7 Analisis Program/Kegiatan yang Menunjang Keberhasilan atau Kegagalan Pencapaian Kinerja")
     b.table([["NO", "SASARAN", "INDIKATOR KINERJA", "CAPAIAN", "PROGRAM/KEGIATAN/SUB KEGIATAN", "INDIKATOR KINERJA",
               "TARGET", "REALISASI", "CAPAIAN", "MENUNJANG/ TIDAK MENUNJANG"]],
-            ["{{ r.no }}", "{{ r.sasaran }}", "{{ r.indikator_sasaran }}", "{{r r.capaian_sasaran }}", "{{r r.uraian }}",
+            ["{{ r.no }}", "{{ r.sasaran }}", "{{ r.indikator_sasaran }}", "{{ r.capaian_sasaran }}", "{{r r.uraian }}",
              "{{ r.indikator }}", "{{ r.target }}", "{{ r.realisasi }}", "{{ r.capaian }}", "{{ r.menunjang }}"],
             [0.8, 2.9, 2.5, 1.8, 4.8, 4.3, 1.9, 1.9, 1.8, 2.5], loop="tabel_3_7", numeric={3, 6, 7, 8})
     b.tag("{%p for k in program_sasaran_kalimat %}")
@@ -654,7 +654,7 @@ def build(path: Path = OUT) -> Path:
     b.table([["NO", "PROGRAM/KEGIATAN/SUB KEGIATAN", "TARGET (Rp)", "REALISASI (Rp)", "CAPAIAN"]],
             ["{{ r.no }}", "{{r r.uraian }}", "{{ r.pagu }}", "{{ r.realisasi }}", "{{ r.capaian }}"],
             [1.0, 15.0, 3.4, 3.4, 2.2], loop="tabel_3_8", numeric={2, 3, 4},
-            total=["", "{{ t.uraian }}", "{{ t.pagu }}", "{{ t.realisasi }}", "{{ t.capaian }}"], total_loop="total_3_8")
+            total=["", "{{ t.uraian }}", "{{ t.pagu }}", "{{ t.realisasi }}", "{{ t.capaian }}"], total_loop="total_3_8_baris")
     b.tag("{%p for k in catatan_3_8 %}")
     b.p("{{ k }}", "Catatan")
     b.tag("{%p endfor %}")
