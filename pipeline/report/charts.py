@@ -117,6 +117,21 @@ def _rupiah_short(value: float) -> str:
     return number_id(value, 0)
 
 
+def axis_limits(chart: Chart) -> tuple[float, float]:
+    """The value axis of a chart: from 0, or below the lowest value when one is negative (a negative
+    growth or capaian is drawn, not cut off), to above the highest value and the reference line."""
+    values = [v for _, series in chart.series for v in series if v is not None]
+    top = max([0.0, *values])
+    bottom = min([0.0, *values])
+    if chart.horizontal:
+        high = max(top, chart.reference or 0) * 1.25 or 1
+        low = bottom * 1.35 if bottom < 0 else 0  # room for the value labels left of a negative bar
+    else:
+        high = top * 1.2 or (1 if bottom >= 0 else 0.1 * abs(bottom))
+        low = bottom * 1.3 if bottom < 0 else 0
+    return low, high
+
+
 def _wrap(text: str, width: int) -> str:
     import textwrap
 
@@ -148,15 +163,12 @@ def render_png(chart: Chart, width_cm: float | None = None) -> bytes:
         fig.subplots_adjust(left=0.1, right=0.97, top=0.88, bottom=0.16)
     colors = ["#9DB4D3", "#1F4E79", "#C55A11"]
     bar = 0.8 / max(k, 1)
-    top = bottom = 0.0
     for i, (name, values) in enumerate(chart.series):
         positions = [j + (i - (k - 1) / 2) * bar for j in range(n)]
         shown = [(p, v) for p, v in zip(positions, values, strict=True) if v is not None]
         if not shown:
             continue
         xs, vs = zip(*shown, strict=True)
-        top = max(top, max(vs))
-        bottom = min(bottom, min(vs))
         draw = ax.barh if chart.horizontal else ax.bar
         bars = draw(xs, vs, bar * 0.95, label=name, color=colors[i % len(colors)])
         for rect, v in zip(bars, vs, strict=True):
@@ -174,8 +186,7 @@ def render_png(chart: Chart, width_cm: float | None = None) -> bytes:
         ax.set_yticks(range(n), labels, fontsize=7)
         ax.invert_yaxis()
         ax.xaxis.set_major_formatter(formatter)
-        high = max(top, chart.reference or 0) * 1.25 or 1
-        low = bottom * 1.35 if bottom < 0 else 0  # negative values shown: the axis reaches them, with room for labels
+        low, high = axis_limits(chart)
         ax.set_xlim(low, high)
         if low < 0:
             ax.axvline(0, color="#404040", linewidth=0.6)
@@ -185,8 +196,9 @@ def render_png(chart: Chart, width_cm: float | None = None) -> bytes:
     else:
         ax.set_xticks(range(n), labels, fontsize=7.5)
         ax.yaxis.set_major_formatter(formatter)
-        ax.set_ylim(bottom * 1.3 if bottom < 0 else 0, (top * 1.2) or (1 if bottom >= 0 else 0.1 * abs(bottom)))
-        if bottom < 0:
+        low, high = axis_limits(chart)
+        ax.set_ylim(low, high)
+        if low < 0:
             ax.axhline(0, color="#404040", linewidth=0.6)
         ax.set_ylabel(chart.axis_title, fontsize=7.5)
     for j in missing:

@@ -293,12 +293,13 @@ class Builder:
     # tables
     def table(self, header_rows: list[list], cells: list[str], widths: list[float], *, loop: str,
               numeric: set[int] = frozenset(), total: list[str] | None = None, numbers: bool | str = False,
-              total_loop: str | None = None):
+              total_loop: str | None = None, body_pt: float | None = None, margin_cm: float = CELL_MARGIN_CM):
         """A table: header rows (repeated on each page; a cell ``None`` merges with the one to its
         left, ``"^"`` with the one above), with ``numbers`` a row of column numbers (1, 2, ...) as the
         published report has; one templated row repeated by ``{%tr for ... %}``, and an optional total
         row (``total``: fixed; with ``total_loop``: one per item of that list, ``t.uraian``, ...).
-        Each header cell's font size lets its longest word fit the cell (:func:`header_size`)."""
+        Each header cell's font size lets its longest word fit the cell (:func:`header_size`);
+        ``body_pt`` and ``margin_cm`` make a table of many narrow columns smaller and tighter."""
         n = len(widths)
         if numbers:
             header_rows = [*header_rows, [numbers.format(i + 1) if isinstance(numbers, str) else str(i + 1)
@@ -309,7 +310,7 @@ class Builder:
         table.autofit = False
         margins = _el("w:tblCellMar")
         for side in ("left", "right"):
-            margins.append(_el(f"w:{side}", w=int(Cm(CELL_MARGIN_CM).twips), type="dxa"))
+            margins.append(_el(f"w:{side}", w=int(Cm(margin_cm).twips), type="dxa"))
         table._tbl.tblPr.append(margins)
         self.header_cells = getattr(self, "header_cells", [])
 
@@ -369,7 +370,11 @@ class Builder:
                         extra._p.getparent().remove(extra._p)
         loop_row = table.add_row()
         loop_row.cells[0].paragraphs[0].add_run(f"{{%tr for r in {loop} %}}")
-        row(cells, "Isi Tabel", numeric_cols=numeric)
+        body = row(cells, "Isi Tabel", numeric_cols=numeric)
+        if body_pt is not None:
+            for cell in body.cells:
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(body_pt)
         end_row = table.add_row()
         end_row.cells[0].paragraphs[0].add_run("{%tr endfor %}")
         if total_loop is not None:
@@ -594,7 +599,7 @@ def build(path: Path = OUT) -> Path:
              ["^", "^", "^", *tgt, *tgt]],
             ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", *[f"{{{{ r.target[{i}] }}}}" for i in range(5)],
              *[f"{{{{ r.realisasi[{i}] }}}}" for i in range(5)]],
-            [0.8, 4.4, 4.0, *[1.6] * 10], loop="tabel_3_3", numeric=set(range(3, 13)))
+            [0.8, 3.7, 3.7, *[1.7] * 10], loop="tabel_3_3", numeric=set(range(3, 13)), body_pt=8, margin_cm=0.08)
     b.p("Data yang kosong (N/A) menandakan indikator tersebut belum memiliki target atau realisasi pada tahun itu.")
     b.tag("{%p if sementara_catatan %}")
     b.p("{{ sementara_catatan }}", "Catatan")
@@ -643,7 +648,7 @@ def build(path: Path = OUT) -> Path:
               "TARGET", "REALISASI", "CAPAIAN", "MENUNJANG/ TIDAK MENUNJANG"]],
             ["{{ r.no }}", "{{ r.sasaran }}", "{{ r.indikator_sasaran }}", "{{ r.capaian_sasaran }}", "{{r r.uraian }}",
              "{{ r.indikator }}", "{{ r.target }}", "{{ r.realisasi }}", "{{ r.capaian }}", "{{ r.menunjang }}"],
-            [0.8, 2.9, 2.5, 1.8, 4.8, 4.3, 1.9, 1.9, 1.8, 2.5], loop="tabel_3_7", numeric={3, 6, 7, 8})
+            [0.8, 2.9, 2.5, 1.9, 4.8, 4.2, 1.9, 1.9, 1.8, 2.5], loop="tabel_3_7", numeric={3, 6, 7, 8})
     b.tag("{%p for k in program_sasaran_kalimat %}")
     b.p("{{ k }}")
     b.tag("{%p endfor %}")
