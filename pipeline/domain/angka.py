@@ -134,18 +134,19 @@ def _not_in_files(ref, present: set[str], figures: YearFigures | None) -> list[d
     those an earlier month's file of the year stated (pagu and output target as last stated), and the
     programs of the referensi's Cascading no file has stated (pagu unknown); natural code order."""
     out: dict[str, dict] = {}
+    known = {sort_key(c) for c in present}
     month = figures.period.month if figures is not None else 12
     label = f"{MONTH_NAMES_ID[month - 1]} {figures.period.year}" if figures is not None else ""
     codes = figures.codes if figures is not None else {}
     last_pagu: dict[str, tuple[int, float]] = {}
     for s in codes.values():
-        if s.kode in present:
+        if sort_key(s.kode) in known:
             continue
         months = [m for m in s.pagu if m < month]
         if s.level == "sub_kegiatan" and months:
             last_pagu[s.kode] = (max(months), s.pagu[max(months)])
     for s in codes.values():
-        if s.kode in present:
+        if sort_key(s.kode) in known:
             continue
         subs = ([s.kode] if s.level == "sub_kegiatan" else
                 [k for k in last_pagu if k.startswith(s.kode + ".")])
@@ -153,14 +154,17 @@ def _not_in_files(ref, present: set[str], figures: YearFigures | None) -> list[d
         bidang = s.bidang or ref.bidang_of(s.kode) or ""
         sent = sorted(m for m in s.pagu if m < month) or sorted(s.realisasi) or sorted(s.realisasi_anggaran)
         since = f"{MONTH_NAMES_ID[sent[-1] - 1]} {figures.period.year}" if sent else ""
-        note = (f"Tidak ada dalam berkas {label}" + (f" ({bidang} belum mengirim berkas bulan ini)" if bidang else "")
+        sent_now = bidang and month in figures.sent.get(bidang, set())
+        why = (f" (tidak ada dalam berkas {bidang} bulan ini)" if sent_now else
+               f" ({bidang} belum mengirim berkas bulan ini)" if bidang else "")
+        note = (f"Tidak ada dalam berkas {label}" + why
                 + "; realisasi belum diketahui" + (f", pagu menurut berkas {since}" if since and pagu is not None else "")
                 + ".")
         out[s.kode] = {"level": s.level, "kode": s.kode, "uraian": s.uraian or s.kode, "bidang": bidang,
                        "program": s.program, "pagu": pagu, "indikator": s.indikator or None, "satuan": s.satuan or None,
                        "target": s.target, "keterangan": note}
     for program in ref.cascading:
-        if program in present or program in out:
+        if sort_key(program) in known or program in out:
             continue
         bidang = ref.bidang_of(program) or ""
         note = (f"Belum ada berkas realisasi tahun {figures.period.year if figures is not None else ''}".rstrip()
@@ -176,10 +180,7 @@ def realisasi_anggaran(ref, realisasi, figures: YearFigures | None = None) -> Re
     of a row: the one reporting it, else the referensi's, else every bidang reporting under it.  The
     rows missing from the period's files (:func:`_not_in_files`) are in the tree with realisasi N/A."""
     sub = realisasi.sub
-    present = set(sub["kode"].to_list()) if sub.height else set()
-    if realisasi.parents.height:
-        present |= set(realisasi.parents["kode"].to_list())
-    missing = _not_in_files(ref, present, figures)
+    missing = _not_in_files(ref, _codes_in_files(realisasi), figures)
     total_2_3 = float(ref.anggaran["pagu_pergeseran"].sum()) if ref.anggaran.height else None
     if sub.height == 0:
         if not missing:
@@ -205,6 +206,18 @@ def realisasi_anggaran(ref, realisasi, figures: YearFigures | None = None) -> Re
                                                        None, None, m["keterangan"]) for m in missing),
                             key=lambda b: sort_key(b.kode)))
     return _with_missing(RealisasiAnggaran(rows, JumlahAnggaran(*budget.budget_total(sub))), missing, total_2_3)
+
+
+def _codes_in_files(realisasi) -> set[str]:
+    """Every code the period's files give: their rows', and the program and kegiatan of each sub kegiatan
+    (a file may name a program only through its sub kegiatan)."""
+    codes: set[str] = set()
+    for frame in (realisasi.sub, realisasi.parents):
+        if frame.height:
+            for column in ("kode", "program", "kegiatan"):
+                if column in frame.columns:
+                    codes |= {str(c) for c in frame[column].to_list() if c}
+    return codes
 
 
 def _with_missing(tree: RealisasiAnggaran, missing: list[dict], total_2_3: float | None) -> RealisasiAnggaran:
@@ -278,8 +291,7 @@ def kinerja_program(ref, result: IkuResult, realisasi, period: Period,
     (:func:`_not_in_files`) with its figures N/A and why."""
     sub = realisasi.sub
     rows = pl.concat([realisasi.parents, sub], how="diagonal_relaxed") if sub.height else realisasi.parents
-    present = set(rows["kode"].to_list()) if rows.height else set()
-    missing = _not_in_files(ref, present, figures)
+    missing = _not_in_files(ref, _codes_in_files(realisasi), figures)
     if missing:
         extra = pl.DataFrame([{"level": m["level"], "kode": m["kode"], "program": m["program"], "uraian": m["uraian"],
                                "indikator": m["indikator"], "target": m["target"], "satuan": m["satuan"],

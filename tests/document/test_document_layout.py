@@ -253,3 +253,25 @@ def test_every_sheet_prints_on_a4_landscape_with_charts_below_the_table(june):
             anchor = chart.anchor._from
             assert anchor.col == 0 and anchor.row + 1 > last, (ws.title, anchor.row, last)
     assert charts >= 4
+
+
+def test_when_the_totals_differ_the_document_says_both_and_the_difference():
+    """A program no file has ever stated (its pagu unknown): Tabel 3.8's JUMLAH is short of Tabel 2.3's
+    total, and the note under the table gives both figures and the difference."""
+    from pipeline.domain.figures import BarisAnggaran, JumlahAnggaran, RealisasiAnggaran
+    from pipeline.report.document import _totals_3_8
+
+    note = "Belum ada berkas realisasi tahun 2025 dari Bidang Kewirausahaan; pagu dan realisasi belum diketahui."
+    tree = RealisasiAnggaran(
+        (BarisAnggaran("program", "2.17.02", "PROGRAM PELAYANAN IZIN USAHA SIMPAN PINJAM", "Bidang Kelembagaan",
+                       600_000_000.0, 242_000_000.0, 40.33),
+         BarisAnggaran("program", "2.17.07", MISSING_PROGRAM, "Bidang Kewirausahaan", None, None, None, note)),
+        JumlahAnggaran(600_000_000.0, 242_000_000.0, 40.33), 0.0, (MISSING_PROGRAM,), 1_800_000_000.0,
+        1_200_000_000.0)
+    rows, notes = _totals_3_8(tree, "Juni")
+    assert [r["uraian"] for r in rows][0] == "Jumlah yang dilaporkan" and rows[1]["pagu"] == "N/A"
+    assert rows[-1] == {"uraian": "JUMLAH", "pagu": "600.000.000", "realisasi": "N/A", "capaian": "N/A"}
+    assert f"{MISSING_PROGRAM} (Bidang Kewirausahaan)" in notes[0]
+    assert notes[1] == ("Jumlah pagu Tabel 3.8 (Rp 600.000.000) tidak sama dengan total anggaran Tabel 2.3 "
+                        f"(Rp 1.800.000.000): selisih Rp 1.200.000.000, antara lain karena pagu {MISSING_PROGRAM} "
+                        "belum diketahui.")
