@@ -86,6 +86,9 @@ RULES: dict[str, tuple[Severity, str]] = {
     "sipd_money_required": (ERROR, "Kolom {column} wajib diisi: sub kegiatan {value} tidak ada di {where}, jadi anggarannya harus dari berkas bidang; baris ini tidak dipakai"),
     # the report document
     "template_invalid": (ERROR, "Templat dokumen tidak dapat dipakai: {reason}; dokumen dibuat dengan templat bawaan"),
+    "docx_unusable": (WARNING, "Dokumen Word tidak dipakai: {reason}; draf dokumen dibuat tanpa berkas ini"),
+    "draft_unreadable": (WARNING, "Draf yang disunting perencana tidak dapat dibaca: {reason}; draf baru dibuat tanpa teks dari berkas ini"),
+    "region_homeless": (WARNING, "Teks perencana di bagian {value} tidak lagi punya tempat dalam draf; dipindahkan ke lampiran 'Teks perencana yang tidak lagi punya tempat' di akhir dokumen"),
     "document_failed": (ERROR, "Dokumen laporan kinerja (.docx) tidak dapat dibuat: {reason}; workbook tetap ditulis"),
     # a whole Pemda (many OPD beside pemda/)
     "opd_no_referensi": (ERROR, "Folder OPD '{value}' tidak punya folder referensi/ berisi workbook referensi; OPD ini tidak diolah, OPD lain tetap diolah"),

@@ -264,6 +264,16 @@ class E81:
     triwulan: str = "I"  # the quarter of the period (I..IV)
     akhir_triwulan: bool = False  # the period is a quarter's last month
     quarters_shown: tuple[bool, bool, bool, bool] = (True, True, True, True)  # quarters begun by the period
+    # the form's title and signature block (Permendagri 86/2017): the level of the Pemda ("PROVINSI",
+    # "KABUPATEN", "KOTA", "KABUPATEN/KOTA"; None when neither the name nor the codes tell), the head of
+    # the OPD who signs `Disusun` (None where the referensi gives none), the paper it is printed on
+    lingkup: str | None = None
+    instansi: str = ""
+    kepala: str | None = None
+    nip: str | None = None
+    jabatan: str | None = None
+    kota: str | None = None
+    kertas: str = "A3"  # "A3" | "F4" (referensi Renstra label `Kertas`)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ Target Renstra, Rencana Penarikan, Analisis and Skala); nothing here reads a fil
 
 from __future__ import annotations
 
-from pipeline.domain import indicators
+import re
+
 from pipeline.domain import sifat
 from pipeline.domain import triwulan as tw
 from pipeline.domain.codes import sort_key
@@ -20,10 +21,65 @@ from pipeline.domain.periods import MONTH_NAMES_ID
 from pipeline.domain.series import CodeSeries, YearFigures
 
 NO_SASARAN = "Program penunjang (tidak terkait sasaran)"
+# the rows below the form (Permendagri 86/2017, Tabel E.81): referensi `Analisis` column -> label;
+# `tindak_lanjut` is also the old single "Tindak Lanjut" column (read as the next quarter's)
 FAKTOR = (("faktor_pendorong", "Faktor pendorong keberhasilan pencapaian"),
           ("faktor_penghambat", "Faktor penghambat pencapaian kinerja"),
-          ("tindak_lanjut", "Tindak lanjut yang diperlukan"))
+          ("tindak_lanjut", "Tindak lanjut yang diperlukan dalam triwulan berikutnya"),
+          ("tindak_lanjut_renja", "Tindak lanjut yang diperlukan dalam Renja berikutnya"))
 TOTAL = "JUMLAH"
+
+# The form's own predikat of the mean tingkat capaian (Permendagri 86/2017): Sangat Tinggi 91 <= x,
+# Tinggi 76-90, Sedang 66-75, Rendah 51-65, Sangat Rendah <= 50.  The bands are whole numbers; a
+# value between two of them (90,5) has not reached the next band's lower bound, so each band runs
+# from its lower bound up to the next one, exclusive: 90,5 is Tinggi, 50,99 is Sangat Rendah (never
+# rounded up into a better predikat).
+PREDIKAT_E81 = (("Sangat Tinggi", 91.0), ("Tinggi", 76.0), ("Sedang", 66.0), ("Rendah", 51.0))
+PREDIKAT_TERENDAH = "Sangat Rendah"
+
+
+def predikat_e81(capaian: float | None) -> str | None:
+    """The form's predikat of a tingkat capaian in percent (None: N/A)."""
+    if capaian is None:
+        return None
+    for name, lower in PREDIKAT_E81:
+        if capaian >= lower:
+            return name
+    return PREDIKAT_TERENDAH
+
+
+_LEVEL_WORDS = (("PROVINSI", r"prov(?:insi|\.)"), ("KABUPATEN", r"kab(?:upaten|\.)"), ("KOTA", r"kota"))
+
+
+def lingkup(instansi: str, kegiatan_codes=()) -> str | None:
+    """The level of the Pemda for the form's title (``LINGKUP PROVINSI``): the office's name says
+    it (``Dinas Kesehatan Kabupaten Banyumas``; the last of the words when several appear, as the
+    region ends the name: ``Dinas Tata Kota Provinsi X`` is a province's); else the kegiatan codes
+    (Kepmendagri 050-5889, U.BB.PP.L.KK: L is 1 for a province's kegiatan, 2 for a kabupaten's or
+    kota's), which cannot tell a kabupaten from a kota; None when neither tells."""
+    found = []
+    for level, pattern in _LEVEL_WORDS:
+        for m in re.finditer(rf"(?<![\w/]){pattern}(?![\w/])", instansi or "", re.IGNORECASE):
+            found.append((m.start(), level))
+    if found:
+        return max(found)[1]
+    digits = {parts[3] for code in kegiatan_codes if len(parts := str(code).split(".")) == 5}
+    if digits == {"1"}:
+        return "PROVINSI"
+    if digits == {"2"}:
+        return "KABUPATEN/KOTA"
+    return None
+
+
+def faktor_rows(analisis: list[dict]) -> tuple[tuple[str, str], ...]:
+    """The rows below the table (label, text) from the referensi's ``Analisis`` rows: each column's
+    texts, prefixed by the Kode IKU when there are several rows; empty for the planner to fill."""
+    out = []
+    for name, label in FAKTOR:
+        texts = [f"{a['kode_iku']}: {a[name].strip()}" if len(analisis) > 1 else a[name].strip()
+                 for a in analisis if a.get(name) and a[name].strip()]
+        out.append((label, "\n".join(texts)))
+    return tuple(out)
 
 
 def _month(m: int) -> str:
@@ -169,16 +225,15 @@ def evaluasi_renja(ref, figures: YearFigures) -> E81:
 
     average = tw.average(r.k.get(14) for r in rows if r.level != "sasaran")
     analisis = ref.analisis.to_dicts() if ref.analisis.height else []
-    faktor = []
-    for name, label in FAKTOR:
-        texts = [f"{a['kode_iku']}: {a[name].strip()}" if len(analisis) > 1 else a[name].strip()
-                 for a in analisis if a.get(name) and a[name].strip()]
-        faktor.append((label, "\n".join(texts)))
     quarters = tuple((q - 1) * 3 + 1 <= period.month for q in (1, 2, 3, 4))
+    instansi = ref.instansi or ""
     return E81(period, ref.tahun_awal or period.year, ref.tahun_akhir or period.year, tuple(rows), average,
-               indicators.kategori(average, ref.skala), tuple(faktor),
+               predikat_e81(average), faktor_rows(analisis),
                triwulan=tw.TRIWULAN_LABELS[tw.quarter_of(period.month) - 1],
-               akhir_triwulan=tw.is_quarter_end(period.month), quarters_shown=quarters)
+               akhir_triwulan=tw.is_quarter_end(period.month), quarters_shown=quarters,
+               lingkup=lingkup(instansi, [s.kode for s in figures.codes.values() if s.level == "kegiatan"]),
+               instansi=instansi, kepala=ref.kepala, nip=ref.nip, jabatan=ref.jabatan, kota=ref.kota,
+               kertas=ref.kertas or "A3")
 
 
 # --- Tren Bulanan -----------------------------------------------------------------------------------

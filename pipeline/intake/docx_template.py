@@ -46,6 +46,12 @@ def find_template(inputs: Path) -> TemplateChoice:
     for path in (p for p in discover(inputs, "referensi") if is_document_template(p)):
         name = display_name(inputs, path)
         report, problems = _inspect(path, name)
+        kind = docx_kind(path) if report.status != REJECTED else TEMPLATE
+        if kind == DRAFT:  # the planner's edited draft: read by pipeline.intake.draf, not a template
+            continue
+        if kind == OTHER:
+            report.status, report.note = REJECTED, R_FOREIGN
+            problems.append(problem("docx_unusable", file=name, reason=R_FOREIGN))
         choice.reports.append(report)
         choice.problems.extend(problems)
         if report.status != REJECTED:
@@ -58,6 +64,29 @@ def find_template(inputs: Path) -> TemplateChoice:
             report.status, report.note = REJECTED, reason
             choice.problems.append(problem("file_ignored", file=name, reason=reason))
     return choice
+
+
+TEMPLATE, DRAFT, OTHER = "templat", "draf", "lain"
+REGION_MARK = b'w:name="lkjip'  # a region's marker or guard (pipeline.intake.draf) in an edited draft
+R_FOREIGN = ("bukan templat dokumen LKjIP (tidak ada tag {{ }}) dan bukan draf LKjIP yang disunting "
+             "(tidak ada bagian isian perencana)")
+
+
+def docx_kind(path: Path) -> str:
+    """What a safe ``.docx`` of the referensi folder is: an office's template (Jinja tags ``{{``/``{%``
+    in its text, whatever else it has: a template made from the bundled one keeps its regions), the
+    planner's edited draft (the regions' bookmarks, no tags), or something else."""
+    import re
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read("word/document.xml")
+    except (OSError, KeyError, zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, ValueError):
+        return OTHER
+    text = re.sub(rb"<[^>]*>", b"", xml)
+    if b"{{" in text or b"{%" in text:
+        return TEMPLATE
+    return DRAFT if REGION_MARK in xml else OTHER
 
 
 def _inspect(path: Path, name: str) -> tuple[FileReport, list[Problem]]:
@@ -73,6 +102,8 @@ def _inspect(path: Path, name: str) -> tuple[FileReport, list[Problem]]:
         item = problem("file_not_readable", file=name, reason=f"berkas tidak dapat dibuka ({exc.strerror or exc})")
         return _rejected(report, item)
     reason = _unsafe_reason(path, report.size)
+    if reason in UNREADABLE:  # not a Word document at all: neither template nor draft, a Peringatan
+        return _rejected(report, problem("docx_unusable", file=name, reason=reason))
     if reason:
         return _rejected(report, problem("template_invalid", file=name, reason=reason))
     report.note = "templat dokumen LKjIP"
@@ -84,16 +115,23 @@ def _rejected(report: FileReport, item: Problem) -> tuple[FileReport, list[Probl
     return report, [item]
 
 
+R_EMPTY = "berkas kosong atau belum selesai disalin"
+R_NOT_ZIP = "bukan dokumen Word .docx yang utuh (bukan arsip zip); simpan ulang dari Word sebagai .docx"
+R_NOT_WORD = "arsip zip ini bukan dokumen Word (.docx): bagian word/document.xml tidak ada"
+R_BROKEN = "arsip .docx rusak atau terpotong"
+UNREADABLE = {R_EMPTY, R_NOT_ZIP, R_NOT_WORD, R_BROKEN}
+
+
 def _unsafe_reason(path: Path, size: int) -> str | None:
     """Why the .docx cannot be used safely, or None."""
     if size == 0:
-        return "berkas kosong atau belum selesai disalin"
+        return R_EMPTY
     if size > MAX_DOCX_BYTES:
         return f"ukuran berkas {size:,} byte melebihi batas {MAX_DOCX_BYTES:,} byte".replace(",", ".")
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return "bukan dokumen Word .docx yang utuh (bukan arsip zip); simpan ulang dari Word sebagai .docx"
+        return R_NOT_ZIP
     with zf:
         infos = zf.infolist()
         if len(infos) > safety.MAX_ENTRIES:
@@ -113,7 +151,7 @@ def _unsafe_reason(path: Path, size: int) -> str | None:
             if base.startswith("vbaproject") and base.endswith(".bin"):
                 return "berisi makro (VBA); simpan ulang sebagai Word Document (.docx) tanpa makro"
         if "word/document.xml" not in names:
-            return "arsip zip ini bukan dokumen Word (.docx): bagian word/document.xml tidak ada"
+            return R_NOT_WORD
         scanner = safety._ZipScanner(zf, path.name)
         try:
             for info in infos:
@@ -122,5 +160,5 @@ def _unsafe_reason(path: Path, size: int) -> str | None:
         except safety._Reject as rejected:
             return rejected.item.message.removeprefix("Berkas ditolak demi keamanan: ")
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
-            return "arsip .docx rusak atau terpotong"
+            return R_BROKEN
     return None

@@ -35,6 +35,9 @@ SIGNATURE_LABELS = {  # the document's signature block
 
 
 KODE_SKPD_LABELS = ("Kode SKPD", "Kode Perangkat Daerah", "Kode OPD", "Kode Unit")
+# the paper the E.81 form is printed on (Renstra label `Kertas: F4`); A3 unless it says F4 (Folio)
+KERTAS_LABELS = ("Kertas", "Ukuran Kertas", "Kertas E.81", "Kertas Cetak")
+KERTAS = {"a3": "A3", "f4": "F4", "folio": "F4"}
 
 
 class NoReferensi(RuntimeError):
@@ -76,6 +79,7 @@ class Referensi:
     nip: str | None = None
     jabatan: str | None = None
     kota: str | None = None
+    kertas: str | None = None  # the E.81 form's paper: "A3" | "F4" (Renstra label `Kertas`), None: A3
 
     def iku_years(self, period_year: int) -> list[int]:
         """Years shown in the trend tables for a period of ``period_year``."""
@@ -378,6 +382,21 @@ def _read_office(source: SourceFile, sheet, values: dict[str, tuple[str, str]], 
     skpd = next((values[normalize_header(label)] for label in KODE_SKPD_LABELS if normalize_header(label) in values), None)
     if skpd is not None and skpd[0].strip():
         ref.kode_skpd = "".join(skpd[0].split())
+    kertas = next((values[normalize_header(label)] for label in KERTAS_LABELS if normalize_header(label) in values), None)
+    if kertas is not None and kertas[0].strip():
+        text, row, col = kertas
+        ref.kertas = kertas_of(text)
+        if ref.kertas is None:
+            source.problems.append(problem("value_not_allowed", file=source.report.file, sheet=sheet.name, row=row,
+                                           col=col, column="Kertas", value=text, expected="A3, F4",
+                                           severity="Peringatan"))
+
+
+def kertas_of(text: str) -> str | None:
+    """``A3`` or ``F4`` of a ``Kertas`` value (``F4``, ``Folio``, ``F4 (Folio)``, any case), else None."""
+    words = re.findall(r"[a-z0-9]+", str(text).casefold())
+    found = {KERTAS[w] for w in words if w in KERTAS}
+    return found.pop() if len(found) == 1 else None
 
 
 def _whole(text: str) -> int | None:

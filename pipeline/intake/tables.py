@@ -272,7 +272,13 @@ ANALISIS = Table(
         Field("solusi", "Solusi", TEXT, False, ("Solusi yang Dilakukan", "Alternatif Solusi")),
         Field("faktor_pendorong", "Faktor Pendorong", TEXT, False, ("Pendorong",)),
         Field("faktor_penghambat", "Faktor Penghambat", TEXT, False, ("Penghambat",)),
-        Field("tindak_lanjut", "Tindak Lanjut", TEXT, False, ("Rencana Tindak Lanjut",)),
+        # Tabel E.81's two rows: the next quarter's (also the old single "Tindak Lanjut") and the next Renja's
+        Field("tindak_lanjut", "Tindak Lanjut", TEXT, False, (
+            "Rencana Tindak Lanjut", "Tindak Lanjut Triwulan Berikutnya",
+            "Tindak Lanjut yang Diperlukan dalam Triwulan Berikutnya")),
+        Field("tindak_lanjut_renja", "Tindak Lanjut Renja Berikutnya", TEXT, False, (
+            "Tindak Lanjut yang Diperlukan dalam Renja Berikutnya", "Tindak Lanjut Renja",
+            "Tindak Lanjut yang Diperlukan dalam Renja Perangkat Daerah Berikutnya")),
     ),
     # the sheet is found by its name; a planner who writes only Analisis and Solusi (for the
     # document's Tabel 3.5) or only the factors (for E.81) is read either way

@@ -202,16 +202,24 @@ def sementara_note(angka: AngkaPeriode) -> str:
             + "; ".join(bases) + "); angka tersebut akan berubah setelah data tahun itu lengkap.")
 
 
-def _placeholder_rt(text: str):
+def _placeholder_rt(text: str, region: str | None = None):
+    """The placeholder; with ``region``, marked as the planner's region of that key
+    (:mod:`pipeline.report.regions`), so what the planner writes there is carried to later drafts."""
     from docxtpl import RichText
 
-    return RichText(PLACEHOLDER.format(text), italic=True, highlight="FFF2CC")
+    rt = RichText(PLACEHOLDER.format(text), italic=True, highlight="FFF2CC")
+    if region:
+        from pipeline.intake.draf import markers_xml
+
+        start, end = markers_xml(region)
+        rt.xml = start + rt.xml + end
+    return rt
 
 
-def _text_or_placeholder(value: str | None, what: str):
+def _text_or_placeholder(value: str | None, what: str, region: str | None = None):
     from docxtpl import RichText
 
-    return RichText(value) if value else _placeholder_rt(what)
+    return RichText(value) if value else _placeholder_rt(what, region)
 
 
 def _trend_cell(i: _Iku, year, name: str) -> str:
@@ -252,15 +260,15 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
     }
     kota = ref.kota
     ctx["kota_tanggal"] = (RichText(f"{kota}, {date_id(made_at)}") if kota
-                           else _placeholder_rt(f"kota, {date_id(made_at)}"))
-    ctx["jabatan"] = _text_or_placeholder(ref.jabatan, "jabatan penandatangan")
+                           else _placeholder_rt(f"kota, {date_id(made_at)}", "ttd_kota_tanggal"))
+    ctx["jabatan"] = _text_or_placeholder(ref.jabatan, "jabatan penandatangan", "ttd_jabatan")
     kepala = RichText()
     if ref.kepala:
         kepala.add(ref.kepala, bold=True, underline=True)
     else:
-        kepala = _placeholder_rt("nama kepala")
+        kepala = _placeholder_rt("nama kepala", "ttd_nama")
     ctx["kepala"] = kepala
-    ctx["nip"] = RichText(f"NIP. {ref.nip}") if ref.nip else _placeholder_rt("NIP")
+    ctx["nip"] = RichText(f"NIP. {ref.nip}") if ref.nip else _placeholder_rt("NIP", "ttd_nip")
 
     # --- Bab II -----------------------------------------------------------------------------------
     years = sorted({t.tahun for i in angka.iku for t in i.tahun if t.tahun <= n})[-YEARS_SHOWN:]
@@ -420,9 +428,11 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
          "target": shown(i.target), "realisasi": _cell(shown(i.realisasi), _provisional(i.now)),
          "capaian": _cell(shown(i.capaian), _provisional(i.now)),
          "analisis": _text_or_placeholder(_words(analisis.get(i.kode, {}).get("analisis")),
-                                          "analisis keberhasilan/kegagalan (lembar Analisis referensi)"),
+                                          "analisis keberhasilan/kegagalan (lembar Analisis referensi)",
+                                          f"analisis_{i.kode}"),
          "solusi": _text_or_placeholder(_words(analisis.get(i.kode, {}).get("solusi")),
-                                        "solusi yang dilakukan (lembar Analisis referensi)")}
+                                        "solusi yang dilakukan (lembar Analisis referensi)",
+                                        f"solusi_{i.kode}")}
         for k, i in enumerate(shown_ikus)]
 
     efisiensi = angka.efisiensi

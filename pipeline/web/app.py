@@ -674,6 +674,46 @@ def create_app(
               "halaman ini setelah beberapa saat.")
         return back
 
+    async def upload_draft(request: Request) -> Response:
+        """The planner's edited draft (.docx): checked, stored in the office's referensi/ folder, where
+        every later run reads its regions (pipeline.intake.draf); Post/Redirect/Get."""
+        from pipeline.web.draf import DraftRefused, store_edited_draft
+
+        user = require(request, planner=True)
+        period = period_or_404(request.path_params["period"])
+        back = RedirectResponse(f"/periode/{period}#draf", status_code=303)
+        try:
+            length = int(request.headers.get("content-length", ""))
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
+            record(request, audit_mod.UPLOAD, period=period, note=f"draf dokumen ditolak: lebih dari "
+                   f"{MAX_UPLOAD_BYTES >> 20} MB, tidak dibaca")
+            flash(request, f"Berkas melebihi batas {MAX_UPLOAD_BYTES >> 20} MB; tidak disimpan.", ok=False)
+            return back
+        form = await checked_form(request, max_files=1, max_fields=3)
+        berkas = form.get("berkas")
+        if not isinstance(berkas, UploadFile) or not berkas.filename:
+            flash(request, "Berkas belum dipilih; pilih draf dokumen .docx yang sudah disunting.", ok=False)
+            return back
+        with tempfile.TemporaryDirectory(prefix="lkjip-draf-") as tmp:
+            spooled = Path(tmp) / "berkas.docx"
+            with spooled.open("wb") as out:
+                await run_in_threadpool(shutil.copyfileobj, berkas.file, out)
+            try:
+                stored = await run_in_threadpool(store_edited_draft, spooled, berkas.filename,
+                                                 office_folder(user, inputs), period, clock())
+            except DraftRefused as refused:
+                record(request, audit_mod.UPLOAD, period=period, file=berkas.filename, sha256=refused.sha256,
+                       note=f"draf dokumen ditolak: {refused}"[:500])
+                flash(request, f"{berkas.filename}: {refused}", ok=False)
+                return back
+        record(request, audit_mod.UPLOAD, period=period, file=berkas.filename, sha256=stored.sha256,
+               note=f"draf dokumen disimpan sebagai {stored.relative}: {stored.regions} bagian berisi teks perencana")
+        flash(request, f"Draf {berkas.filename} disimpan sebagai {stored.relative}: {stored.regions} bagian berisi teks "
+              "perencana, dibawa ke setiap draf berikutnya. Bangun ulang laporan untuk melihatnya.")
+        return back
+
     async def decide(request: Request) -> Response:
         """The planner verifies (locks), returns (with a note) or unlocks (with a reason) one bidang's month."""
         from pipeline.intake.submission_store import SubmissionStore
@@ -1011,6 +1051,7 @@ def create_app(
         Route("/periode/{period}/bangun", rebuild, methods=["POST"]),
         Route("/periode/{period}/bidang/{index:int}", bidang_problems, methods=["GET", "HEAD"]),
         Route("/periode/{period}/pengajuan", decide, methods=["POST"]),
+        Route("/periode/{period}/draf", upload_draft, methods=["POST"]),
         Route("/audit", audit_page, methods=["GET", "HEAD"]),
         Route("/audit.csv", audit_csv, methods=["GET", "HEAD"]),
         Route("/akun", accounts_page, methods=["GET", "HEAD"]),

@@ -340,6 +340,21 @@ def test_the_document_is_the_health_office_own(report):
         assert item["sumber_data"] in text
 
 
+def test_e81_form_of_a_kabupaten_signed_by_its_head(report):
+    """The E.81 form of this run: the level from the office's name, the head of the OPD from the
+    referensi in `Disusun`, Bappeda's lines left to fill in `Dievaluasi`."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(report.path.parent / f"evaluasi-renja-{PERIOD}.xlsx").active
+    assert ws["A1"].value == "EVALUASI TERHADAP HASIL RENJA PERANGKAT DAERAH LINGKUP KABUPATEN"
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    assert f"Perangkat Daerah: {h.INSTANSI}" in texts
+    disusun, dievaluasi = texts.index("Disusun"), texts.index("Dievaluasi")
+    assert disusun < dievaluasi
+    assert {h.KEPALA, f"NIP. {h.NIP}", h.JABATAN, "Kepala Bappeda Kabupaten"} <= set(texts[disusun:])
+    assert "Tindak lanjut yang diperlukan dalam Renja berikutnya" in texts
+
+
 # --- Statistik: missing, with and without an IKU that needs it (lkjip validate on the referensi) ---------
 
 

@@ -59,7 +59,7 @@ def test_a_file_that_is_not_a_docx_is_refused(tmp_path):
     inputs = _folder(tmp_path)
     (inputs / "referensi" / "templat.docx").write_text("bukan dokumen", encoding="utf-8")
     [item] = find_template(inputs).problems
-    assert item.rule == "template_invalid" and "bukan dokumen Word" in item.message
+    assert item.rule == "docx_unusable" and item.severity == "Peringatan" and "bukan dokumen Word" in item.message
 
 
 def test_a_workbook_renamed_docx_is_refused(tmp_path):

@@ -185,13 +185,17 @@ def test_e81_sasaran_rows_and_footer(books, period):
     footer = {r["(2) Sasaran"]: r["(3) Program/Kegiatan/Sub Kegiatan"] for r in rows if r["(3) Level"] in (None, "")}
     text = footer["Rata-rata capaian kinerja Renstra (kolom 14, K)"]
     assert text == f"{average:.2f}".replace(".", ",") + " %"
-    bounds = [(b, name) for name, b in cal.SKALA]
-    assert footer["Predikat kinerja"] == next(name for b, name in sorted(bounds, reverse=True) if average >= b)
+    # the form's own predikat (Permendagri 86/2017), not the LKjIP's Skala
+    bands = [(91, "Sangat Tinggi"), (76, "Tinggi"), (66, "Sedang"), (51, "Rendah"), (float("-inf"), "Sangat Rendah")]
+    assert footer["Predikat kinerja"] == next(name for b, name in bands if average >= b)
     # the planner's sentences from the referensi's Analisis, per sasaran
     assert footer["Faktor pendorong keberhasilan pencapaian"] == "\n".join(
         f"{k}: {v[0]}" for k, v in ANALISIS.items())
     assert footer["Faktor penghambat pencapaian kinerja"] == f"S1: {ANALISIS['S1'][1]}"
-    assert footer["Tindak lanjut yang diperlukan"] == "\n".join(f"{k}: {v[2]}" for k, v in ANALISIS.items())
+    # the referensi's single "Tindak Lanjut" column is the next quarter's; the next Renja's row is left to fill
+    assert footer["Tindak lanjut yang diperlukan dalam triwulan berikutnya"] == "\n".join(
+        f"{k}: {v[2]}" for k, v in ANALISIS.items())
+    assert footer["Tindak lanjut yang diperlukan dalam Renja berikutnya"] in (None, "")
 
 
 def test_e81_quarter_arithmetic_spelled_out(books):
@@ -220,15 +224,17 @@ def test_e81_workbook_in_the_form_layout(year_runs):
     assert f"A{head}:A{head + 1}" in merged  # No spans the two header rows
     numbers = [c.value for c in ws[head + 2]]
     assert [n for n in numbers if n is not None] == list(range(1, 16))  # the row of column numbers
-    assert ws.cell(head + 1, 8).value == "K" and ws.cell(head + 1, 9).value == "Rp"
+    subs = [c.value for c in ws[head + 1]]
+    kode = subs.index("Kode")  # the form has no Level column
+    assert subs[kode + 4:kode + 6] == ["K", "Rp"]  # Kode, Uraian, Indikator, Satuan, then 5 K / Rp
     assert "Triwulan II" in " ".join(str(v) for row in texts[:5] for v in row if v)
     # the same figures as the sheet of the consolidated workbook
     sheet = load_workbook(out / "2025-06" / "laporan-kinerja-2025-06.xlsx")["Evaluasi Renja"]
     header, rows = records(sheet, "(1) No")
     form = [[c.value for c in row] for row in ws.iter_rows(min_row=head + 3, max_row=head + 2 + len(
         [r for r in rows if r["(3) Level"]]))]
-    assert [r[3] for r in form] == [r["(3) Kode"] for r in rows if r["(3) Level"]]
-    assert [r[len(header) - 1] for r in form] == [r["(15) Unit Penanggung Jawab"] for r in rows if r["(3) Level"]]
+    assert [r[kode] for r in form] == [r["(3) Kode"] for r in rows if r["(3) Level"]]
+    assert [r[-1] for r in form] == [r["(15) Unit Penanggung Jawab"] for r in rows if r["(3) Level"]]
 
 
 def test_earlier_months_reports_are_untouched(year_runs):

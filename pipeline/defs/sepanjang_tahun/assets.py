@@ -57,7 +57,7 @@ def peringatan_dini(angka_periode: AngkaPeriode) -> Section:
 @dg.asset(partitions_def=report_partitions, group_name="laporan")
 def evaluasi_renja_bappeda(context: dg.AssetExecutionContext, lkjip: LkjipConfig,
                            angka_periode: AngkaPeriode) -> str:
-    """Tabel E.81 sebagai workbook tersendiri dalam tata letak formulir (A4 mendatar, judul kolom
+    """Tabel E.81 sebagai workbook tersendiri dalam tata letak formulir (A3 atau F4 mendatar, judul kolom
     dua baris dengan nomor kolom) untuk Bappeda: evaluasi-renja-<YYYY-MM>.xlsx, ditulis aman dan
     disimpan juga di riwayat."""
     made_at = datetime.now(ZoneInfo(settings.TIMEZONE)).replace(microsecond=0)

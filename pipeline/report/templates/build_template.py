@@ -115,6 +115,16 @@ def _bookmark(paragraph, name: str) -> None:
     paragraph._p.append(_el("w:bookmarkEnd", id=_bookmark_id))
 
 
+def _region_marker(paragraph, key: str, which: int) -> None:
+    """The start (0) or end (1) marker of the planner's region ``key`` at the paragraph's end."""
+    from pipeline.intake.draf import end_name, region_ids, region_name
+
+    name = region_name(key) if which == 0 else end_name(region_name(key))
+    bid = region_ids(key)[which]
+    paragraph._p.append(_el("w:bookmarkStart", id=bid, name=name))
+    paragraph._p.append(_el("w:bookmarkEnd", id=bid))
+
+
 def _orient(section, landscape: bool) -> None:
     width, height = A4
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
@@ -218,14 +228,21 @@ class Builder:
         return par
 
     def _runs(self, par, text: str, bold: bool = False) -> None:
-        """Text with ``[[...]]`` marking a placeholder run (style Isian Perencana)."""
+        """Text with ``[[...]]`` marking a placeholder run (style Isian Perencana); ``[[key|...]]``
+        makes it the planner's region ``key`` (:mod:`pipeline.intake.draf`: two empty bookmarks
+        around the paragraph's text; what the planner writes there is carried into every later draft)."""
         import re
 
         for i, part in enumerate(re.split(r"\[\[(.*?)\]\]", text)):
             if not part:
                 continue
             if i % 2:
-                par.add_run(f"[diisi oleh perencana: {part}]", style=PLACEHOLDER)
+                key, _, what = part.rpartition("|")
+                if key:
+                    _region_marker(par, key, 0)
+                par.add_run(f"[diisi oleh perencana: {what}]", style=PLACEHOLDER)
+                if key:
+                    _region_marker(par, key, 1)
             else:
                 par.add_run(part).bold = bold or None
 
@@ -450,7 +467,7 @@ def build(path: Path = OUT) -> Path:
     first.header.is_linked_to_previous = False
 
     b.heading("KATA PENGANTAR", 1, roman=True)
-    b.p("[[kata pengantar: ucapan syukur, dasar hukum penyusunan LKjIP, tujuan laporan]]")
+    b.p("[[kata_pengantar|kata pengantar: ucapan syukur, dasar hukum penyusunan LKjIP, tujuan laporan]]")
     b.p("Laporan Kinerja Instansi Pemerintah (LKjIP) {{ instansi }} Tahun {{ tahun }}{{ sd_bulan_kalimat }} ini "
         "disusun sebagai pertanggungjawaban atas Perjanjian Kinerja tahun {{ tahun }} sesuai Peraturan Presiden "
         "Nomor 29 Tahun 2014 dan Peraturan Menteri PAN dan RB Nomor 53 Tahun 2014.")
@@ -468,7 +485,7 @@ def build(path: Path = OUT) -> Path:
     b.p("{{ ringkasan.kategori }}")
     b.p("{{ ringkasan.anggaran }}")
     b.p("{{ ringkasan.efisiensi }}")
-    b.p("[[tantangan dan permasalahan yang ditemui pada setiap sasaran, serta kesimpulan umum perencana]]")
+    b.p("[[tantangan|tantangan dan permasalahan yang ditemui pada setiap sasaran, serta kesimpulan umum perencana]]")
     b.page_break()
 
     b.heading("DAFTAR ISI", 1, toc=False)
@@ -489,19 +506,19 @@ def build(path: Path = OUT) -> Path:
     _page_numbers(body, "decimal", 1)
     b.heading("BAB I\nPENDAHULUAN", 1)
     b.heading("1.1 Latar Belakang", 2)
-    b.p("[[latar belakang penyusunan LKjIP dan maksud serta tujuannya]]")
+    b.p("[[latar_belakang|latar belakang penyusunan LKjIP dan maksud serta tujuannya]]")
     b.heading("1.2 Struktur Organisasi dan Tata Kerja", 2)
-    b.p("[[kedudukan, tugas pokok dan fungsi {{ instansi }} menurut peraturan kepala daerah yang berlaku]]")
+    b.p("[[tugas_fungsi|kedudukan, tugas pokok dan fungsi {{ instansi }} menurut peraturan kepala daerah yang berlaku]]")
     b.heading("1.2.1 Struktur Organisasi", 3)
-    b.p("[[bagan struktur organisasi]]")
+    b.p("[[struktur_organisasi|bagan struktur organisasi]]")
     b.heading("1.2.2 Sumber Daya Manusia", 3)
-    b.p("[[jumlah pegawai menurut golongan dan tingkat pendidikan]]")
+    b.p("[[sumber_daya_manusia|jumlah pegawai menurut golongan dan tingkat pendidikan]]")
     b.heading("1.2.3 Sarana dan Prasarana", 3)
-    b.p("[[sarana dan prasarana yang dimiliki dan kondisinya]]")
+    b.p("[[sarana_prasarana|sarana dan prasarana yang dimiliki dan kondisinya]]")
     b.heading("1.3 Aspek Strategis dan Permasalahan Utama", 2)
-    b.p("[[isu strategis dan permasalahan utama yang dihadapi]]")
+    b.p("[[isu_strategis|isu strategis dan permasalahan utama yang dihadapi]]")
     b.heading("1.4 Landasan Hukum", 2)
-    b.p("[[peraturan perundang-undangan yang menjadi dasar penyusunan]]")
+    b.p("[[landasan_hukum|peraturan perundang-undangan yang menjadi dasar penyusunan]]")
     b.heading("1.5 Sistematika Penulisan", 2)
     for text in ("Bab I Pendahuluan: latar belakang, struktur organisasi dan tata kerja, aspek strategis dan "
                  "permasalahan utama, landasan hukum, sistematika penulisan.",
@@ -543,9 +560,9 @@ def build(path: Path = OUT) -> Path:
             ["{{ r.no }}", "{{ r.uraian }}", "{{ r.awal }}", "{{ r.pergeseran }}"],
             [1.0, 6.9, 3.8, 3.8], loop="tabel_2_3", numeric={2, 3})
     b.heading("2.2.2 Instrumen Pendukung", 3)
-    b.p("[[instrumen pendukung: situs web, aplikasi pendataan dan sistem informasi yang dipakai]]")
+    b.p("[[instrumen_pendukung|instrumen pendukung: situs web, aplikasi pendataan dan sistem informasi yang dipakai]]")
     b.heading("2.3 Perjanjian Kinerja Tahun {{ tahun }}", 2)
-    b.p("[[uraian perjanjian kinerja dengan kepala daerah]]")
+    b.p("[[perjanjian_kinerja|uraian perjanjian kinerja dengan kepala daerah]]")
     b.caption("Tabel 2.4 Perjanjian Kinerja Tahun {{ tahun }}")
     b.table([["NO", "SASARAN STRATEGIS", "INDIKATOR KINERJA", "SATUAN", "TARGET"]],
             ["{{ r.no }}", "{{ r.sasaran }}", "{{ r.indikator }}", "{{ r.satuan }}", "{{ r.target }}"],
@@ -583,7 +600,7 @@ def build(path: Path = OUT) -> Path:
     b.tag("{%p for k in iku_kalimat %}")
     b.p("{{ k.capaian }} {{ k.perbandingan }} {{ k.renstra }}")
     b.tag("{%p endfor %}")
-    b.p("[[analisis penyebab keberhasilan atau kegagalan setiap indikator]]")
+    b.p("[[analisis_capaian|analisis penyebab keberhasilan atau kegagalan setiap indikator]]")
     b.tag("{%p for g in gambar_capaian %}")
     b.p("{{ g.gambar }}", "Gambar")
     par = b.p(style="Judul Gambar")
@@ -672,7 +689,7 @@ def build(path: Path = OUT) -> Path:
     par._p.append(_el("w:bookmarkEnd", id="{{ g.bid }}"))
     b.tag("{%p endfor %}")
     b.heading("3.4 Inovasi", 2)
-    b.p("[[inovasi yang dilaksanakan pada tahun {{ tahun }}]]")
+    b.p("[[inovasi|inovasi yang dilaksanakan pada tahun {{ tahun }}]]")
 
     b.section(False)
 
@@ -683,9 +700,9 @@ def build(path: Path = OUT) -> Path:
     b.tag("{%p for k in kesimpulan %}")
     b.p("{{ loop.index }}. {{ k }}")
     b.tag("{%p endfor %}")
-    b.p("[[kesimpulan umum dan faktor-faktor yang menentukan keberhasilan]]")
+    b.p("[[kesimpulan|kesimpulan umum dan faktor-faktor yang menentukan keberhasilan]]")
     b.heading("4.2 Langkah-Langkah ke Depan", 2)
-    b.p("[[rekomendasi untuk peningkatan kinerja pada tahun berikutnya]]")
+    b.p("[[langkah_ke_depan|rekomendasi untuk peningkatan kinerja pada tahun berikutnya]]")
 
     # Lampiran, from the data: the Perjanjian Kinerja and the IKU document
     b.section(True)
