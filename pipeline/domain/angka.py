@@ -41,9 +41,10 @@ from pipeline.domain.figures import (
     UtamaEfisiensi,
     UtamaIku,
 )
+from pipeline.domain.codes import sort_key
 from pipeline.domain.iku import IkuResult
 from pipeline.domain.numbers import is_percent_unit
-from pipeline.domain.periods import Period
+from pipeline.domain.periods import MONTH_NAMES_ID, Period
 from pipeline.domain.sepanjang_tahun import sepanjang_tahun
 from pipeline.domain.series import YearFigures
 from pipeline.domain.submissions import SubmissionRow
@@ -66,8 +67,8 @@ def compute_angka_periode(ref, realisasi, odk: pl.DataFrame, result: IkuResult, 
         iku=iku,
         renstra=kemajuan_renstra(ref, result, period),
         efisiensi=efisiensi(ref, result, realisasi, period),
-        kinerja_program=kinerja_program(ref, result, realisasi, period),
-        realisasi_anggaran=realisasi_anggaran(ref, realisasi),
+        kinerja_program=kinerja_program(ref, result, realisasi, period, figures),
+        realisasi_anggaran=realisasi_anggaran(ref, realisasi, figures),
         anggaran=anggaran_jenis_belanja(ref),
         koperasi=rekap_koperasi(odk, period),
         sepanjang_tahun=sepanjang_tahun(ref, figures, threshold),
@@ -131,12 +132,65 @@ def _sasaran(ref) -> list[dict]:
 # --- budget --------------------------------------------------------------------------------------
 
 
-def realisasi_anggaran(ref, realisasi) -> RealisasiAnggaran:
+def _not_in_files(ref, present: set[str], figures: YearFigures | None) -> list[dict]:
+    """The programs, kegiatan and sub kegiatan of the year's budget missing from the period's files:
+    those an earlier month's file of the year stated (pagu and output target as last stated), and the
+    programs of the referensi's Cascading no file has stated (pagu unknown); natural code order."""
+    out: dict[str, dict] = {}
+    known = {sort_key(c) for c in present}
+    month = figures.period.month if figures is not None else 12
+    label = f"{MONTH_NAMES_ID[month - 1]} {figures.period.year}" if figures is not None else ""
+    codes = figures.codes if figures is not None else {}
+    last_pagu: dict[str, tuple[int, float]] = {}
+    for s in codes.values():
+        if sort_key(s.kode) in known:
+            continue
+        months = [m for m in s.pagu if m < month]
+        if s.level == "sub_kegiatan" and months:
+            last_pagu[s.kode] = (max(months), s.pagu[max(months)])
+    for s in codes.values():
+        if sort_key(s.kode) in known:
+            continue
+        subs = ([s.kode] if s.level == "sub_kegiatan" else
+                [k for k in last_pagu if k.startswith(s.kode + ".")])
+        pagu = float(sum(last_pagu[k][1] for k in subs)) if subs else None
+        bidang = s.bidang or ref.bidang_of(s.kode) or ""
+        sent = sorted(m for m in s.pagu if m < month) or sorted(s.realisasi) or sorted(s.realisasi_anggaran)
+        since = f"{MONTH_NAMES_ID[sent[-1] - 1]} {figures.period.year}" if sent else ""
+        sent_now = bidang and month in figures.sent.get(bidang, set())
+        why = (f" (tidak ada dalam berkas {bidang} bulan ini)" if sent_now else
+               f" ({bidang} belum mengirim berkas bulan ini)" if bidang else "")
+        note = (f"Tidak ada dalam berkas {label}" + why
+                + "; realisasi belum diketahui" + (f", pagu menurut berkas {since}" if since and pagu is not None else "")
+                + ".")
+        out[s.kode] = {"level": s.level, "kode": s.kode, "uraian": s.uraian or s.kode, "bidang": bidang,
+                       "program": s.program, "pagu": pagu, "indikator": s.indikator or None, "satuan": s.satuan or None,
+                       "target": s.target, "keterangan": note}
+    for program in ref.cascading:
+        if sort_key(program) in known or program in out:
+            continue
+        bidang = ref.bidang_of(program) or ""
+        note = (f"Belum ada berkas realisasi tahun {figures.period.year if figures is not None else ''}".rstrip()
+                + (f" dari {bidang}" if bidang else "") + "; pagu dan realisasi belum diketahui.")
+        out[program] = {"level": "program", "kode": program, "uraian": ref.program_names.get(program) or program,
+                        "bidang": bidang, "program": program, "pagu": None, "indikator": None, "satuan": None,
+                        "target": None, "keterangan": note}
+    return sorted(out.values(), key=lambda r: sort_key(r["kode"]))
+
+
+def realisasi_anggaran(ref, realisasi, figures: YearFigures | None = None) -> RealisasiAnggaran:
     """Tabel 3.8: the budget tree (parents are sums of their sub kegiatan) and its total; the bidang
-    of a row: the one reporting it, else the referensi's, else every bidang reporting under it."""
+    of a row: the one reporting it, else the referensi's, else every bidang reporting under it.  The
+    rows missing from the period's files (:func:`_not_in_files`) are in the tree with realisasi N/A."""
     sub = realisasi.sub
+    missing = _not_in_files(ref, _codes_in_files(realisasi), figures)
+    total_2_3 = float(ref.anggaran["pagu_pergeseran"].sum()) if ref.anggaran.height else None
     if sub.height == 0:
-        return RealisasiAnggaran()
+        if not missing:
+            return RealisasiAnggaran()
+        rows = tuple(BarisAnggaran(m["level"], m["kode"], m["uraian"], m["bidang"], m["pagu"], None, None,
+                                   m["keterangan"]) for m in missing)
+        return _with_missing(RealisasiAnggaran(rows, None), missing, total_2_3)
     tree = budget.budget_tree(sub, realisasi.names)
     bidang = {r["kode"]: r["bidang"]
               for r in pl.concat([sub, realisasi.parents], how="diagonal_relaxed").iter_rows(named=True)}
@@ -150,7 +204,36 @@ def realisasi_anggaran(ref, realisasi) -> RealisasiAnggaran:
                       bidang.get(r["kode"]) or ref.bidang_of(r["kode"]) or ", ".join(parts.get(r["kode"], [])),
                       r["pagu"], r["realisasi_anggaran"], r["capaian"])
         for r in tree.iter_rows(named=True))
-    return RealisasiAnggaran(rows, JumlahAnggaran(*budget.budget_total(sub)))
+    if missing:
+        rows = tuple(sorted(rows + tuple(BarisAnggaran(m["level"], m["kode"], m["uraian"], m["bidang"], m["pagu"],
+                                                       None, None, m["keterangan"]) for m in missing),
+                            key=lambda b: sort_key(b.kode)))
+    return _with_missing(RealisasiAnggaran(rows, JumlahAnggaran(*budget.budget_total(sub))), missing, total_2_3)
+
+
+def _codes_in_files(realisasi) -> set[str]:
+    """Every code the period's files give: their rows', and the program and kegiatan of each sub kegiatan
+    (a file may name a program only through its sub kegiatan)."""
+    codes: set[str] = set()
+    for frame in (realisasi.sub, realisasi.parents):
+        if frame.height:
+            for column in ("kode", "program", "kegiatan"):
+                if column in frame.columns:
+                    codes |= {str(c) for c in frame[column].to_list() if c}
+    return codes
+
+
+def _with_missing(tree: RealisasiAnggaran, missing: list[dict], total_2_3: float | None) -> RealisasiAnggaran:
+    """The tree with the known pagu of its missing sub kegiatan, the missing rows of unknown pagu, and
+    its difference from Tabel 2.3's total."""
+    known = float(sum(m["pagu"] for m in missing if m["level"] == "sub_kegiatan" and m["pagu"] is not None))
+    covered = {m["kode"] for m in missing if m["pagu"] is not None}
+    unknown = tuple(m["uraian"] for m in missing if m["pagu"] is None
+                    and not any(c.startswith(m["kode"] + ".") for c in covered))
+    tree = RealisasiAnggaran(tree.baris, tree.jumlah, known, unknown, total_2_3)
+    semua = tree.pagu_semua
+    selisih = None if total_2_3 is None or semua is None else total_2_3 - semua
+    return RealisasiAnggaran(tree.baris, tree.jumlah, known, unknown, total_2_3, selisih)
 
 
 def anggaran_jenis_belanja(ref) -> AnggaranJenisBelanja:
@@ -207,13 +290,28 @@ def _natural(code: str) -> list[int]:
     return [int(p) for p in code.split(".")]
 
 
-def kinerja_program(ref, result: IkuResult, realisasi, period: Period) -> tuple[KinerjaProgram, ...]:
+def kinerja_program(ref, result: IkuResult, realisasi, period: Period,
+                    figures: YearFigures | None = None) -> tuple[KinerjaProgram, ...]:
     """Tabel 3.7: each program, kegiatan and sub kegiatan serving a sasaran, with its output's
-    capaian and whether it supports the sasaran."""
+    capaian and whether it supports the sasaran; one missing from the period's files
+    (:func:`_not_in_files`) with its figures N/A and why."""
     sub = realisasi.sub
     rows = pl.concat([realisasi.parents, sub], how="diagonal_relaxed") if sub.height else realisasi.parents
+    missing = _not_in_files(ref, _codes_in_files(realisasi), figures)
+    if missing:
+        extra = pl.DataFrame([{"level": m["level"], "kode": m["kode"], "program": m["program"], "uraian": m["uraian"],
+                               "indikator": m["indikator"], "target": m["target"], "satuan": m["satuan"],
+                               "keterangan": m["keterangan"]} for m in missing],
+                             schema={"level": pl.Utf8, "kode": pl.Utf8, "program": pl.Utf8, "uraian": pl.Utf8,
+                                     "indikator": pl.Utf8, "target": pl.Float64, "satuan": pl.Utf8,
+                                     "keterangan": pl.Utf8})
+        rows = pl.concat([rows, extra], how="diagonal_relaxed") if rows.height else extra
     if rows.height == 0:
         return ()
+    if "keterangan" not in rows.columns:
+        rows = rows.with_columns(pl.lit(None, dtype=pl.Utf8).alias("keterangan"))
+    if "realisasi" not in rows.columns:
+        rows = rows.with_columns(pl.lit(None, dtype=pl.Float64).alias("realisasi"))
     rows = rows.with_columns(pl.col("kode").map_elements(_natural, return_dtype=pl.List(pl.Int64)).alias("_key")).sort("_key")
     out = []
     for record in _sasaran(ref):
@@ -225,7 +323,8 @@ def kinerja_program(ref, result: IkuResult, realisasi, period: Period) -> tuple[
             cap = indicators.capaian(r["realisasi"], r["target"])
             out.append(KinerjaProgram(kode, record["pernyataan"], record["indikator"], cap_sasaran, r[LEVEL], r["kode"],
                                       r["uraian"], r["indikator"], r["target"], r["realisasi"], r["satuan"],
-                                      is_percent_unit(r["satuan"]), cap, menunjang(cap, ref.skala, period.month)))
+                                      is_percent_unit(r["satuan"]), cap, menunjang(cap, ref.skala, period.month),
+                                      r["keterangan"] or ""))
     return tuple(out)
 
 

@@ -108,6 +108,7 @@ class BarisAnggaran:
     pagu: float | None
     realisasi: float | None
     capaian: float | None
+    keterangan: str = ""  # why its figures are N/A (not in the period's files: its bidang sent none)
 
 
 @dataclass(frozen=True)
@@ -119,13 +120,33 @@ class JumlahAnggaran:
 
 @dataclass(frozen=True)
 class RealisasiAnggaran:
-    """The budget tree in natural code order, and its total (None when no sub kegiatan was reported)."""
+    """The budget tree in natural code order, and its total (None when no sub kegiatan was reported).
+
+    Every program, kegiatan and sub kegiatan of the period's budget is a row, also one missing from the
+    period's files (its bidang sent none): known from an earlier month of the year (its pagu as then
+    stated) or from the referensi's Cascading (pagu unknown), with realisasi N/A and a ``keterangan``.
+    ``jumlah`` is over the reported sub kegiatan; ``pagu_belum_dilaporkan`` the known pagu of the rest."""
 
     baris: tuple[BarisAnggaran, ...] = ()
     jumlah: JumlahAnggaran | None = None
+    pagu_belum_dilaporkan: float = 0.0  # the pagu (as last stated) of the sub kegiatan missing from the files
+    tanpa_pagu: tuple[str, ...] = ()  # the rows missing from the files whose pagu is unknown (uraian)
+    pagu_jenis_belanja: float | None = None  # Tabel 2.3's total (after the shift), None without the Anggaran sheet
+    selisih_jenis_belanja: float | None = None  # pagu_jenis_belanja - pagu_semua; None when either is unknown
 
     def count(self, level: str) -> int:
         return sum(1 for b in self.baris if b.level == level)
+
+    @property
+    def belum_dilaporkan(self) -> tuple[BarisAnggaran, ...]:
+        return tuple(b for b in self.baris if b.keterangan)
+
+    @property
+    def pagu_semua(self) -> float | None:
+        """The pagu of every row of the budget: the reported total and the known pagu of the missing."""
+        if self.jumlah is None and not self.pagu_belum_dilaporkan:
+            return None
+        return (self.jumlah.pagu if self.jumlah else 0.0) + self.pagu_belum_dilaporkan
 
 
 @dataclass(frozen=True)
@@ -183,6 +204,7 @@ class KinerjaProgram:
     persen: bool
     capaian: float | None
     menunjang: str  # MENUNJANG | TIDAK_MENUNJANG | "N/A"
+    keterangan: str = ""  # why its figures are N/A (not in the period's files: its bidang sent none)
 
 
 # --- cooperatives (optional: an office without ODK has none) ------------------------------------------------

@@ -64,6 +64,7 @@ class Referensi:
     stated_at: dict[tuple[str, int], tuple[str, int, str | None]] = field(default_factory=dict)  # -> (sheet, row, col)
     # program code -> the kode_iku it serves; a list when it serves several (one Cascading row each)
     cascading: dict[str, str | list[str]] = field(default_factory=dict)
+    program_names: dict[str, str] = field(default_factory=dict)  # program code -> its name in Cascading
     bidang: list[tuple[str, str]] = field(default_factory=list)  # (code prefix, bidang), longest first
     statistik: pl.DataFrame = field(default_factory=pl.DataFrame)
     anggaran: pl.DataFrame = field(default_factory=pl.DataFrame)
@@ -312,6 +313,8 @@ def _read_tables(source: SourceFile, ref: Referensi) -> None:
             if r["kode_iku"] not in served:
                 served.append(r["kode_iku"])
             ref.cascading[r["kode_program"]] = served[0] if len(served) == 1 else served
+            if r.get("program") and str(r["program"]).strip():
+                ref.program_names.setdefault(r["kode_program"], " ".join(str(r["program"]).split()))
 
     bidang = table(t.BIDANG)
     if bidang is not None:

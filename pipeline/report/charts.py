@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.series import SeriesLabel
-from openpyxl.utils import get_column_letter
 
 from pipeline.domain.figures import AngkaPeriode
 from pipeline.domain.formatting import number_id, percent_excel
@@ -56,7 +55,7 @@ def chart_specs(angka: AngkaPeriode) -> list[Chart]:
     if sasaran:
         charts.append(Chart(
             key="capaian-sasaran", sheet="IKU", title=f"Capaian Indikator Sasaran Tahun {year}",
-            categories=[str(i.indikator) for i, _ in sasaran],
+            categories=[str(i.indikator) + (f" {SEMENTARA}" if _provisional(t) else "") for i, t in sasaran],
             series=[("Capaian", [t.capaian if t else None for _, t in sasaran])],
             unit=PERCENT, horizontal=True, reference=100.0, axis_title="Capaian (%)"))
     for i in angka.iku:
@@ -66,7 +65,7 @@ def chart_specs(angka: AngkaPeriode) -> list[Chart]:
         unit = PERCENT if i.persen else NUMBER
         charts.append(Chart(
             key=f"iku-{i.kode}", sheet="Tren IKU", title=f"Target dan Realisasi {i.indikator}",
-            categories=[str(t.tahun) for t in years],
+            categories=[str(t.tahun) + (f" {SEMENTARA}" if _provisional(t) else "") for t in years],
             series=[("Target", [_number(t.target) for t in years]), ("Realisasi", [_number(t.realisasi) for t in years])],
             unit=unit, axis_title="Persen (%)" if unit == PERCENT else str(i.satuan or "")))
     programs = [b for b in angka.realisasi_anggaran.baris if b.level == "program"]
@@ -80,15 +79,24 @@ def chart_specs(angka: AngkaPeriode) -> list[Chart]:
     return charts
 
 
+SEMENTARA = "(sementara)"
+
+
+def _provisional(t) -> bool:
+    """A year's realisasi resting on unfinished data (``IkuTahun.sementara``): its label says so."""
+    return t is not None and getattr(t, "sementara", None) is not None and t.realisasi is not None
+
+
 def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
 def _program_label(uraian: str) -> str:
+    """A program's name without the word Program, in the office's own capitalisation (UMKM stays UMKM)."""
     text = " ".join(uraian.split())
     if text.upper().startswith("PROGRAM "):
         text = text[len("PROGRAM "):]
-    return text[:1].upper() + text[1:].lower()
+    return text
 
 
 # --- PNG -------------------------------------------------------------------------------------------
@@ -109,14 +117,35 @@ def _rupiah_short(value: float) -> str:
     return number_id(value, 0)
 
 
+def axis_limits(chart: Chart) -> tuple[float, float]:
+    """The value axis of a chart: from 0, or below the lowest value when one is negative (a negative
+    growth or capaian is drawn, not cut off), to above the highest value and the reference line."""
+    values = [v for _, series in chart.series for v in series if v is not None]
+    top = max([0.0, *values])
+    bottom = min([0.0, *values])
+    if chart.horizontal:
+        high = max(top, chart.reference or 0) * 1.25 or 1
+        low = bottom * 1.35 if bottom < 0 else 0  # room for the value labels left of a negative bar
+    else:
+        high = top * 1.2 or (1 if bottom >= 0 else 0.1 * abs(bottom))
+        low = bottom * 1.3 if bottom < 0 else 0
+    return low, high
+
+
 def _wrap(text: str, width: int) -> str:
     import textwrap
 
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def render_png(chart: Chart, width_cm: float = 16.0) -> bytes:
-    """The chart as a PNG (about 150 dpi at ``width_cm``)."""
+HORIZONTAL_WIDTH_CM = 24.0  # a bar-per-row chart is drawn wide and low: it fits a landscape page under its text
+VERTICAL_WIDTH_CM = 16.0
+
+
+def render_png(chart: Chart, width_cm: float | None = None) -> bytes:
+    """The chart as a PNG (about 150 dpi at ``width_cm``; default: wide for a horizontal chart)."""
+    if width_cm is None:
+        width_cm = HORIZONTAL_WIDTH_CM if chart.horizontal else VERTICAL_WIDTH_CM
     # the object API with the Agg canvas: no pyplot, no GUI backend, no global state
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -124,34 +153,32 @@ def render_png(chart: Chart, width_cm: float = 16.0) -> bytes:
 
     n = len(chart.categories)
     k = len(chart.series)
-    height_cm = max(6.0, 1.1 * n * k + 3.0) if chart.horizontal else 8.0
+    height_cm = max(6.0, 0.6 * n * k + 3.0) if chart.horizontal else 8.0
     fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=DPI)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     if chart.horizontal:  # fixed margins: the layout engines measure every text and cost more than drawing
-        fig.subplots_adjust(left=0.3, right=0.95, top=1 - 1.2 / height_cm, bottom=1.3 / height_cm)
+        fig.subplots_adjust(left=min(0.3, 5.0 / width_cm), right=0.95, top=1 - 1.2 / height_cm, bottom=1.3 / height_cm)
     else:
         fig.subplots_adjust(left=0.1, right=0.97, top=0.88, bottom=0.16)
     colors = ["#9DB4D3", "#1F4E79", "#C55A11"]
     bar = 0.8 / max(k, 1)
-    top = 0.0
     for i, (name, values) in enumerate(chart.series):
         positions = [j + (i - (k - 1) / 2) * bar for j in range(n)]
         shown = [(p, v) for p, v in zip(positions, values, strict=True) if v is not None]
         if not shown:
             continue
         xs, vs = zip(*shown, strict=True)
-        top = max(top, max(vs))
         draw = ax.barh if chart.horizontal else ax.bar
         bars = draw(xs, vs, bar * 0.95, label=name, color=colors[i % len(colors)])
         for rect, v in zip(bars, vs, strict=True):
             text = _label(v, chart.unit)
-            if chart.horizontal:
-                ax.annotate(text, (rect.get_width(), rect.get_y() + rect.get_height() / 2), xytext=(3, 0),
-                            textcoords="offset points", va="center", fontsize=6.5)
+            if chart.horizontal:  # the label beyond the bar's end, on its side of zero
+                ax.annotate(text, (v, rect.get_y() + rect.get_height() / 2), xytext=(3 if v >= 0 else -3, 0),
+                            textcoords="offset points", va="center", ha="left" if v >= 0 else "right", fontsize=6.5)
             else:
-                ax.annotate(text, (rect.get_x() + rect.get_width() / 2, rect.get_height()), xytext=(0, 2),
-                            textcoords="offset points", ha="center", fontsize=6.5)
+                ax.annotate(text, (rect.get_x() + rect.get_width() / 2, v), xytext=(0, 2 if v >= 0 else -2),
+                            textcoords="offset points", ha="center", va="bottom" if v >= 0 else "top", fontsize=6.5)
     missing = [j for j in range(n) if all(values[j] is None for _, values in chart.series)]
     labels = [_wrap(c, 28 if chart.horizontal else 14) for c in chart.categories]
     formatter = FuncFormatter(lambda v, _pos: _label(v, chart.unit))
@@ -159,14 +186,20 @@ def render_png(chart: Chart, width_cm: float = 16.0) -> bytes:
         ax.set_yticks(range(n), labels, fontsize=7)
         ax.invert_yaxis()
         ax.xaxis.set_major_formatter(formatter)
-        ax.set_xlim(0, max(top, chart.reference or 0) * 1.25 or 1)
+        low, high = axis_limits(chart)
+        ax.set_xlim(low, high)
+        if low < 0:
+            ax.axvline(0, color="#404040", linewidth=0.6)
         if chart.reference is not None:
             ax.axvline(chart.reference, color="#7F7F7F", linestyle="--", linewidth=0.8)
         ax.set_xlabel(chart.axis_title, fontsize=7.5)
     else:
         ax.set_xticks(range(n), labels, fontsize=7.5)
         ax.yaxis.set_major_formatter(formatter)
-        ax.set_ylim(0, (top or 1) * 1.2)
+        low, high = axis_limits(chart)
+        ax.set_ylim(low, high)
+        if low < 0:
+            ax.axhline(0, color="#404040", linewidth=0.6)
         ax.set_ylabel(chart.axis_title, fontsize=7.5)
     for j in missing:
         if chart.horizontal:
@@ -184,6 +217,18 @@ def render_png(chart: Chart, width_cm: float = 16.0) -> bytes:
 
 
 # --- native line charts over a table's rows -------------------------------------------------------------
+
+ROW_HEIGHT_CM = 0.53  # a default row (15 pt)
+
+
+def below_table(ws, height_cm: float) -> str:
+    """The anchor of the next chart of a sheet: column A, below the table and below the charts placed
+    before it (a chart beside a table is cut off or shrinks the table when the sheet is printed)."""
+    import math
+
+    row = getattr(ws, "_lkjip_next_chart_row", None) or ws.max_row + 3
+    ws._lkjip_next_chart_row = row + math.ceil(height_cm / ROW_HEIGHT_CM) + 2
+    return f"A{row}"
 
 
 @dataclass
@@ -216,4 +261,4 @@ class LineChartSpec:
             chart.series[-1].tx = SeriesLabel(v=name)
         cat = columns.index(self.category_column) + 1
         chart.set_categories(Reference(ws, min_col=cat, min_row=top, max_row=bottom))
-        ws.add_chart(chart, f"{get_column_letter(len(columns) + 2)}{header_row}")
+        ws.add_chart(chart, below_table(ws, chart.height))

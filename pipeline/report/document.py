@@ -33,6 +33,8 @@ BUNDLED_TEMPLATE = Path(__file__).with_name("templates") / "lkjip.docx"
 PLACEHOLDER = "[diisi oleh perencana: {}]"
 YEARS_SHOWN = 5  # Tabel 2.1 and 3.3: the last five years up to the period's (as the published report)
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+CHART_WIDTH_CM = 13  # on Bab III's landscape pages: two trend charts and their captions fit one page
+HORIZONTAL_CHART_WIDTH_CM = 20  # a bar-per-row chart (drawn wide and low, charts.render_png)
 
 
 # --- Indonesian formatting of the sheets' typed values ------------------------------------------------
@@ -170,8 +172,34 @@ def _has_figures(iku: _Iku) -> bool:
 
 
 def _shown_ikus(ikus: list[_Iku]) -> list[_Iku]:
-    """Every sasaran, and a tujuan only when it has a target or realisasi to show."""
-    return [i for i in ikus if i.level == "sasaran" or _has_figures(i)]
+    """The rows of Tabel 2.1, 2.2 and 3.2–3.5 as the published report lays them out: every sasaran
+    (lettered a, b, ...), and a tujuan only when it has a target of the period's year (a tujuan
+    without one is the Tujuan column of Tabel 2.1/2.2, not a row of its own)."""
+    return [i for i in ikus if i.level == "sasaran" or (i.now is not None and i.now.target is not None)]
+
+
+# --- provisional figures and rows missing from the files (marked in the tables) -------------------------
+
+SEMENTARA = "(sementara)"
+
+
+def _cell(text: str, sementara: bool = False) -> str:
+    """A table cell's text; a provisional figure followed by *(sementara)* (plain text: an office's own
+    template made from an earlier bundled one lays it out as any other cell)."""
+    return f"{text} {SEMENTARA}" if sementara and text != "N/A" else text
+
+
+def _provisional(t: IkuTahun | None) -> bool:
+    return t is not None and t.sementara is not None and t.realisasi is not None
+
+
+def sementara_note(angka: AngkaPeriode) -> str:
+    """Why figures are marked *(sementara)*: the unfinished data they rest on, or empty."""
+    bases = list(dict.fromkeys(t.sementara for i in angka.iku for t in i.tahun if _provisional(t)))
+    if not bases:
+        return ""
+    return (f"Angka bertanda {SEMENTARA} dihitung dari data tahun berjalan yang belum lengkap ("
+            + "; ".join(bases) + "); angka tersebut akan berubah setelah data tahun itu lengkap.")
 
 
 def _placeholder_rt(text: str, region: str | None = None):
@@ -199,6 +227,11 @@ def _trend_cell(i: _Iku, year, name: str) -> str:
         return ""
     t = i.figures.di(year)
     return shown(i.value(getattr(t, name)) if t is not None else None)
+
+
+def _trend_realisasi(i: _Iku, year):
+    """Tabel 3.3's realisasi of a year, marked when provisional (a RichText for its ``{{r }}`` cell)."""
+    return _cell(_trend_cell(i, year, "realisasi"), year != "" and _provisional(i.figures.di(year)))
 
 
 def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> dict:
@@ -298,8 +331,8 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
         f"Guna mewujudkan kinerja yang diperjanjikan, {instansi} pada Tahun Anggaran {n} melaksanakan "
         f"{counted(n_program, 'program')} dengan {counted(n_kegiatan, 'kegiatan')} dan "
         f"{counted(n_sub, 'sub kegiatan')}"
-        + (f" yang didukung oleh dana sebesar {rp(jumlah.pagu)} ({terbilang(round(jumlah.pagu))} rupiah)."
-           if jumlah and jumlah.pagu is not None else "."))
+        + (f" yang didukung oleh dana sebesar {rp(tree.pagu_semua)} ({terbilang(round(tree.pagu_semua))} rupiah)."
+           if tree.pagu_semua is not None else "."))
 
     # --- Bab III --------------------------------------------------------------------------------------
     skala = sorted(angka.skala, key=lambda s: -s[1])
@@ -317,11 +350,14 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
     ctx["tabel_3_1"] = rows_3_1
 
     ctx["sumber_data_catatan"] = sumber_data_note(shown_ikus)
+    ctx["sementara_catatan"] = sementara_note(angka)
     ctx["tabel_3_2"] = [
         {"no": LETTERS[k % 26], "pernyataan": i.pernyataan, "indikator": i.indikator,
-         "target_lalu": shown(i.value(i.before.target)), "realisasi_lalu": shown(i.value(i.before.realisasi)),
-         "capaian_lalu": shown(percent(i.before.capaian)), "target": shown(i.target),
-         "realisasi": shown(i.realisasi), "capaian": shown(i.capaian)}
+         "target_lalu": shown(i.value(i.before.target)),
+         "realisasi_lalu": _cell(shown(i.value(i.before.realisasi)), _provisional(i.before)),
+         "capaian_lalu": _cell(shown(percent(i.before.capaian)), _provisional(i.before)), "target": shown(i.target),
+         "realisasi": _cell(shown(i.realisasi), _provisional(i.now)),
+         "capaian": _cell(shown(i.capaian), _provisional(i.now))}
         for k, i in enumerate(shown_ikus)]
     kategori_count: dict[str, int] = {}
     for i in shown_ikus:
@@ -372,16 +408,17 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
     ctx["tabel_3_3"] = [
         {"no": LETTERS[k % 26], "pernyataan": i.pernyataan, "indikator": i.indikator,
          "target": [_trend_cell(i, y, "target") for y in years],
-         "realisasi": [_trend_cell(i, y, "realisasi") for y in years]}
+         "realisasi": [_trend_realisasi(i, y) for y in years]}
         for k, i in enumerate(shown_ikus)]
 
     def renstra_row(i: _Iku) -> dict:
         rr = renstra.get(i.kode)
         if rr is None:
-            return {"realisasi": "N/A", "target_akhir": "N/A", "capaian": "N/A", "kemajuan": "N/A"}
-        return {"realisasi": shown(indicator_value(rr.realisasi, rr.persen)),
+            return {"realisasi": _cell("N/A"), "target_akhir": "N/A", "capaian": _cell("N/A"), "kemajuan": "N/A"}
+        provisional = rr.keterangan.startswith("Sementara")
+        return {"realisasi": _cell(shown(indicator_value(rr.realisasi, rr.persen)), provisional),
                 "target_akhir": shown(indicator_value(rr.target_akhir, rr.persen)),
-                "capaian": shown(percent(rr.capaian)), "kemajuan": rr.tingkat_kemajuan or "N/A"}
+                "capaian": _cell(shown(percent(rr.capaian)), provisional), "kemajuan": rr.tingkat_kemajuan or "N/A"}
 
     ctx["tabel_3_4"] = [
         {"no": LETTERS[k % 26], "pernyataan": i.pernyataan, "indikator": i.indikator, **renstra_row(i)}
@@ -390,8 +427,8 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
                           if ref.analisis.height else {})
     ctx["tabel_3_5"] = [
         {"no": LETTERS[k % 26], "pernyataan": i.pernyataan, "indikator": i.indikator,
-         "target": shown(i.target), "realisasi": shown(i.realisasi),
-         "capaian": shown(i.capaian),
+         "target": shown(i.target), "realisasi": _cell(shown(i.realisasi), _provisional(i.now)),
+         "capaian": _cell(shown(i.capaian), _provisional(i.now)),
          "analisis": _text_or_placeholder(_words(analisis_perencana.get(i.kode, {}).get("analisis")),
                                           "analisis keberhasilan/kegagalan (lembar Analisis referensi)",
                                           f"analisis_{i.kode}"),
@@ -403,8 +440,8 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
     efisiensi = angka.efisiensi
     ctx["tabel_3_6"] = [
         {"no": LETTERS[k % 26], "sasaran": e.sasaran, "target": shown(indicator_value(e.target, e.persen)),
-         "realisasi": shown(indicator_value(e.realisasi, e.persen)),
-         "capaian": shown(percent(e.capaian)), "anggaran": money(e.anggaran),
+         "realisasi": _cell(shown(indicator_value(e.realisasi, e.persen)), e.keterangan.startswith("Sementara")),
+         "capaian": _cell(shown(percent(e.capaian)), e.keterangan.startswith("Sementara")), "anggaran": money(e.anggaran),
          "realisasi_anggaran": money(e.realisasi_anggaran), "capaian_anggaran": pct(e.capaian_anggaran),
          "efisiensi": pct(e.efisiensi)} for k, e in enumerate(efisiensi)]
     ctx["efisiensi_rumus"] = (
@@ -415,6 +452,7 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
     ctx["efisiensi_kalimat"] = [s.kalimat for s in analisis.sasaran if s.kalimat] if analisis is not None else []
 
     rows_3_7, seen, letter = [], set(), -1
+    by_kode = {i.kode: i for i in ikus}
     for r in angka.kinerja_program:
         first = r.kode_iku not in seen
         if first:
@@ -427,12 +465,16 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
         else:
             uraian.add(f"{level} ", italic=True)
             uraian.add(str(r.uraian))
+        if r.keterangan:
+            uraian.add("\n" + r.keterangan, italic=True, size=14)
         target, realisasi = indicator_value(r.target, r.persen), indicator_value(r.realisasi, r.persen)
         satuan = r.satuan or ""
         rows_3_7.append({
             "no": LETTERS[letter % 26] if first else "", "sasaran": r.sasaran if first else "",
             "indikator_sasaran": r.indikator_sasaran if first else "",
-            "capaian_sasaran": shown(percent(r.capaian_sasaran)) if first else "", "uraian": uraian,
+            "capaian_sasaran": (_cell(shown(percent(r.capaian_sasaran)),
+                                      _provisional(by_kode[r.kode_iku].now) if r.kode_iku in by_kode else False)
+                                if first else _cell("")), "uraian": uraian,
             "indikator": r.indikator or "-", "target": shown(target, satuan if not isinstance(target, Percent) else None),
             "realisasi": shown(realisasi, satuan if not isinstance(realisasi, Percent) else None),
             "capaian": shown(percent(r.capaian)), "menunjang": r.menunjang})
@@ -453,16 +495,18 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
         else:
             no = ""
             uraian.add(str(r.uraian), italic=True)
+        if r.keterangan:
+            uraian.add("\n" + r.keterangan, italic=True, size=14)
         rows_3_8.append({"no": no, "uraian": uraian, "level": LEVEL_LABEL[r.level], "pagu": money(r.pagu),
                          "realisasi": money(r.realisasi), "capaian": pct(r.capaian)})
     ctx["tabel_3_8"] = rows_3_8
-    ctx["total_3_8"] = ({"pagu": money(jumlah.pagu), "realisasi": money(jumlah.realisasi),
-                         "capaian": pct(jumlah.capaian)} if jumlah else {"pagu": "N/A", "realisasi": "N/A", "capaian": "N/A"})
+    ctx["total_3_8_baris"], ctx["catatan_3_8"] = _totals_3_8(tree, bulan if draf else "")
+    ctx["total_3_8"] = ctx["total_3_8_baris"][-1]  # the JUMLAH row (an office template's single total row)
     programs = [r for r in tree.baris if r.level == "program" and r.capaian is not None]
     ctx["realisasi_anggaran_pembuka"] = (
         f"Pelaksanaan tugas pokok dan fungsi {instansi} pada tahun anggaran {n} didukung anggaran sebesar "
-        f"{rp(jumlah.pagu) if jumlah else 'yang rinciannya belum tersedia'}"
-        + (" dengan rincian sebagai berikut:" if jumlah else "."))
+        f"{rp(tree.pagu_semua) if tree.pagu_semua is not None else 'yang rinciannya belum tersedia'}"
+        + (" dengan rincian sebagai berikut:" if tree.pagu_semua is not None else "."))
     text = (f"Realisasi anggaran {tahun_sd} pada {counted(n_program, 'program')} sebesar "
             f"{rp(jumlah.realisasi)} dari pagu {rp(jumlah.pagu)}"
             + (f" atau {pct(jumlah.capaian)}." if jumlah.capaian is not None else ".")
@@ -521,7 +565,85 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
         kesimpulan.extend(analisis.kesimpulan)
     ctx["kesimpulan"] = kesimpulan
     ctx["tindak_lanjut"] = list(analisis.tindak_lanjut) if analisis is not None else []
+    ctx.update(_lampiran(ref, angka, ikus, sasaran))
     return ctx
+
+
+SUMBER_LABEL = {"VOLUME_USAHA_KOPERASI": "Online Data Koperasi (ODK)", "RASIO_KEWIRAUSAHAAN": "Statistik (BPS)",
+                "KUMKM_DIGITAL": "Online Data Koperasi (ODK) dan Statistik", "MANUAL": "Ditetapkan perencana"}
+LAMPIRAN_YEARS = 5
+
+
+def _lampiran(ref: Referensi, angka: AngkaPeriode, ikus: list[_Iku], sasaran: list[_Iku]) -> dict:
+    """The appendices from the data: the Perjanjian Kinerja (sasaran, indikator and target of the year,
+    the programs with their pagu) and the IKU document (indicator, formula, sumber data, satuan,
+    polarity and the target of each Renstra year)."""
+    n = angka.period.year
+    pk = [{"no": k + 1, "sasaran": s.pernyataan, "indikator": s.indikator, "satuan": s.satuan,
+           "target": shown(s.target)} for k, s in enumerate(sasaran)]
+    tree = angka.realisasi_anggaran
+    programs = [r for r in _programs_in_report_order(tree.baris, list(angka.cascading)) if r.level == "program"]
+    pk_program = [{"no": k + 1, "program": str(r.uraian), "pagu": money(r.pagu),
+                   "keterangan": "Program penunjang" if r.kode not in angka.cascading else ""}
+                  for k, r in enumerate(programs)]
+    first = angka.tahun_awal or n
+    last = angka.tahun_akhir or n
+    years = list(range(first, last + 1))[:LAMPIRAN_YEARS] if last >= first else [n]
+    years = years + [""] * (LAMPIRAN_YEARS - len(years))
+    records = {str(r["kode_iku"]): r for r in ref.iku.iter_rows(named=True)} if ref.iku.height else {}
+    iku_rows = []
+    for k, i in enumerate(ikus):
+        record = records.get(i.kode, {})
+        formula = _words(record.get("formula")) or "-"
+        sumber = i.figures.sumber_data or SUMBER_LABEL.get(str(record.get("sumber") or "").strip().upper(), "") or "-"
+        targets = []
+        for y in years:
+            t = i.figures.di(y) if y != "" else None
+            value = t.target if t is not None else ref.targets.get(i.kode, {}).get(y) if y != "" else None
+            targets.append("" if y == "" else shown(i.value(value)))
+        iku_rows.append({"no": k + 1, "level": "Tujuan" if i.level == "tujuan" else "Sasaran",
+                         "pernyataan": i.pernyataan, "indikator": i.indikator, "formula": formula, "sumber": sumber,
+                         "satuan": i.satuan or "-", "sifat": i.figures.polaritas or "Positif", "target": targets})
+    return {"lampiran_pk": pk, "lampiran_pk_program": pk_program,
+            "lampiran_pk_jumlah": money(tree.pagu_semua) if tree.pagu_semua is not None else "N/A",
+            "lampiran_iku": iku_rows, "tahun_lampiran": years,
+            "renstra_lampiran": f"{first}–{last}" if last > first else str(last)}
+
+
+def _totals_3_8(tree, bulan: str) -> tuple[list[dict], list[str]]:
+    """Tabel 3.8's total rows and the notes under it: one JUMLAH row when every row of the budget was
+    reported; else the reported total, the pagu not yet reported and the JUMLAH of the whole budget
+    (its realisasi N/A).  The notes say which rows are missing and, when the JUMLAH is not Tabel 2.3's
+    total, both figures and the difference."""
+    jumlah = tree.jumlah
+    missing = tree.belum_dilaporkan
+    reported = ({"uraian": "JUMLAH", "pagu": money(jumlah.pagu), "realisasi": money(jumlah.realisasi),
+                 "capaian": pct(jumlah.capaian)} if jumlah else
+                {"uraian": "JUMLAH", "pagu": "N/A", "realisasi": "N/A", "capaian": "N/A"})
+    if not missing:
+        rows = [reported]
+    else:
+        reported["uraian"] = "Jumlah yang dilaporkan"
+        rows = [reported,
+                {"uraian": "Belum dilaporkan" + (f" (pagu {len(tree.tanpa_pagu)} program/kegiatan belum diketahui)"
+                                                 if tree.tanpa_pagu else ""),
+                 "pagu": money(tree.pagu_belum_dilaporkan) if tree.pagu_belum_dilaporkan or not tree.tanpa_pagu else "N/A",
+                 "realisasi": "N/A", "capaian": "N/A"},
+                {"uraian": "JUMLAH", "pagu": money(tree.pagu_semua), "realisasi": "N/A", "capaian": "N/A"}]
+    notes = []
+    if missing:
+        names = _list_id([f"{b.uraian}" + (f" ({b.bidang})" if b.bidang else "")
+                          for b in missing if b.level == "program"] or
+                         [f"{LEVEL_LABEL[b.level]} {b.uraian}" for b in missing])
+        notes.append(f"Tidak ada dalam berkas realisasi{' bulan ' + bulan if bulan else ''}: {names}. "
+                     "Barisnya tetap dicantumkan dengan realisasi N/A; pagunya menurut berkas terakhir yang memuatnya"
+                     + (", atau N/A bila belum pernah dilaporkan" if tree.tanpa_pagu else "") + ".")
+    if tree.selisih_jenis_belanja is not None and abs(tree.selisih_jenis_belanja) >= 0.5:
+        notes.append(f"Jumlah pagu Tabel 3.8 ({rp(tree.pagu_semua)}) tidak sama dengan total anggaran Tabel 2.3 "
+                     f"({rp(tree.pagu_jenis_belanja)}): selisih {rp(abs(tree.selisih_jenis_belanja))}"
+                     + (f", antara lain karena pagu {_list_id(list(tree.tanpa_pagu))} belum diketahui"
+                        if tree.tanpa_pagu else "") + ".")
+    return rows, notes
 
 
 def _programs_in_report_order(tree, served: list[str]) -> list:
@@ -561,7 +683,8 @@ def _figures(tpl, charts: list[tuple]) -> dict:
         items = []
         for chart, png in groups[group]:
             number += 1
-            item = {"gambar": InlineImage(tpl, io.BytesIO(png), width=Cm(15)), "judul": chart.title,
+            width = HORIZONTAL_CHART_WIDTH_CM if chart.horizontal else CHART_WIDTH_CM
+            item = {"gambar": InlineImage(tpl, io.BytesIO(png), width=Cm(width)), "judul": chart.title,
                     "nomor": f"3.{number}", "bookmark": f"_Ref_lkjip_g{number}", "bid": 90000 + number}
             items.append(item)
             every.append(item)

@@ -31,6 +31,11 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 MAX_WIDTH = 60
+# printed on A4 landscape at one page width: columns adding up to more than this many characters print
+# below about 75 % (text under 8 pt); the widest text columns then wrap instead
+PRINT_WIDTH = 190
+MIN_WRAP_WIDTH = 16
+OWN_PRINT_LAYOUT = {"Evaluasi Renja"}  # the E.81 sheet lays itself out as the form (report/renja)
 
 
 def clean_text(text: str) -> str:
@@ -91,6 +96,25 @@ def _lines(value, width: float) -> int:
     return sum(max(1, -(-len(line) // max(int(width) - 2, 1))) for line in value.splitlines() or [""])
 
 
+def _is_text_column(table: SheetTable, index: int) -> bool:
+    """A column of text (it can wrap), not of numbers or dates."""
+    return any(isinstance(r[index], str) and r[index] != "N/A" for r in table.rows) and not any(
+        isinstance(r[index], (int, float, datetime, date)) and not isinstance(r[index], bool) for r in table.rows)
+
+
+def _fit_print_width(widths: list[float], text: list[bool]) -> list[float]:
+    """Narrow the widest text columns (their cells wrap) until the sheet fits :data:`PRINT_WIDTH`
+    characters, none below :data:`MIN_WRAP_WIDTH`: printed at one A4 landscape width it stays legible."""
+    widths = list(widths)
+    while sum(widths) > PRINT_WIDTH:
+        candidates = [i for i, w in enumerate(widths) if text[i] and w > MIN_WRAP_WIDTH]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: widths[i])
+        widths[widest] = max(MIN_WRAP_WIDTH, widths[widest] - 1)
+    return widths
+
+
 def _sheet(wb: Workbook, table: SheetTable) -> None:
     ws = wb.create_sheet(title=table.name[:31])
     row = 1
@@ -117,6 +141,8 @@ def _sheet(wb: Workbook, table: SheetTable) -> None:
             if fmt and not isinstance(value, str):
                 ws.cell(row=row, column=col).number_format = fmt
     final = [table.widths.get(name, min(max(widths[i], 8), MAX_WIDTH)) for i, name in enumerate(table.columns)]
+    if table.name not in OWN_PRINT_LAYOUT:
+        final = _fit_print_width(final, [_is_text_column(table, i) for i in range(len(final))])
     for col, width in enumerate(final, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     # rows whose long texts wrap get the height they need (openpyxl does not measure text)
@@ -140,7 +166,11 @@ def _sheet(wb: Workbook, table: SheetTable) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_title_rows = f"{header_row}:{header_row}"  # the header row on every printed page
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "&A – halaman &P dari &N"
+    ws.print_options.gridLines = False
 
 
 def write_workbook(tables: list[SheetTable], path: Path, charts: list | None = None) -> None:

@@ -12,12 +12,10 @@ from openpyxl.chart import BarChart
 from openpyxl.chart.data_source import AxDataSource, NumData, NumDataSource, NumVal, StrData, StrVal
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.series import Series, SeriesLabel
-from openpyxl.utils import get_column_letter
 
-from pipeline.report.charts import PERCENT, RUPIAH, Chart
+from pipeline.report.charts import PERCENT, RUPIAH, Chart, below_table
 
 COLORS = ("9DB4D3", "1F4E79", "C55A11")
-ROWS_PER_CHART = 22
 
 
 def _series(name: str, values: list[float | None], fmt: str, color: str) -> Series:
@@ -59,13 +57,11 @@ def native_chart(chart: Chart) -> BarChart:
 
 
 def add_charts(wb, charts: list[Chart]) -> None:
-    """Place each chart to the right of its sheet's table, one below the other."""
-    placed: dict[str, int] = {}
+    """Place each chart below its sheet's table, one below the other: the sheet prints on A4
+    landscape with its table at a legible scale and the charts on the pages after it."""
     for chart in charts:
         if chart.sheet not in wb.sheetnames:
             continue
         ws = wb[chart.sheet]
-        index = placed.get(chart.sheet, 0)
-        placed[chart.sheet] = index + 1
-        anchor = f"{get_column_letter(ws.max_column + 2)}{5 + index * ROWS_PER_CHART}"
-        ws.add_chart(native_chart(chart), anchor)
+        bar = native_chart(chart)
+        ws.add_chart(bar, below_table(ws, bar.height))

@@ -34,6 +34,51 @@ OUT = Path(__file__).with_name("lkjip.docx")
 FONT = "Arial"
 A4 = (Cm(21.0), Cm(29.7))
 PLACEHOLDER = "Isian Perencana"
+HEADER_PT = 8.5  # Kepala Tabel; a header whose longest word does not fit its column gets a smaller size
+MIN_HEADER_PT = 6.5
+CELL_MARGIN_CM = 0.12  # left and right padding of every table cell
+SAMPLE_VALUE = "2024"  # what a {{ tag }} in a header stands for when its width is measured (a year)
+
+_afm_cache: dict = {}
+
+
+def text_width_cm(text: str, size_pt: float, bold: bool = True) -> float:
+    """The width of ``text`` in Arial (Helvetica's metrics, which Arial and Liberation Sans share) at
+    ``size_pt``, in cm."""
+    import os
+    import re
+
+    import matplotlib
+    from matplotlib._afm import AFM
+
+    text = re.sub(r"\{\{.*?\}\}", SAMPLE_VALUE, text)
+    name = "phvb8a.afm" if bold else "phvr8a.afm"
+    if name not in _afm_cache:
+        with open(os.path.join(matplotlib.get_data_path(), "fonts", "afm", name), "rb") as fh:
+            _afm_cache[name] = AFM(fh)
+    try:
+        units = _afm_cache[name].get_str_bbox_and_descent(text)[2]
+    except KeyError:  # a character outside the font's table: a generous estimate
+        units = 650 * len(text)
+    return units / 1000 * size_pt * 2.54 / 72
+
+
+def header_size(text: str, width_cm: float) -> float:
+    """The header font size (pt) at which the longest word of ``text`` fits a cell ``width_cm`` wide:
+    headers break only at spaces, never inside a word ("REALISA/SI")."""
+    import re
+
+    words = re.sub(r"\{\{.*?\}\}", SAMPLE_VALUE, text).split()
+    room = width_cm - 2 * CELL_MARGIN_CM - 0.04
+    size = HEADER_PT
+    for word in words:
+        need = text_width_cm(word, HEADER_PT)
+        if need > room:
+            size = min(size, HEADER_PT * room / need)
+    size = int(size * 2) / 2  # half points, rounded down
+    if size < MIN_HEADER_PT:
+        raise ValueError(f"header {text!r}: a word does not fit {width_cm} cm even at {MIN_HEADER_PT} pt")
+    return size
 
 _bookmark_id = 0
 
@@ -145,6 +190,7 @@ def _styles(doc) -> None:
     para("Judul Tabel", 10, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True, before=6, after=4)
     para("Judul Gambar", 10, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=2, after=10)
     para("Isi Tabel", 8.5)
+    para("Catatan", 9, italic=True, after=6)  # the notes under a table (provisional figures, rows not reported)
     para("Isi Tabel Angka", 8.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
     para("Kepala Tabel", 8.5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     para("Gambar", 10, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True, before=6)
@@ -263,15 +309,27 @@ class Builder:
 
     # tables
     def table(self, header_rows: list[list], cells: list[str], widths: list[float], *, loop: str,
-              numeric: set[int] = frozenset(), total: list[str] | None = None):
+              numeric: set[int] = frozenset(), total: list[str] | None = None, numbers: bool | str = False,
+              total_loop: str | None = None, body_pt: float | None = None, margin_cm: float = CELL_MARGIN_CM):
         """A table: header rows (repeated on each page; a cell ``None`` merges with the one to its
-        left, ``"^"`` with the one above), one templated row repeated by ``{%tr for ... %}``,
-        and an optional total row."""
+        left, ``"^"`` with the one above), with ``numbers`` a row of column numbers (1, 2, ...) as the
+        published report has; one templated row repeated by ``{%tr for ... %}``, and an optional total
+        row (``total``: fixed; with ``total_loop``: one per item of that list, ``t.uraian``, ...).
+        Each header cell's font size lets its longest word fit the cell (:func:`header_size`);
+        ``body_pt`` and ``margin_cm`` make a table of many narrow columns smaller and tighter."""
         n = len(widths)
+        if numbers:
+            header_rows = [*header_rows, [numbers.format(i + 1) if isinstance(numbers, str) else str(i + 1)
+                                          for i in range(n)]]
         table = self.doc.add_table(rows=0, cols=n)
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
+        margins = _el("w:tblCellMar")
+        for side in ("left", "right"):
+            margins.append(_el(f"w:{side}", w=int(Cm(margin_cm).twips), type="dxa"))
+        table._tbl.tblPr.append(margins)
+        self.header_cells = getattr(self, "header_cells", [])
 
         def row(values, style, header=False, numeric_cols=frozenset()):
             r = table.add_row()
@@ -295,6 +353,20 @@ class Builder:
 
         for values in header_rows:
             row([v if v not in (None, "^") else "" for v in values], "Kepala Tabel", header=True)
+        # each header text's size: its longest word fits the width it spans (merged cells add up)
+        for ri, values in enumerate(header_rows):
+            for ci, value in enumerate(values):
+                if value in (None, "^") or not value:
+                    continue
+                span = ci + 1
+                while span < n and values[span] is None:
+                    span += 1
+                width = sum(widths[ci:span])
+                size = header_size(value, width)
+                self.header_cells.append((value, width, size))
+                if size < HEADER_PT:
+                    for run in table.rows[ri].cells[ci].paragraphs[0].runs:
+                        run.font.size = Pt(size)
         # merges in the header
         for ri, values in enumerate(header_rows):
             for ci, value in enumerate(values):
@@ -315,15 +387,25 @@ class Builder:
                         extra._p.getparent().remove(extra._p)
         loop_row = table.add_row()
         loop_row.cells[0].paragraphs[0].add_run(f"{{%tr for r in {loop} %}}")
-        row(cells, "Isi Tabel", numeric_cols=numeric)
+        body = row(cells, "Isi Tabel", numeric_cols=numeric)
+        if body_pt is not None:
+            for cell in body.cells:
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(body_pt)
         end_row = table.add_row()
         end_row.cells[0].paragraphs[0].add_run("{%tr endfor %}")
+        if total_loop is not None:
+            total_row = table.add_row()
+            total_row.cells[0].paragraphs[0].add_run(f"{{%tr for t in {total_loop} %}}")
         if total is not None:
             r = row(total, "Isi Tabel", numeric_cols=numeric)
             for cell in r.cells:
                 for par in cell.paragraphs:
                     for run in par.runs:
                         run.bold = True
+        if total_loop is not None:
+            end_total = table.add_row()
+            end_total.cells[0].paragraphs[0].add_run("{%tr endfor %}")
         after = self.doc.add_paragraph(style="Isi Tabel")  # a little air between a table and the text below
         after.paragraph_format.space_after = Pt(6)
         grid = table._tbl.tblGrid
@@ -454,30 +536,29 @@ def build(path: Path = OUT) -> Path:
     b.p("{{ s.huruf }}. Sasaran {{ s.nomor }}: {{ s.pernyataan }} — Indikator: {{ s.indikator }}")
     b.tag("{%p endfor %}")
 
-    b.section(True)
     b.caption("Tabel 2.1 Tujuan dan Sasaran serta Target Kinerja per Tahun")
     years = [f"{{{{ tahun_2_1[{i}] }}}}" for i in range(5)]
     b.table([["NO", "TUJUAN", "SASARAN", "INDIKATOR KINERJA", "TARGET KINERJA PADA TAHUN", None, None, None, None],
              ["^", "^", "^", "^", *years]],
             ["{{ r.no }}", "{{ r.tujuan }}", "{{ r.sasaran }}", "{{ r.indikator }}",
              *[f"{{{{ r.target[{i}] }}}}" for i in range(5)]],
-            [1.0, 5.5, 5.5, 5.0, 1.9, 1.9, 1.9, 1.9, 1.9], loop="tabel_2_1", numeric={4, 5, 6, 7, 8})
+            [0.8, 2.6, 2.6, 2.75, 1.35, 1.35, 1.35, 1.35, 1.35], loop="tabel_2_1", numeric={4, 5, 6, 7, 8},
+            numbers="({})")
 
-    b.section(False)
     b.heading("2.2 Perencanaan Kinerja", 2)
     b.p("Tujuan, sasaran dan indikator kinerja yang ditetapkan dalam Renstra {{ instansi }} Tahun "
         "{{ renstra_periode }} untuk tahun {{ tahun }}:")
     b.caption("Tabel 2.2 Perencanaan Kinerja Tahun {{ tahun }}")
     b.table([["NO", "TUJUAN", "SASARAN STRATEGIS", "INDIKATOR KINERJA", "SATUAN", "TARGET"]],
             ["{{ r.no }}", "{{ r.tujuan }}", "{{ r.sasaran }}", "{{ r.indikator }}", "{{ r.satuan }}", "{{ r.target }}"],
-            [0.9, 3.8, 3.8, 3.8, 1.9, 1.7], loop="tabel_2_2", numeric={5})
+            [0.8, 3.5, 3.5, 3.7, 2.0, 2.0], loop="tabel_2_2", numeric={5}, numbers=True)
     b.heading("2.2.1 Rencana Anggaran Tahun {{ tahun }}", 3)
     b.p("{{ anggaran_kalimat }}")
     b.p("{{ pergeseran_kalimat }}")
     b.caption("Tabel 2.3 Target Belanja Tahun {{ tahun }} Sebelum dan Sesudah Pergeseran Anggaran")
     b.table([["NO", "URAIAN", "AWAL", "PERGESERAN"], ["^", "^", "TOTAL (Rp)", "TOTAL (Rp)"]],
             ["{{ r.no }}", "{{ r.uraian }}", "{{ r.awal }}", "{{ r.pergeseran }}"],
-            [1.0, 7.5, 3.8, 3.8], loop="tabel_2_3", numeric={2, 3})
+            [1.0, 6.9, 3.8, 3.8], loop="tabel_2_3", numeric={2, 3})
     b.heading("2.2.2 Instrumen Pendukung", 3)
     b.p("[[instrumen_pendukung|instrumen pendukung: situs web, aplikasi pendataan dan sistem informasi yang dipakai]]")
     b.heading("2.3 Perjanjian Kinerja Tahun {{ tahun }}", 2)
@@ -485,9 +566,11 @@ def build(path: Path = OUT) -> Path:
     b.caption("Tabel 2.4 Perjanjian Kinerja Tahun {{ tahun }}")
     b.table([["NO", "SASARAN STRATEGIS", "INDIKATOR KINERJA", "SATUAN", "TARGET"]],
             ["{{ r.no }}", "{{ r.sasaran }}", "{{ r.indikator }}", "{{ r.satuan }}", "{{ r.target }}"],
-            [0.9, 5.5, 5.5, 2.0, 2.0], loop="tabel_2_4", numeric={4})
+            [0.8, 5.3, 5.4, 2.0, 2.0], loop="tabel_2_4", numeric={4}, numbers=True)
     b.p("{{ program_kalimat }}")
-    b.page_break()
+
+    # Bab III in landscape from its first page: its wide tables follow their text with no page break
+    b.section(True)
 
     # Bab III
     b.heading("BAB III\nAKUNTABILITAS KINERJA", 1)
@@ -499,17 +582,19 @@ def build(path: Path = OUT) -> Path:
     b.heading("3.2 Analisis Capaian Kinerja", 2)
     b.p("Pengukuran dilakukan dengan membandingkan target kinerja dengan realisasinya untuk setiap indikator "
         "tujuan dan sasaran strategis:")
-
-    b.section(True)
     b.caption("Tabel 3.2 Perbandingan Target dan Realisasi Kinerja Tahun {{ tahun_lalu }} dan {{ tahun }}")
     b.table([["NO", "TUJUAN/SASARAN STRATEGIS", "INDIKATOR KINERJA", "TAHUN {{ tahun_lalu }}", None, None,
               "TAHUN {{ tahun }}", None, None],
              ["^", "^", "^", "Target", "Realisasi", "Capaian", "Target", "Realisasi", "Capaian"]],
             ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", "{{ r.target_lalu }}", "{{ r.realisasi_lalu }}",
              "{{ r.capaian_lalu }}", "{{ r.target }}", "{{ r.realisasi }}", "{{ r.capaian }}"],
-            [0.9, 6.2, 5.4, 2.1, 2.1, 2.1, 2.1, 2.1, 2.1], loop="tabel_3_2", numeric={3, 4, 5, 6, 7, 8})
+            [0.8, 5.6, 5.0, 2.25, 2.25, 2.25, 2.25, 2.25, 2.25], loop="tabel_3_2", numeric={3, 4, 5, 6, 7, 8},
+            numbers=True)
     b.tag("{%p if sumber_data_catatan %}")
     b.p("{{ sumber_data_catatan }}")
+    b.tag("{%p endif %}")
+    b.tag("{%p if sementara_catatan %}")
+    b.p("{{ sementara_catatan }}", "Catatan")
     b.tag("{%p endif %}")
     b.p("{{ kalimat_3_2 }}")
     b.tag("{%p for k in iku_kalimat %}")
@@ -534,8 +619,11 @@ def build(path: Path = OUT) -> Path:
              ["^", "^", "^", *tgt, *tgt]],
             ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", *[f"{{{{ r.target[{i}] }}}}" for i in range(5)],
              *[f"{{{{ r.realisasi[{i}] }}}}" for i in range(5)]],
-            [0.8, 4.6, 4.2, *[1.55] * 10], loop="tabel_3_3", numeric=set(range(3, 13)))
+            [0.8, 3.7, 3.7, *[1.7] * 10], loop="tabel_3_3", numeric=set(range(3, 13)), body_pt=8, margin_cm=0.08)
     b.p("Data yang kosong (N/A) menandakan indikator tersebut belum memiliki target atau realisasi pada tahun itu.")
+    b.tag("{%p if sementara_catatan %}")
+    b.p("{{ sementara_catatan }}", "Catatan")
+    b.tag("{%p endif %}")
     b.tag("{%p if sumber_data_catatan %}")
     b.p("{{ sumber_data_catatan }}")
     b.tag("{%p endif %}")
@@ -552,7 +640,7 @@ def build(path: Path = OUT) -> Path:
               "CAPAIAN", "TINGKAT KEMAJUAN"]],
             ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", "{{ r.realisasi }}", "{{ r.target_akhir }}",
              "{{ r.capaian }}", "{{ r.kemajuan }}"],
-            [0.9, 7.0, 6.0, 2.6, 2.6, 2.3, 3.5], loop="tabel_3_4", numeric={3, 4, 5})
+            [0.8, 7.0, 6.0, 2.6, 2.6, 2.4, 3.5], loop="tabel_3_4", numeric={3, 4, 5})
     b.tag("{%p for k in renstra_kalimat_list %}")
     b.p("{{ k }}")
     b.tag("{%p endfor %}")
@@ -562,14 +650,14 @@ def build(path: Path = OUT) -> Path:
               "ANALISIS KEBERHASILAN/KEGAGALAN", "SOLUSI YANG DILAKUKAN"]],
             ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", "{{ r.target }}", "{{ r.realisasi }}",
              "{{ r.capaian }}", "{{r r.analisis }}", "{{r r.solusi }}"],
-            [0.8, 4.0, 3.4, 1.8, 1.8, 1.8, 5.6, 5.6], loop="tabel_3_5", numeric={3, 4, 5})
+            [0.8, 4.0, 3.4, 2.0, 2.0, 2.0, 5.5, 5.5], loop="tabel_3_5", numeric={3, 4, 5})
 
     b.caption("Tabel 3.6 Analisis atas Efisiensi Penggunaan Sumber Daya")
     b.table([["NO", "SASARAN", "INDIKATOR KINERJA", None, None, "ANGGARAN", None, None, "TINGKAT EFISIENSI"],
              ["^", "^", "TARGET", "REALISASI", "CAPAIAN", "ANGGARAN (Rp)", "REALISASI (Rp)", "CAPAIAN", "^"]],
             ["{{ r.no }}", "{{ r.sasaran }}", "{{ r.target }}", "{{ r.realisasi }}", "{{ r.capaian }}",
              "{{ r.anggaran }}", "{{ r.realisasi_anggaran }}", "{{ r.capaian_anggaran }}", "{{ r.efisiensi }}"],
-            [0.9, 6.0, 2.0, 2.0, 2.2, 3.4, 3.4, 2.2, 2.5], loop="tabel_3_6", numeric={2, 3, 4, 5, 6, 7, 8})
+            [0.8, 6.0, 2.2, 2.2, 2.2, 3.4, 3.4, 2.2, 2.5], loop="tabel_3_6", numeric={2, 3, 4, 5, 6, 7, 8})
     b.p("{{ efisiensi_rumus }}")
     b.tag("{%p for k in efisiensi_kalimat %}")
     b.p("{{ k }}")
@@ -580,19 +668,21 @@ def build(path: Path = OUT) -> Path:
               "TARGET", "REALISASI", "CAPAIAN", "MENUNJANG/ TIDAK MENUNJANG"]],
             ["{{ r.no }}", "{{ r.sasaran }}", "{{ r.indikator_sasaran }}", "{{ r.capaian_sasaran }}", "{{r r.uraian }}",
              "{{ r.indikator }}", "{{ r.target }}", "{{ r.realisasi }}", "{{ r.capaian }}", "{{ r.menunjang }}"],
-            [0.8, 3.0, 2.6, 1.7, 5.0, 4.6, 1.7, 1.7, 1.7, 2.3], loop="tabel_3_7", numeric={3, 6, 7, 8})
+            [0.8, 2.9, 2.5, 1.9, 4.8, 4.2, 1.9, 1.9, 1.8, 2.5], loop="tabel_3_7", numeric={3, 6, 7, 8})
     b.tag("{%p for k in program_sasaran_kalimat %}")
     b.p("{{ k }}")
     b.tag("{%p endfor %}")
 
-    b.section(False)
     b.heading("3.3 Realisasi Anggaran Tahun {{ tahun }}", 2)
     b.p("{{ realisasi_anggaran_pembuka }}")
     b.caption("Tabel 3.8 Realisasi Anggaran Tahun {{ tahun }}")
     b.table([["NO", "PROGRAM/KEGIATAN/SUB KEGIATAN", "TARGET (Rp)", "REALISASI (Rp)", "CAPAIAN"]],
             ["{{ r.no }}", "{{r r.uraian }}", "{{ r.pagu }}", "{{ r.realisasi }}", "{{ r.capaian }}"],
-            [1.0, 8.1, 3.0, 3.0, 1.8], loop="tabel_3_8", numeric={2, 3, 4},
-            total=["", "JUMLAH", "{{ total_3_8.pagu }}", "{{ total_3_8.realisasi }}", "{{ total_3_8.capaian }}"])
+            [1.0, 15.0, 3.4, 3.4, 2.2], loop="tabel_3_8", numeric={2, 3, 4},
+            total=["", "{{ t.uraian }}", "{{ t.pagu }}", "{{ t.realisasi }}", "{{ t.capaian }}"], total_loop="total_3_8_baris")
+    b.tag("{%p for k in catatan_3_8 %}")
+    b.p("{{ k }}", "Catatan")
+    b.tag("{%p endfor %}")
     b.p("{{ realisasi_anggaran_kalimat }}")
     b.tag("{%p for g in gambar_anggaran %}")
     b.p("{{ g.gambar }}", "Gambar")
@@ -603,7 +693,8 @@ def build(path: Path = OUT) -> Path:
     b.tag("{%p endfor %}")
     b.heading("3.4 Inovasi", 2)
     b.p("[[inovasi|inovasi yang dilaksanakan pada tahun {{ tahun }}]]")
-    b.page_break()
+
+    b.section(False)
 
     # Bab IV
     b.heading("BAB IV\nPENUTUP", 1)
@@ -621,6 +712,34 @@ def build(path: Path = OUT) -> Path:
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
     b.p("[[langkah_ke_depan|rekomendasi untuk peningkatan kinerja pada tahun berikutnya]]")
+
+    # Lampiran, from the data: the Perjanjian Kinerja and the IKU document
+    b.section(True)
+    b.heading("LAMPIRAN", 1)
+    b.heading("Lampiran 1 Perjanjian Kinerja Tahun {{ tahun }}", 2)
+    b.p("Perjanjian Kinerja {{ instansi }} Tahun {{ tahun }}: sasaran strategis, indikator kinerja dan targetnya, "
+        "serta program dan anggaran yang mendukungnya.")
+    b.caption("Lampiran 1.1 Sasaran Strategis, Indikator Kinerja dan Target Tahun {{ tahun }}")
+    b.table([["NO", "SASARAN STRATEGIS", "INDIKATOR KINERJA", "SATUAN", "TARGET"]],
+            ["{{ r.no }}", "{{ r.sasaran }}", "{{ r.indikator }}", "{{ r.satuan }}", "{{ r.target }}"],
+            [1.0, 9.5, 9.0, 2.6, 2.6], loop="lampiran_pk", numeric={4}, numbers=True)
+    b.caption("Lampiran 1.2 Program dan Anggaran Tahun {{ tahun }}")
+    b.table([["NO", "PROGRAM", "ANGGARAN (Rp)", "KETERANGAN"]],
+            ["{{ r.no }}", "{{ r.program }}", "{{ r.pagu }}", "{{ r.keterangan }}"],
+            [1.0, 13.5, 4.0, 4.5], loop="lampiran_pk_program", numeric={2}, numbers=True,
+            total=["", "JUMLAH", "{{ lampiran_pk_jumlah }}", ""])
+    b.page_break()  # each appendix begins its own page, as the published report's
+    b.heading("Lampiran 2 Dokumen Indikator Kinerja Utama (IKU) Tahun {{ renstra_lampiran }}", 2)
+    b.p("Sifat Positif: makin tinggi realisasi makin baik; Negatif: makin rendah realisasi makin baik.")
+    b.caption("Lampiran 2.1 Indikator Kinerja Utama {{ instansi }}")
+    tahun = [f"{{{{ tahun_lampiran[{i}] }}}}" for i in range(5)]
+    b.table([["NO", "TUJUAN/SASARAN", "INDIKATOR KINERJA UTAMA", "PENJELASAN/ FORMULA", "SUMBER DATA", "SATUAN",
+              "SIFAT", "TARGET KINERJA PADA TAHUN", None, None, None, None],
+             ["^", "^", "^", "^", "^", "^", "^", *tahun]],
+            ["{{ r.no }}", "{{ r.level }}: {{ r.pernyataan }}", "{{ r.indikator }}", "{{ r.formula }}", "{{ r.sumber }}",
+             "{{ r.satuan }}", "{{ r.sifat }}", *[f"{{{{ r.target[{i}] }}}}" for i in range(5)]],
+            [0.8, 4.2, 3.8, 4.6, 2.6, 1.9, 1.6, 1.4, 1.4, 1.4, 1.4, 1.4], loop="lampiran_iku",
+            numeric={7, 8, 9, 10, 11}, numbers=True)
     b.save(path)
     return path
 
