@@ -74,6 +74,7 @@ def test_outputs_that_are_not_a_folder_give_one_line_and_exit_1(tmp_path, which)
     assert target.read_text() == "bukan folder"
 
 
+@pytest.mark.slow  # a run into a tiny disk after a whole run
 def test_a_full_disk_gives_one_line_and_keeps_the_previous_report(tmp_path, tiny_disk):
     outputs = tmp_path / "outputs"
     with tiny_disk(outputs, "256k"):

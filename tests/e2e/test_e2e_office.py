@@ -58,6 +58,7 @@ def test_a_name_that_cannot_be_told_apart_is_an_error_naming_the_candidates(repo
     assert not report.problems(ODK_FILE, "unknown_region")
 
 
+@pytest.mark.slow  # a second whole run of the office sample, compared cell by cell
 def test_the_same_inputs_give_the_same_workbook_every_cell(build, inputs, report, tmp_path_factory):
     again = build.run_pipeline(inputs, tmp_path_factory.mktemp("office-again"), PERIOD)
     assert report.wb.sheetnames == again.wb.sheetnames
@@ -200,6 +201,7 @@ def test_a_superseded_file_keeps_its_bidang(report):
     assert old["Bidang"] == o.USAHA_MIKRO and old["Baris Ditolak"] == old["Baris Dibaca"]
 
 
+@pytest.mark.slow  # two more runs of the office sample
 def test_the_first_arrival_survives_a_touch_and_a_restart(build, inputs, tmp_path_factory, report):
     """A file touched after it arrived (a copy, a backup restore) keeps the day it first came."""
     import os
