@@ -620,7 +620,7 @@ def build(path: Path = OUT) -> Path:
             ["{{ r.no }}", "{{ r.pernyataan }}", "{{ r.indikator }}", *[f"{{{{ r.target[{i}] }}}}" for i in range(5)],
              *[f"{{{{ r.realisasi[{i}] }}}}" for i in range(5)]],
             [0.8, 3.7, 3.7, *[1.7] * 10], loop="tabel_3_3", numeric=set(range(3, 13)), body_pt=8, margin_cm=0.08)
-    b.p("Data yang kosong (N/A) menandakan indikator tersebut belum memiliki target atau realisasi pada tahun itu.")
+    b.p("Sel tanpa angka menandakan indikator tersebut belum memiliki target atau realisasi pada tahun itu.")
     b.tag("{%p if sementara_catatan %}")
     b.p("{{ sementara_catatan }}", "Catatan")
     b.tag("{%p endif %}")
