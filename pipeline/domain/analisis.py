@@ -25,8 +25,9 @@ from __future__ import annotations
 
 from pipeline.domain import indicators
 from pipeline.domain.figures import (  # the result's types live in the one model of the figures
-    Analisis, AnalisisIku, AnalisisSasaran, AngkaPeriode, BandingStandar, DukunganProgram, DukunganSasaran, Iku,
-    KemajuanRenstra, LajuRenstra, Perbandingan, RataRataCapaian, SubKegiatanTertinggal)
+    MENUNJANG, TIDAK_MENUNJANG, Analisis, AnalisisIku, AnalisisSasaran, AngkaPeriode, BandingStandar,
+    DukunganProgram, DukunganSasaran, Iku, KemajuanRenstra, LajuRenstra, Perbandingan, RataRataCapaian,
+    SubKegiatanTertinggal)
 from pipeline.domain.formatting import excel_round, number_id, percent_excel
 from pipeline.domain.periods import MONTH_NAMES_ID
 
@@ -37,7 +38,6 @@ __all__ = ["MEMBAIK", "MENURUN", "TETAP", "BELUM_MENUNJANG", "BATAS_ATAS", "BATA
            "is_negatif"]
 
 MEMBAIK, MENURUN, TETAP = "membaik", "menurun", "tetap"
-MENUNJANG_TEXT, TIDAK_MENUNJANG_TEXT = "Menunjang", "Tidak Menunjang"  # as figures.MENUNJANG / TIDAK_MENUNJANG
 BELUM_MENUNJANG = "Belum Menunjang"  # before December: not yet on pace for the period's share of the year
 BATAS_ATAS, BATAS_BAWAH = 100.0, 0.0  # a capaian counts at most 100 % and at least 0 % in a mean
 SELISIH_TERTINGGAL = 10.0  # an output is behind its spending when its capaian is this many points below the absorption
@@ -103,9 +103,9 @@ def menunjang(cap: float | None, skala, month: int = 12) -> str:
         return "N/A"
     top = max(skala, key=lambda s: s[1])[0] if skala else None
     if month >= 12:
-        return MENUNJANG_TEXT if indicators.kategori(cap, skala) == top else TIDAK_MENUNJANG_TEXT
+        return MENUNJANG if indicators.kategori(cap, skala) == top else TIDAK_MENUNJANG
     if indicators.kategori(cap, skala) == top or indicators.kategori(cap * 12.0 / month, skala) == top:
-        return MENUNJANG_TEXT
+        return MENUNJANG
     return BELUM_MENUNJANG
 
 
@@ -353,7 +353,7 @@ def _dukungan(angka: AngkaPeriode, sd: str) -> tuple[DukunganSasaran, ...]:
         s[r.level] = s.get(r.level, 0) + 1
         if _words(r.indikator) and r.capaian is not None:  # an indicator that can be judged
             s["indikator"] += 1
-            s["menunjang"] += r.menunjang == MENUNJANG_TEXT
+            s["menunjang"] += r.menunjang == MENUNJANG
             s["belum"] += r.menunjang == BELUM_MENUNJANG
     out = []
     for kode, s in slots.items():

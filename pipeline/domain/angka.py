@@ -20,8 +20,6 @@ import polars as pl
 from pipeline.domain import analisis, budget, indicators
 from pipeline.domain.analisis import analisa_periode
 from pipeline.domain.figures import (
-    MENUNJANG,
-    TIDAK_MENUNJANG,
     AngkaPeriode,
     AnggaranJenisBelanja,
     BarisAnggaran,
@@ -51,7 +49,7 @@ from pipeline.domain.submissions import SubmissionRow
 from pipeline.domain.summary import mean_capaian
 
 __all__ = ["compute_angka_periode", "iku_figures", "kemajuan_renstra", "realisasi_anggaran", "anggaran_jenis_belanja",
-           "efisiensi", "kinerja_program", "rekap_koperasi", "menunjang", "kinerja_umum", "headline"]
+           "efisiensi", "kinerja_program", "rekap_koperasi", "kinerja_umum", "headline"]
 
 LEVEL = "level"
 
@@ -276,16 +274,6 @@ def efisiensi(ref, result: IkuResult, realisasi, period: Period) -> tuple[Efisie
     return tuple(out)
 
 
-def menunjang(cap: float | None, skala, month: int = 12) -> str:
-    """An output supports its sasaran when its achievement is in the top category of the scale;
-    before December judged against the period's share of the year (:func:`analisis.menunjang`)."""
-    if cap is None:
-        return "N/A"
-    if month < 12:
-        return analisis.menunjang(cap, skala, month)
-    return MENUNJANG if indicators.kategori(cap, skala) == skala[0][0] else TIDAK_MENUNJANG
-
-
 def _natural(code: str) -> list[int]:
     return [int(p) for p in code.split(".")]
 
@@ -323,7 +311,7 @@ def kinerja_program(ref, result: IkuResult, realisasi, period: Period,
             cap = indicators.capaian(r["realisasi"], r["target"])
             out.append(KinerjaProgram(kode, record["pernyataan"], record["indikator"], cap_sasaran, r[LEVEL], r["kode"],
                                       r["uraian"], r["indikator"], r["target"], r["realisasi"], r["satuan"],
-                                      is_percent_unit(r["satuan"]), cap, menunjang(cap, ref.skala, period.month),
+                                      is_percent_unit(r["satuan"]), cap, analisis.menunjang(cap, ref.skala, period.month),
                                       r["keterangan"] or ""))
     return tuple(out)
 
