@@ -26,6 +26,11 @@ DEFAULT_DAGSTER_YAML = """\
 telemetry:
   enabled: false
 
+# Log run tanpa pesan DEBUG (setiap masukan yang dimuat, setiap berkas antara yang
+# ditulis): setiap pesan adalah satu baris di log event, sepertiga dari semua baris.
+python_logs:
+  python_log_level: INFO
+
 storage:
   sqlite:
     base_dir:

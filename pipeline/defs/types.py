@@ -1,7 +1,7 @@
 """Value types the asset folders of ``pipeline/defs`` hand each other.
 
 They live beside the folders so that no folder imports another (``masukan`` ->
-``kinerja`` / ``sepanjang_tahun`` -> ``laporan`` pass these by asset name).  The period's
+``kinerja`` -> ``laporan`` -> ``pemda`` pass these by asset name).  The period's
 figures themselves are :class:`pipeline.domain.figures.AngkaPeriode`.
 """
 
@@ -13,7 +13,7 @@ from pipeline.problems import Problem
 from pipeline.report.making import DokumenLkjip
 from pipeline.report.sheet import SheetTable
 
-__all__ = ["ReferensiIntake", "Section", "RenjaSection", "TrendSection", "WarningSection", "DokumenLkjip"]
+__all__ = ["ReferensiIntake", "Section", "DokumenLkjip", "run_problems"]
 
 
 @dataclass
@@ -25,11 +25,15 @@ class ReferensiIntake:
 
 @dataclass
 class Section:
-    """The sheet(s) an asset adds to the workbook, and the problems the intake rules across inputs found."""
+    """The workbook's sheets laid out from the model, and the problems the intake rules across inputs found."""
 
     tables: list[SheetTable]
     problems: list[Problem] = field(default_factory=list)
 
 
-# the through-the-year sheets are sections like the others (their figures are in AngkaPeriode)
-RenjaSection = TrendSection = WarningSection = Section
+def run_problems(referensi: ReferensiIntake, realisasi_bidang, data_koperasi, anggaran_sipd, lembar_kerja: Section,
+                 dokumen_lkjip: DokumenLkjip) -> list[Problem]:
+    """Every problem of an OPD-month, as the Validasi sheet lists them: each input's, the rules' across
+    inputs, the document's."""
+    return (referensi.problems + realisasi_bidang.problems + data_koperasi.problems + anggaran_sipd.problems
+            + lembar_kerja.problems + dokumen_lkjip.problems)

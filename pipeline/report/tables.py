@@ -13,10 +13,24 @@ from __future__ import annotations
 from pipeline.domain.figures import AngkaPeriode
 from pipeline.domain.periods import Period
 from pipeline.problems import ERROR, WARNING, Problem
+from pipeline.report import renja
 from pipeline.report.sheet import SheetTable, indicator_value, percent, rupiah
 
 LEVEL_LABEL = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub Kegiatan"}
 YEAR = {"Tahun": "0"}  # years without thousands separators
+
+
+def model_sheets(angka: AngkaPeriode) -> list[SheetTable]:
+    """Every sheet of the workbook laid out from the model alone: Tabel 3.2-3.8 and 2.3, the
+    cooperatives (only with ODK data), and the through-the-year sheets (Tren Bulanan, Tabel E.81,
+    Peringatan Dini).  The sheets about the inputs (Ringkasan, Rekonsiliasi, Pengumpulan, Validasi)
+    are laid out by the workbook's asset, which has the intake's account."""
+    sheets = [iku_sheet(angka), tren_sheet(angka), renstra_sheet(angka), efisiensi_sheet(angka),
+              kinerja_program_sheet(angka), anggaran_sheet(angka), realisasi_anggaran_sheet(angka)]
+    if angka.koperasi is not None:
+        sheets.append(koperasi_sheet(angka))
+    return sheets + [renja.tren_bulanan_sheet(angka), renja.evaluasi_renja_sheet(angka),
+                     renja.peringatan_dini_sheet(angka)]
 
 
 def title(instansi, heading: str, period: Period) -> list[str]:

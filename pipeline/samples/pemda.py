@@ -6,7 +6,7 @@
   files of June 2025 in their own layouts, one bidang missing, a late correction, an ODK export);
 - OPD of the Bali kind (:mod:`pipeline.samples.calibrated`: the published report's referensi
   with its own ``Nama Instansi`` and ``Kode SKPD``, six bidang's monthly files January to June
-  2025 from :mod:`pipeline.samples.monthly`, the bundled ODK export);
+  2025 (to December with ``--bulan 12``) from :mod:`pipeline.samples.monthly`, the bundled ODK export);
 
 alternating, each under its own folder (``01-dinkop-jatim``, ``02-diskop-bali`` ...), every OPD
 with a name of its own; and ``pemda/referensi/`` with the Pemda's workbook (``RPJMD`` label
@@ -57,7 +57,7 @@ def write_jatim(out: Path, i: int) -> Path:
     return folder
 
 
-def write_bali(out: Path, i: int) -> Path:
+def write_bali(out: Path, i: int, months: int = MONTH) -> Path:
     folder = out / folder_of(i)
     own = {"Instansi": instansi_of(i), "Kode SKPD": kode_skpd_of(i)}  # the OPD's own name and code
     renstra = tuple((label, own.get(label, value)) for label, value in cal.RENSTRA)
@@ -74,7 +74,7 @@ def write_bali(out: Path, i: int) -> Path:
                    for kode_iku, refs in cal.CASCADING.items() for ref in refs],
         bidang=[(p.kode, p.bidang) for p in cal.PROGRAMS], statistik=statistik, anggaran=cal.ANGGARAN,
         skala=cal.SKALA, year=YEAR)
-    generate_year(folder, YEAR, range(1, MONTH + 1))
+    generate_year(folder, YEAR, range(1, months + 1))
     (folder / "odk").mkdir(parents=True, exist_ok=True)
     shutil.copy2(BUNDLED_ODK, folder / "odk" / BUNDLED_ODK.name)
     return folder
@@ -127,13 +127,17 @@ def write_pemda_referensi(out: Path, n_opd: int, cascading: list[tuple] | None =
     return path
 
 
-def generate_pemda(out: Path | str, n_opd: int = 3) -> dict[str, Path]:
-    """Write a Pemda of ``n_opd`` OPD under ``out``; returns folder name -> its path (and ``pemda``)."""
+def generate_pemda(out: Path | str, n_opd: int = 3, months: int = MONTH) -> dict[str, Path]:
+    """Write a Pemda of ``n_opd`` OPD under ``out``; returns folder name -> its path (and ``pemda``).
+    ``months``: the Bali kind's bidang send files January to that month (12: the whole year, for a
+    year's backfill); the Jawa Timur kind's month is June."""
     out = Path(out)
     written = {}
     for i in range(n_opd):
-        write = write_jatim if KINDS[i % len(KINDS)] == "jatim" else write_bali
-        written[folder_of(i)] = write(out, i)
+        if KINDS[i % len(KINDS)] == "jatim":
+            written[folder_of(i)] = write_jatim(out, i)
+        else:
+            written[folder_of(i)] = write_bali(out, i, months)
     written["pemda"] = write_pemda_referensi(out, n_opd)
     return written
 
@@ -141,9 +145,11 @@ def generate_pemda(out: Path | str, n_opd: int = 3) -> dict[str, Path]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m pipeline.samples.pemda", description=__doc__.splitlines()[0])
     parser.add_argument("--opd", type=int, default=3, help="jumlah OPD (bawaan 3)")
+    parser.add_argument("--bulan", type=int, default=MONTH,
+                        help=f"berkas OPD jenis Bali dari Januari sampai bulan ini (bawaan {MONTH}; 12 untuk setahun)")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    for name, path in generate_pemda(args.out, args.opd).items():
+    for name, path in generate_pemda(args.out, args.opd, args.bulan).items():
         print(f"{name}: {path}")
 
 

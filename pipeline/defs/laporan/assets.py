@@ -1,4 +1,5 @@
-"""The consolidated workbook the planner downloads."""
+"""The consolidated workbook the planner downloads: its sheets laid out from the period's figures
+(``lembar_kerja``), then written with the sheets about the inputs (``laporan_kinerja``)."""
 
 from datetime import datetime
 from pathlib import Path
@@ -9,12 +10,14 @@ from openpyxl import load_workbook
 
 from pipeline.defs.partitions import office_config, report_partitions
 from pipeline.defs.resources import LkjipConfig
-from pipeline.defs.types import DokumenLkjip, ReferensiIntake, Section
+from pipeline.defs.types import DokumenLkjip, ReferensiIntake, Section, run_problems
 from pipeline.domain.angka import headline
 from pipeline.domain.figures import AngkaPeriode, RingkasanRun, as_json
+from pipeline.domain.iku import IkuResult
+from pipeline.intake import rules
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
-from pipeline.intake.sipd import SipdIntake
+from pipeline.intake.sipd import SipdIntake, with_anggaran
 from pipeline.problems import ERROR, WARNING
 from pipeline.report import tables
 from pipeline.report.publish import publish, publish_document, write_summary
@@ -23,6 +26,20 @@ from pipeline.settings import TIMEZONE
 
 SHEET_ORDER = ["Ringkasan", "IKU", "Tren IKU", "Renstra", "Efisiensi", "Kinerja Program", "Realisasi Anggaran",
                "Anggaran", "Rekonsiliasi", "Koperasi", "Pengumpulan", "Validasi", "Tren Bulanan", "Evaluasi Renja", "Peringatan Dini"]
+
+
+@dg.asset(partitions_def=report_partitions, group_name="laporan")
+def lembar_kerja(referensi: ReferensiIntake, realisasi_bidang: RealisasiIntake, anggaran_sipd: SipdIntake,
+                 realisasi_iku: IkuResult, angka_periode: AngkaPeriode) -> Section:
+    """Lembar-lembar workbook yang ditata dari angka periode: IKU dan trennya (Tabel 3.2, 3.3), Renstra
+    (3.4), Efisiensi (3.6), Kinerja Program (3.7), Realisasi Anggaran (3.8), Anggaran (2.3), Koperasi
+    (hanya dengan data ODK), Tren Bulanan, Evaluasi Renja (E.81) dan Peringatan Dini; serta masalah
+    yang ditemukan aturan lintas masukan (nilai IKU yang ditetapkan berbeda dari hasil hitung,
+    anggaran per jenis belanja yang tidak cocok)."""
+    ref = referensi.referensi
+    return Section(tables.model_sheets(angka_periode),
+                   rules.stated_iku(ref, realisasi_iku)
+                   + rules.budget_by_jenis(with_anggaran(ref, anggaran_sipd), realisasi_bidang))
 
 
 @dg.asset(
@@ -39,15 +56,7 @@ def laporan_kinerja(
     data_koperasi: OdkIntake,
     angka_periode: AngkaPeriode,
     anggaran_sipd: SipdIntake,
-    capaian_iku: Section,
-    kemajuan_renstra: Section,
-    realisasi_anggaran: Section,
-    efisiensi: Section,
-    kinerja_program: Section,
-    rekap_koperasi: Section,
-    tren_bulanan: Section,
-    evaluasi_renja: Section,
-    peringatan_dini: Section,
+    lembar_kerja: Section,
     evaluasi_renja_bappeda: str,
     dokumen_lkjip: DokumenLkjip,
 ):
@@ -59,15 +68,12 @@ def laporan_kinerja(
     period = angka.period
     ref = referensi.referensi
     made_at = datetime.now(ZoneInfo(TIMEZONE)).replace(microsecond=0)
-    sections = [capaian_iku, kemajuan_renstra, realisasi_anggaran, efisiensi, kinerja_program, rekap_koperasi,
-                tren_bulanan, evaluasi_renja, peringatan_dini]
-    problems = (referensi.problems + realisasi_bidang.problems + data_koperasi.problems + anggaran_sipd.problems
-                + [p for s in sections for p in s.problems] + dokumen_lkjip.problems)
+    problems = run_problems(referensi, realisasi_bidang, data_koperasi, anggaran_sipd, lembar_kerja, dokumen_lkjip)
     reports = [s.report for s in referensi.sources + realisasi_bidang.sources + data_koperasi.sources
                + anggaran_sipd.sources]
     reports += dokumen_lkjip.reports
     rows = angka.pengumpulan
-    sheets = {t.name: t for s in sections for t in s.tables}
+    sheets = {t.name: t for t in lembar_kerja.tables}
     sheets["Ringkasan"] = tables.ringkasan_sheet(ref, period, made_at, reports, problems)
     if line := tables.sipd_line(anggaran_sipd.files, anggaran_sipd.cutoff):  # where the budget comes from
         sheets["Ringkasan"].title.append(line)
@@ -76,7 +82,7 @@ def laporan_kinerja(
                                                            anggaran_sipd.cutoff, period)
     sheets["Pengumpulan"] = tables.pengumpulan_sheet(ref, rows, problems, period)
     sheets["Validasi"] = tables.validasi_sheet(tables.title(ref, "Hasil Validasi Berkas Masukan", period), problems)
-    # the Koperasi sheet only for an office with ODK data (rekap_koperasi adds none without it), the
+    # the Koperasi sheet only for an office with ODK data (lembar_kerja adds none without it), the
     # Rekonsiliasi sheet only with SIPD
     ordered = [sheets[name] for name in SHEET_ORDER if name in sheets]
 

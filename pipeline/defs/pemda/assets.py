@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from pipeline import settings
-from pipeline.defs.types import DokumenLkjip, ReferensiIntake, Section
+from pipeline.defs.types import DokumenLkjip, ReferensiIntake, Section, run_problems
 from pipeline.defs.partitions import (MONTH_DIMENSION, OPD_DIMENSION, monthly_partitions, period_of,
                                       partition_key, report_partitions, slot_of, slot_of_key)
 from pipeline.defs.resources import LkjipConfig
@@ -23,6 +23,7 @@ from pipeline.domain.figures import AngkaPeriode
 from pipeline.intake import pemda as ip
 from pipeline.intake.odk import OdkIntake
 from pipeline.intake.realisasi import RealisasiIntake
+from pipeline.intake.sipd import SipdIntake
 from pipeline.problems import ERROR, WARNING, problem
 from pipeline.report import pemda as rp
 from pipeline.report.publish import publish
@@ -33,9 +34,8 @@ GROUP = "pemda"
 
 @dg.asset(partitions_def=report_partitions, group_name="laporan", deps=["laporan_kinerja"])
 def angka_opd(context: dg.AssetExecutionContext, referensi: ReferensiIntake, realisasi_bidang: RealisasiIntake,
-              data_koperasi: OdkIntake, angka_periode: AngkaPeriode, capaian_iku: Section, kemajuan_renstra: Section,
-              realisasi_anggaran: Section, efisiensi: Section, kinerja_program: Section, rekap_koperasi: Section,
-              tren_bulanan: Section, evaluasi_renja: Section, peringatan_dini: Section, dokumen_lkjip: DokumenLkjip):
+              data_koperasi: OdkIntake, anggaran_sipd: SipdIntake, angka_periode: AngkaPeriode, lembar_kerja: Section,
+              dokumen_lkjip: DokumenLkjip):
     """Angka bulan ini satu OPD untuk rekap Pemda (Bappeda), dari angka periode OPD itu: capaian IKU, anggaran
     per urusan, efisiensi, status pengumpulan, jumlah masalah, dan baris program Tabel E.81; dibuat setelah
     workbook OPD ditulis."""
@@ -49,10 +49,7 @@ def angka_opd(context: dg.AssetExecutionContext, referensi: ReferensiIntake, rea
                                 this.kategori if this else None))
     # money once per sub kegiatan, and the efficiency's sums (the model keeps its per-sasaran percentages)
     pagu, spent, urusan, hemat, basis = dp.budget_figures(realisasi_bidang.sub, ref.cascading)
-    sections = [capaian_iku, kemajuan_renstra, realisasi_anggaran, efisiensi, kinerja_program, rekap_koperasi,
-                tren_bulanan, evaluasi_renja, peringatan_dini]
-    problems = (referensi.problems + realisasi_bidang.problems + data_koperasi.problems
-                + [p for s in sections for p in s.problems] + dokumen_lkjip.problems)
+    problems = run_problems(referensi, realisasi_bidang, data_koperasi, anggaran_sipd, lembar_kerja, dokumen_lkjip)
     status: dict[str, int] = {}
     for row in angka.pengumpulan:
         status[row.status] = status.get(row.status, 0) + 1
