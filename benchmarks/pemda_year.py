@@ -23,6 +23,7 @@ Steps (a script that prints figures, not a test):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
 import os
 import shutil
@@ -88,6 +89,49 @@ def start_postgres(root: Path) -> tuple[int, callable]:
     return port, stop
 
 
+def start_pgbouncer(root: Path, pg_port: int) -> tuple[int, callable]:
+    """PgBouncer (Debian's ``pgbouncer``) in front of PostgreSQL, session pooling: Dagster opens a new
+    connection for every query (SQLAlchemy's NullPool), and a new PostgreSQL connection is a new server
+    process; through PgBouncer it is a socket to an already running one."""
+    binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+    if not Path(binary).exists():
+        sys.exit("PgBouncer tidak terpasang: apt-get install pgbouncer (atau jalankan dengan --tanpa-pgbouncer)")
+    folder = root / "pgbouncer"
+    folder.mkdir()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    (folder / "userlist.txt").write_text('"postgres" ""\n')
+    (folder / "pgbouncer.ini").write_text(f"""[databases]
+lkjip = host=127.0.0.1 port={pg_port} dbname=lkjip user=postgres
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {port}
+unix_socket_dir =
+auth_type = trust
+auth_file = {folder / "userlist.txt"}
+pool_mode = session
+max_client_conn = 1000
+default_pool_size = 40
+logfile = {folder / "pgbouncer.log"}
+pidfile = {folder / "pgbouncer.pid"}
+""")
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+        for f in folder.iterdir():
+            shutil.chown(f, "postgres")
+    as_postgres([binary, "-d", str(folder / "pgbouncer.ini")])
+    time.sleep(1)
+
+    def stop() -> None:
+        pid = folder / "pgbouncer.pid"
+        if pid.exists():
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int(pid.read_text().strip()), signal.SIGTERM)
+    return port, stop
+
+
 def dagster_home(home: Path, cores: int) -> None:
     text = (ROOT / "deploy" / "dagster.yaml").read_text(encoding="utf-8")
     text = text.replace("max_concurrent_runs: 2", f"max_concurrent_runs: {cores}")
@@ -124,8 +168,10 @@ def failures(instance, backfill_id: str) -> list[str]:
         reason = "run gagal"
         for record in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
             error = record.dagster_event.step_failure_data.error if record.dagster_event else None
+            while error is not None and error.cause is not None:  # the user code's own error, not Dagster's wrapper
+                error = error.cause
             if error:
-                reason = (error.message or "").strip().splitlines()[-1][:200]
+                reason = (error.message or "").strip().splitlines()[-1][:300]
                 break
         lines.append(f"{run.tags.get('dagster/partition')}: {reason}")
     return lines
@@ -145,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--opd", type=int, default=40)
     parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--tanpa-pgbouncer", action="store_true", help="Dagster langsung ke PostgreSQL")
     args = parser.parse_args(argv)
     cores = os.cpu_count() or 1
     inputs = pemda_year(args.opd, args.months)
@@ -152,8 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     months = [f"{YEAR}-{m:02d}" for m in range(1, args.months + 1)]
     root = Path(tempfile.mkdtemp(prefix="lkjip-bench-year-"))
     port, stop_postgres = start_postgres(root)
+    stop_bouncer = None
     daemon = None
     try:
+        if not args.tanpa_pgbouncer:
+            port, stop_bouncer = start_pgbouncer(root, port)
         home = root / "home"
         dagster_home(home, cores)
         outputs = root / "outputs"
@@ -179,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         keys = [f"{month}|{opd}" for opd in opds for month in months]
         print(f"{len(opds)} OPD x {len(months)} bulan = {len(keys)} OPD-bulan; {cores} core, "
-              f"paling banyak {cores} run sekaligus", flush=True)
+              f"paling banyak {cores} run sekaligus; PostgreSQL"
+              f"{'' if args.tanpa_pgbouncer else ' lewat PgBouncer'}", flush=True)
         started = time.perf_counter()
         opd_backfill = backfill(env, instance, "laporan_bulanan", keys)
         counts = wait_for_runs(instance, opd_backfill, len(keys), started)
@@ -206,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
                 daemon.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 os.killpg(daemon.pid, signal.SIGKILL)
+        if stop_bouncer is not None:
+            stop_bouncer()
         stop_postgres()
         shutil.rmtree(root, ignore_errors=True)
     return 0

@@ -11,6 +11,7 @@ import re
 import zipfile
 
 import pytest
+from _docx_tables import captioned_tables
 
 docx = pytest.importorskip("docx")
 
@@ -49,19 +50,7 @@ def document(document_path):
 @pytest.fixture(scope="module")
 def tables(document) -> dict[str, list[list[str]]]:
     """Each captioned table ("Tabel 3.2 ...") as rows of cell texts (header rows included)."""
-    found, caption = {}, None
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
-            m = re.match(r"Tabel (\d\.\d)\b", text.strip())
-            if m:
-                caption = m.group(1)
-        elif tag == "tbl" and caption:
-            table = docx.table.Table(child, document)
-            found[caption] = [[" ".join(c.text.split()) for c in row.cells] for row in table.rows]
-            caption = None
-    return found
+    return captioned_tables(document)
 
 
 @pytest.fixture(scope="module")

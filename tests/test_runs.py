@@ -193,3 +193,22 @@ def test_a_killed_sensor_run_is_marked_failed_and_the_next_sensor_run_of_its_mon
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def test_an_opd_partition_once_confirmed_is_not_asked_of_the_storage_again():
+    """lkjip's runs ask the storage once per OPD key and process (a run asks hundreds of times); a key
+    the storage does not know is asked again, so an OPD added later is found."""
+    from pipeline.runs import _remember_dynamic_partitions
+
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("opd", ["01-dinkes"])
+    asked = []
+    storage_answer = instance.has_dynamic_partition
+    instance.has_dynamic_partition = lambda name, key: asked.append(key) or storage_answer(name, key)
+    _remember_dynamic_partitions(instance)
+    assert [instance.has_dynamic_partition("opd", "01-dinkes") for _ in range(50)] == [True] * 50
+    assert asked == ["01-dinkes"]
+    assert instance.has_dynamic_partition("opd", "02-dinsos") is False
+    instance.add_dynamic_partitions("opd", ["02-dinsos"])
+    assert instance.has_dynamic_partition("opd", "02-dinsos") is True
+    assert asked == ["01-dinkes", "02-dinsos", "02-dinsos"]

@@ -310,7 +310,7 @@ def _analisa_iku(i: Iku, r: KemajuanRenstra | None, angka: AngkaPeriode) -> Anal
     renstra_sementara = bool(r is not None and r.keterangan)
     kalimat_renstra = (_renstra_text(i, laju, tahun, sd, renstra_sementara),) if laju is not None else ()
     cap = now.capaian if now is not None else None
-    return AnalisisIku(i.kode, i.indikator, sementara, cap, None if cap is None else cap >= BATAS_ATAS - _EPS,
+    return AnalisisIku(i.kode, i.indikator, sementara, cap, now.tercapai if now is not None else None,
                        programs, terendah, tertinggal, perbandingan, laju, standar, tuple(kalimat), kalimat_renstra,
                        kalimat_perbandingan)
 

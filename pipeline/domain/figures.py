@@ -52,6 +52,11 @@ class IkuTahun:
     sementara: str | None = None  # the unfinished data a computed figure rests on ("Tahun Buku 2025 s.d. Juni")
     keterangan: str = ""  # "Sementara: ..." when provisional
 
+    @property
+    def tercapai(self) -> bool | None:
+        """The target reached (capaian at least 100 %); None without a capaian."""
+        return None if self.capaian is None else self.capaian >= 100.0 - 1e-9
+
 
 @dataclass(frozen=True)
 class Iku:

@@ -61,11 +61,13 @@ class SourceFile:
 CSV_KINDS = ("odk", "sipd")  # only the ODK and SIPD exports may come as CSV; a bidang's or the planner's workbook must be .xlsx
 
 
-def open_sources(inputs: Path, kind: str, paths: list[Path], *, settings: Settings | None = None) -> list[SourceFile]:
+def open_sources(inputs: Path, kind: str, paths: list[Path], *, settings: Settings | None = None,
+                 shown_from: str = "") -> list[SourceFile]:
     """Check and read every file of a kind (xlsx in a sandboxed child process, CSV here), with the
-    sandbox limits and expectation engine of ``settings`` (left out: as the environment gives them)."""
+    sandbox limits and expectation engine of ``settings`` (left out: as the environment gives them).
+    ``shown_from``: put before each file's name (``../`` for the Pemda's files read in an OPD's run)."""
     sources: list[SourceFile] = []
-    names = {p: display_name(inputs, p) for p in paths}
+    names = {p: shown_from + display_name(inputs, p) for p in paths}
     xlsx: list[Path] = []
     for path in paths:
         refused = link_reason(inputs, path)

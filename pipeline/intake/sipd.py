@@ -88,10 +88,14 @@ def _empty() -> pl.DataFrame:
 
 
 def read_sipd(inputs: Path, ref: Referensi, period: str | None = None, paths: list[Path] | None = None, *,
-              settings: Settings | None = None) -> SipdIntake:
-    """Read every SIPD export (or just ``paths``); with ``period``, choose the export it uses."""
+              settings: Settings | None = None, pemda: Path | None = None) -> SipdIntake:
+    """Read every SIPD export (or just ``paths``); with ``period``, choose the export it uses.
+    ``pemda``: the Pemda's folder of an OPD, whose ``sipd/`` (one export for the whole Pemda) is read
+    after the OPD's own exports (which win a rekening both hold), shown as ``../sipd/...``."""
     paths = discover(inputs, KIND) if paths is None else paths
     sources = open_sources(inputs, KIND, paths, settings=settings)
+    if pemda is not None:
+        sources += open_sources(pemda, KIND, discover(pemda, KIND), settings=settings, shown_from="../")
     intake = SipdIntake(rows=_empty(), sources=sources, period=period or "")
     frames = []
     for source in sources:

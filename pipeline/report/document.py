@@ -539,15 +539,14 @@ def document_context(ref: Referensi, angka: AngkaPeriode, made_at: datetime) -> 
                                   if e.efisiensi is not None]) + "."
                       if any(e.efisiensi is not None for e in efisiensi) else "Tingkat efisiensi belum dapat dihitung."),
     }
-    reached = sum(1 for s in sasaran if s.now.capaian is not None and s.now.capaian >= 100.0)
+    reached = sum(1 for s in sasaran if s.now.tercapai)
     ctx["kesimpulan_pembuka"] = (
         f"Berdasarkan hasil pengukuran kinerja terhadap {counted(len(sasaran), 'sasaran')} dengan "
         f"{counted(len(sasaran), 'indikator kinerja sasaran')}, kesimpulan LKjIP {instansi} {tahun_sd} adalah sebagai berikut:")
     kesimpulan = []
     for s in sasaran:
-        cap = s.now.capaian
-        status = ("target tercapai" if cap is not None and cap >= 100.0 else
-                  f"target belum tercapai{' ' + sd if draf else ''}" if cap is not None else "capaian belum dapat dihitung")
+        status = ("capaian belum dapat dihitung" if s.now.tercapai is None else "target tercapai" if s.now.tercapai
+                  else f"target belum tercapai{' ' + sd if draf else ''}")
         figures = []
         if _num(s.realisasi) is not None:
             figures.append(f"realisasi {shown(s.realisasi, _unit(s.realisasi, s))}"

@@ -10,12 +10,12 @@ marked *(sementara)*.  Every assertion reads the WRITTEN .docx / .xlsx.
 
 from __future__ import annotations
 
-import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from _docx_tables import captioned_tables
 
 from pipeline.samples import office as o
 
@@ -28,20 +28,7 @@ MISSING_SUB = "Fasilitasi Pemberdayaan Usaha Mikro"
 
 def _tables(path: Path) -> dict[str, list[list[str]]]:
     """Each captioned table ("Tabel 3.2 ...", "Lampiran 1.1 ...") as rows of cell texts, headers included."""
-    document = docx.Document(str(path))
-    found, caption = {}, None
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
-            m = re.match(r"(Tabel|Lampiran) (\d\.\d)\b", text.strip())
-            if m:
-                caption = m.group(2) if m.group(1) == "Tabel" else f"L{m.group(2)}"
-        elif tag == "tbl" and caption:
-            table = docx.table.Table(child, document)
-            found[caption] = [[" ".join(c.text.split()) for c in row.cells] for row in table.rows]
-            caption = None
-    return found
+    return captioned_tables(docx.Document(str(path)))
 
 
 def _text(path: Path) -> str:

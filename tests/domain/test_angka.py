@@ -200,3 +200,16 @@ def test_ringkasan_json_is_serialised_from_the_model(angka):
     # the whole model is JSON-friendly too (what a Pemda consolidation reads per OPD)
     whole = json.loads(json.dumps(as_json(angka)))
     assert whole["period"] == "2025-06" and whole["sepanjang_tahun"]["e81"]["triwulan"] == "II"
+
+
+def test_target_reached_is_judged_once_in_the_model():
+    """Tabel 3.2's capaian decides "tercapai" (the document's Bab IV and the analysis read it, never judge it)."""
+    from pipeline.domain.figures import IkuTahun
+
+    def year(capaian):
+        return IkuTahun(2025, 10.0, 10.0, capaian, None, None)
+
+    assert year(100.0).tercapai is True
+    assert year(100.0 - 1e-12).tercapai is True  # the rounding of a ratio, not a miss
+    assert year(99.99).tercapai is False
+    assert year(None).tercapai is None

@@ -56,3 +56,24 @@ def test_the_schedule_asks_for_every_opd_the_day_after_its_deadline(inputs, monk
     context = dg.build_schedule_context(scheduled_execution_time=datetime(2025, 7, 12, 7, tzinfo=WITA),
                                         resources={"lkjip": LkjipConfig(inputs_dir=str(inputs))})
     assert isinstance(laporan_bulanan_terjadwal(context), dg.SkipReason)
+
+
+def test_a_new_pemda_wide_sipd_export_reruns_every_opd_month(tmp_path, monkeypatch):
+    """``sipd/`` beside ``pemda/`` (one export for the whole Pemda) is part of every OPD's month."""
+    from pipeline.samples import sipd as sipd_sample
+
+    monkeypatch.delenv("LKJIP_DEADLINE_DAY", raising=False)
+    sample.generate_pemda(tmp_path, 2)
+    resources = {"lkjip": LkjipConfig(inputs_dir=str(tmp_path))}
+    cursor = None
+    for _ in range(2):
+        cursor = berkas_masuk(dg.build_sensor_context(cursor=cursor, resources=resources)).cursor
+    sipd_sample.write_sipd_xlsx(tmp_path / "sipd" / "LRA Pemda.xlsx", sipd_sample.sipd_rows())
+    for _ in range(2):  # seen twice unchanged: complete
+        result = berkas_masuk(dg.build_sensor_context(cursor=cursor, resources=resources))
+        cursor = result.cursor
+    asked = sorted((slot_of_key(r.partition_key).opd, str(slot_of_key(r.partition_key).period))
+                   for r in result.run_requests)
+    assert asked == [(sample.folder_of(0), "2025-06"), (sample.folder_of(1), "2025-06")]
+    assert all(r.tags["lkjip/berkas"] == "sipd/LRA Pemda.xlsx" for r in result.run_requests)
+    assert not berkas_masuk(dg.build_sensor_context(cursor=cursor, resources=resources)).run_requests

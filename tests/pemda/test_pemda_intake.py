@@ -109,3 +109,15 @@ def test_the_referensi_reads_kode_skpd(tmp_path):
     shutil.rmtree(folder / "realisasi")
     ref, _ = read_referensi(folder)
     assert (ref.instansi, ref.kode_skpd) == (sample.instansi_of(1), sample.kode_skpd_of(1))
+
+
+def test_the_generator_writes_a_whole_year_for_a_backfill(tmp_path):
+    """``--bulan 12``: the Bali kind's six bidang send every month of the year; the Jawa Timur kind its June."""
+    from pipeline.intake.realisasi import latest_period
+    from pipeline.samples import pemda as sample
+
+    written = sample.generate_pemda(tmp_path, 2, months=12)
+    bali, jatim = written[sample.folder_of(1)], written[sample.folder_of(0)]
+    assert latest_period(bali) == f"{sample.YEAR}-12"
+    assert len(list((bali / "realisasi").rglob("*.xlsx"))) == 6 * 12
+    assert latest_period(jatim) == sample.PERIOD

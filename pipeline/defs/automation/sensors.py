@@ -270,9 +270,13 @@ def _new_offices(context, opds: list[str]) -> list:
     return [partitions.opd_partitions.build_add_request(new)] if new else []
 
 
+ROOT_SIPD = "sipd"  # the cursor of the Pemda's own sipd/ (no OPD folder is named so: intake.pemda.NOT_OPD)
+
+
 def _pemda_tick(context, lkjip: LkjipConfig, layout, pemda_folder: str) -> dg.SensorResult:
     """A whole Pemda: each OPD folder watched as a single office's (its own cursor), runs per OPD-month;
-    a change in ``pemda/`` re-runs the rekap of the month it belongs with."""
+    a change in ``pemda/`` re-runs the rekap of the month it belongs with, one in the Pemda's ``sipd/``
+    every OPD's latest month."""
     try:
         state = json.loads(context.cursor) if context.cursor else {}
     except ValueError:
@@ -297,6 +301,12 @@ def _pemda_tick(context, lkjip: LkjipConfig, layout, pemda_folder: str) -> dg.Se
                                           partition_key=periods.partition_key(period),
                                           tags={"lkjip/pemicu": "sensor", "lkjip/periode": period,
                                                 "lkjip/opd": pemda_folder}))
+    # sipd/ beside pemda/: one SIPD export for the whole Pemda, part of every OPD's month (the Pemda's
+    # folder holds no other input of a single office, so it is watched as one)
+    requests, cursors[ROOT_SIPD], _note = evaluate(layout.root, cursors.get(ROOT_SIPD), settings=lkjip.settings)
+    for period, run_key, files in requests:
+        run_requests += [_request(context, latest or period, f"{ROOT_SIPD}-{run_key}", files, opd)
+                         for opd in layout.opds]
     cursor = json.dumps({"v": CURSOR_VERSION, "pemda": cursors}, separators=(",", ":"), sort_keys=True)
     if run_requests:
         return dg.SensorResult(run_requests=run_requests, cursor=cursor,

@@ -8,7 +8,7 @@ and every rejected row or file has an ``Error`` saying why.
 
 import dagster as dg
 
-from pipeline.defs.partitions import office_config, period_of, report_partitions
+from pipeline.defs.partitions import office_config, period_of, report_partitions, slot_of
 from pipeline.defs.resources import LkjipConfig
 from pipeline.defs.types import ReferensiIntake
 from pipeline.intake.arrivals import record_sources
@@ -72,9 +72,11 @@ def anggaran_sipd(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referen
     """Ekspor Laporan Realisasi Anggaran SIPD (opsional): pagu dan realisasi per sub kegiatan dan
     rekening, baris OPD ini saja (ekspor se-Pemda dipilah menurut Kode SKPD), dan ekspor (tanggal
     posisi data) yang dipakai periode ini."""
-    period, lkjip = str(period_of(context)), office_config(context, lkjip)
-    intake = read_sipd(lkjip.inputs, referensi.referensi, period, settings=lkjip.settings)
-    record_sources(intake.sources, lkjip.inputs, keep=not context.instance.is_ephemeral)
+    period, office = str(period_of(context)), office_config(context, lkjip)
+    pemda = None if slot_of(context).single_office else lkjip.inputs  # the Pemda's own sipd/, split by Kode SKPD
+    intake = read_sipd(office.inputs, referensi.referensi, period, settings=office.settings, pemda=pemda)
+    own = [s for s in intake.sources if not s.report.file.startswith("../")]  # the Pemda's export is no OPD's arrival
+    record_sources(own, office.inputs, keep=not context.instance.is_ephemeral)
     _release(intake.sources)
     yield dg.Output(intake, metadata={"rekening": intake.rows.height, "berkas": len(intake.sources),
                                       "tanggal_posisi": str(intake.cutoff or "-")})
