@@ -8,7 +8,8 @@ Steps (a script that prints figures, not a test):
 
 1. the Pemda from ``python -m pipeline.samples.pemda --opd N --bulan 12`` (the Bali kind's bidang
    send every month; the Jawa Timur kind sends June), cached under ``benchmarks/data``;
-2. a throw-away PostgreSQL server (Debian's ``postgresql``, as ``.ci/run`` starts it) and a
+2. a throw-away PostgreSQL server (Debian's ``postgresql``, as ``.ci/run`` starts it) with PgBouncer
+   in front (Debian's ``pgbouncer``, session pooling; ``--tanpa-pgbouncer``: without) and a
    DAGSTER_HOME with ``deploy/dagster.yaml``: the queued run coordinator, at most as many runs at
    once as the machine has cores, one per OPD-month and one per OPD;
 3. the OPD partitions added, the sensors and schedules stopped (only the backfill's runs), then

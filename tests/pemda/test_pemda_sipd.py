@@ -1,5 +1,6 @@
 """One SIPD export for the whole Pemda (``sipd/`` beside ``pemda/``), split by Kode SKPD: each OPD's run uses
-its own rows, an OPD the export does not hold is told so, and rows of an SKPD that is no OPD are used by none."""
+its own rows, an OPD whose referensi names no Kode SKPD is told why the export is not used, and rows of an
+SKPD that is no OPD are used by none."""
 
 import json
 from datetime import date
@@ -52,10 +53,12 @@ def test_the_pemda_export_is_the_budget_of_the_opd_it_names(run):
     assert summary["utama"]["anggaran"]["realisasi"] == pytest.approx(sum(r["realisasi_rill"] for r in own))
 
 
-def test_an_opd_the_export_does_not_hold_is_told_and_still_complete(run):
+def test_an_opd_without_kode_skpd_is_told_how_to_use_it_and_still_complete(run):
+    """The Jawa Timur kind's referensi names no Kode SKPD: the Pemda's export cannot be split for it."""
     outputs, _ = run
     workbook = outputs / JATIM / PERIOD / f"laporan-kinerja-{PERIOD}.xlsx"
     validasi = " ".join(_texts(workbook, "Validasi"))
-    assert f"Kode SKPD {sample.kode_skpd_of(0)} (referensi) tidak ada di ekspor SIPD ini" in validasi
+    assert "Kode SKPD OPD ini tidak diisi di lembar Renstra referensi" in validasi
     assert f"../sipd/{EXPORT}" in validasi
+    assert "Rekonsiliasi" in load_workbook(workbook).sheetnames  # the export is listed, with why it is not used
     assert (outputs / "pemda" / PERIOD / f"rekap-pemda-{PERIOD}.xlsx").is_file()
