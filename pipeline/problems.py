@@ -96,6 +96,7 @@ RULES: dict[str, tuple[Severity, str]] = {
     "cascading_unknown_opd": (ERROR, "OPD '{value}' di Cascading Pemda tidak dikenal; OPD yang ada: {expected}"),
     "cascading_unknown_iku": (ERROR, "{what} '{value}' di Cascading Pemda tidak ada{where}; yang ada: {expected}"),
     "opd_failed": (ERROR, "Laporan OPD '{value}' bulan {month} tidak tersedia: {reason}"),
+    "sipd_skpd_unclaimed": (WARNING, "{count} baris ekspor SIPD Pemda dengan Kode SKPD {value} tidak dipakai OPD mana pun: tidak ada OPD dengan Kode SKPD ini di lembar Renstra referensinya{where}"),
 }
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from pipeline.domain import indicators
 from pipeline.domain.codes import sort_key
+from pipeline.domain.sipd import normalize_skpd
 
 SUMBER_OPD = "OPD"
 SUMBER_MANUAL = "MANUAL"
@@ -75,6 +76,8 @@ class OpdFigures:
     errors: int = 0
     warnings: int = 0
     programs: list[ProgramFigure] = field(default_factory=list)
+    # the rows of the Pemda's SIPD export (sipd/ beside pemda/) the month uses: (file, Kode SKPD, rows)
+    sipd_skpd: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def capaian_anggaran(self) -> float | None:
@@ -225,6 +228,18 @@ def totals(figures: Iterable[OpdFigures]) -> Totals:
             counts[status] = counts.get(status, 0) + n
     return Totals(pagu, spent, ratio_percent(spent, pagu), ratio_percent(hemat, basis),
                   sum(f.errors for f in figures), sum(f.warnings for f in figures), counts)
+
+
+def unclaimed_skpd(figures: Iterable[OpdFigures]) -> list[tuple[str, str, int]]:
+    """(file, Kode SKPD, rows) of the Pemda's SIPD export whose Kode SKPD is no OPD's among ``figures``: rows that
+    no OPD's report uses."""
+    figures = list(figures)
+    claimed = {normalize_skpd(f.kode_skpd) for f in figures} - {None}
+    found: dict[tuple[str, str], int] = {}
+    for f in figures:
+        for file, code, rows in f.sipd_skpd:
+            found[file, code] = max(rows, found.get((file, code), 0))
+    return [(file, code, rows) for (file, code), rows in sorted(found.items()) if normalize_skpd(code) not in claimed]
 
 
 def budget_by_urusan(figures: Iterable[OpdFigures]) -> list[tuple[str, float, float, float | None]]:

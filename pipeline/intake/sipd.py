@@ -49,6 +49,9 @@ class SipdIntake:
     letters: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> field -> column letter
     period: str = ""
     cutoff: dt.date | None = None  # the export the period uses (None: SIPD does not give this year's budget)
+    # the Pemda's own export the period uses (sipd/ beside pemda/): its file under the Pemda's folder ->
+    # Kode SKPD -> rows, so that Bappeda's rekap can list the rows of an SKPD that no OPD uses
+    pemda_skpd: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def present(self) -> bool:
@@ -93,22 +96,26 @@ def read_sipd(inputs: Path, ref: Referensi, period: str | None = None, paths: li
     ``pemda``: the Pemda's folder of an OPD, whose ``sipd/`` (one export for the whole Pemda) is read
     after the OPD's own exports (which win a rekening both hold), shown as ``../sipd/...``."""
     paths = discover(inputs, KIND) if paths is None else paths
-    sources = open_sources(inputs, KIND, paths, settings=settings)
-    if pemda is not None:
-        sources += open_sources(pemda, KIND, discover(pemda, KIND), settings=settings, shown_from="../")
-    intake = SipdIntake(rows=_empty(), sources=sources, period=period or "")
-    frames = []
-    for source in sources:
+    own = open_sources(inputs, KIND, paths, settings=settings)
+    theirs = open_sources(pemda, KIND, discover(pemda, KIND), settings=settings, shown_from="../") if pemda else []
+    intake = SipdIntake(rows=_empty(), sources=own + theirs, period=period or "")
+    frames, pemda_skpd = [], {}
+    for source, of_pemda in [(s, False) for s in own] + [(s, True) for s in theirs]:
         if source.readable:
-            rows = _read_file(source, ref)
+            skpd: list[tuple[dt.date, dict[str, int]]] = []
+            rows = _read_file(source, ref, skpd)
+            if skpd and of_pemda:
+                pemda_skpd[Path(source.path).relative_to(pemda).as_posix()] = skpd[0]
             if rows is not None:
                 intake.letters[source.report.file] = dict(source.located.columns)
                 frames.append(rows)
     if frames:
-        intake.rows = _dedupe(pl.concat(frames, how="vertical_relaxed"), sources)
+        intake.rows = _dedupe(pl.concat(frames, how="vertical_relaxed"), intake.sources)
     if period:
         _choose(intake, Period.parse(period))
-    for source in sources:
+        chosen = domain.choose_cutoff([cutoff for cutoff, _ in pemda_skpd.values()], Period.parse(period))
+        intake.pemda_skpd = {file: rows for file, (cutoff, rows) in pemda_skpd.items() if cutoff == chosen}
+    for source in intake.sources:
         intake.problems.extend(source.problems)
     return intake
 
@@ -133,8 +140,9 @@ def _cutoff(source: SourceFile, loc: Located, rows: pl.DataFrame) -> dt.date | N
     return month.end_date if month is not None else None
 
 
-def _read_file(source: SourceFile, ref: Referensi) -> pl.DataFrame | None:
-    """The accepted rows of one export that belong to this OPD, or None when the file is not used."""
+def _read_file(source: SourceFile, ref: Referensi, skpd: list) -> pl.DataFrame | None:
+    """The accepted rows of one export that belong to this OPD, or None when the file is not used;
+    ``skpd`` gets the export's cut-off date and its number of rows of each Kode SKPD."""
     loaded = load_table(source, SIPD)
     if loaded is None:
         return None
@@ -163,7 +171,9 @@ def _read_file(source: SourceFile, ref: Referensi) -> pl.DataFrame | None:
     # the rows of this OPD: a Pemda-wide export holds several Kode SKPD
     rows = rows.with_columns(pl.col("kode_skpd").str.replace_all(r"\s+", "").str.to_lowercase()
                              .replace("", None).alias("kode_skpd"))  # as domain.normalize_skpd, column-wise
-    codes = sorted(c for c in rows["kode_skpd"].unique().to_list() if c)
+    counts = {code: n for code, n in rows["kode_skpd"].value_counts().iter_rows() if code}
+    skpd.append((cutoff, counts))
+    codes = sorted(counts)
     other = 0
     own = domain.normalize_skpd(getattr(ref, "kode_skpd", None))
     if own is not None and codes:

@@ -107,3 +107,16 @@ def test_budget_figures_count_each_sub_kegiatan_once_and_efficiency_over_cascade
     assert (pagu, spent, urusan) == (1_000, 750, {"2.17": (1_000, 750)})
     # 2.17.02: CK 50 % -> 50 weighted, 50 spent; 2.17.03: CK 100 % -> 200, 100 spent; 2.17.01 serves no sasaran
     assert (hemat, basis) == (100.0, 250.0)
+
+
+def test_unclaimed_skpd_are_the_export_rows_of_a_code_no_opd_names():
+    """Codes compared without spaces and case; two OPD that saw the same export count its rows once."""
+    export = (("sipd/lra.xlsx", "1.02.0.00.0.00.01.0000", 40), ("sipd/lra.xlsx", "9.99.0.00.0.00.99.0000", 3),
+              ("sipd/lra.xlsx", "2.17.0.00.0.00.01.0000", 25))
+    a = dp.OpdFigures("01-a", "Dinas A", "1.02.0.00.0.00.01.0000 ", "2025-06", sipd_skpd=export)
+    b = dp.OpdFigures("02-b", "Dinas B", "2.17.0.00.0.00.01.0000", "2025-06", sipd_skpd=export)
+    c = dp.OpdFigures("03-c", "Dinas C", None, "2025-06")  # names no Kode SKPD, holds no export rows
+    assert dp.unclaimed_skpd([a, b, c]) == [("sipd/lra.xlsx", "9.99.0.00.0.00.99.0000", 3)]
+    assert dp.unclaimed_skpd([a, c]) == [("sipd/lra.xlsx", "2.17.0.00.0.00.01.0000", 25),
+                                         ("sipd/lra.xlsx", "9.99.0.00.0.00.99.0000", 3)]
+    assert dp.unclaimed_skpd([c]) == []

@@ -62,3 +62,16 @@ def test_an_opd_without_kode_skpd_is_told_how_to_use_it_and_still_complete(run):
     assert f"../sipd/{EXPORT}" in validasi
     assert "Rekonsiliasi" in load_workbook(workbook).sheetnames  # the export is listed, with why it is not used
     assert (outputs / "pemda" / PERIOD / f"rekap-pemda-{PERIOD}.xlsx").is_file()
+
+
+def test_the_rekap_lists_the_rows_of_an_skpd_that_no_opd_uses(run):
+    """The stranger SKPD's three rows are used by no OPD's report: Bappeda's Validasi sheet says so, per Kode
+    SKPD, with the export's file named under the Pemda's folder (not as an OPD sees it)."""
+    outputs, _ = run
+    rekap = outputs / "pemda" / PERIOD / f"rekap-pemda-{PERIOD}.xlsx"
+    rows = [r for r in load_workbook(rekap)["Validasi"].iter_rows(values_only=True)
+            if any("tidak dipakai OPD mana pun" in str(v) for v in r)]
+    texts = [" ".join(str(v) for v in r if v is not None) for r in rows]
+    assert len(texts) == 1, texts  # the Bali OPD's own code is claimed
+    assert f"sipd/{EXPORT}" in texts[0] and "../" not in texts[0]
+    assert f"3 baris ekspor SIPD Pemda dengan Kode SKPD {STRANGER}" in texts[0]

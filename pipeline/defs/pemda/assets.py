@@ -62,7 +62,9 @@ def angka_opd(context: dg.AssetExecutionContext, referensi: ReferensiIntake, rea
                                              tuple(row.rp.get(c) for c in (8, 9, 10, 11)), row.rp.get(12)))
     figures = dp.OpdFigures(slot.opd, angka.instansi, ref.kode_skpd, str(slot.period), iku, pagu, spent, urusan,
                             hemat, basis, status, sum(1 for p in problems if p.severity == ERROR),
-                            sum(1 for p in problems if p.severity == WARNING), programs)
+                            sum(1 for p in problems if p.severity == WARNING), programs,
+                            tuple((file, code, n) for file, counts in sorted(anggaran_sipd.pemda_skpd.items())
+                                  for code, n in sorted(counts.items())))
     return dg.Output(figures, metadata={"instansi": angka.instansi, "iku": len(iku), "program": len(programs)})
 
 
@@ -115,6 +117,9 @@ def consolidate(period, ref: ip.PemdaReferensi, layout: ip.PemdaLayout | None, f
     identities = [ip.OpdIdentity(f.opd, f.instansi, f.kode_skpd, tuple(i.kode_iku for i in f.iku))
                   for f in figures.values() if f.opd in statuses and statuses[f.opd].complete]
     problems += ip.duplicate_opds(identities)
+    unfinished = "" if all(s.complete for s in statuses.values()) else " (OPD yang laporannya belum selesai tidak ikut dicocokkan)"
+    problems += [problem("sipd_skpd_unclaimed", file=file, column="Kode SKPD", value=code, count=rows, where=unfinished)
+                 for file, code, rows in dp.unclaimed_skpd(s.figures for s in statuses.values() if s.figures)]
     links, link_problems = ip.resolve_cascading(ref, identities, opds_known)
     problems += link_problems
     iku = ref.indicators(period.year)
