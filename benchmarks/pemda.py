@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/pemda.py                 # N = 40 OPD
     .venv/bin/python benchmarks/pemda.py --opd 4         # a quick look
 
-The Pemda comes from ``python -m pipeline.samples.pemda --opd N`` (OPD of the Jawa Timur and Bali
-kinds, alternating, month 2025-06; cached under ``benchmarks/data/pemda-N``).  Three measurements,
+The Pemda comes from ``python -m pipeline.samples.pemda --opd N`` (OPD of the Jawa Timur, Bali
+and health kinds in turn, month 2025-06; cached under ``benchmarks/data/pemda-N``).  Three measurements,
 as subprocesses one after the other on a fresh DAGSTER_HOME each:
 
 1. ``lkjip run`` on one OPD's folder as a single office (the Bali kind: 36 realisation files);
@@ -47,17 +47,19 @@ print(f"{time.perf_counter() - start:.3f}", result.success)
 """
 
 
-def pemda_folder(n: int) -> Path:
-    from pipeline.samples.pemda import generate_pemda
+def pemda_folder(n: int, months: int | None = None) -> Path:
+    """The generated Pemda of ``n`` OPD (``months``: the year's files to that month), cached under
+    ``benchmarks/data``; made again when the generator's kinds of OPD have changed."""
+    from pipeline.samples.pemda import KINDS, MONTH, generate_pemda
 
-    folder = DATA / f"pemda-{n}"
+    folder = DATA / (f"pemda-{n}" if months is None else f"pemda-{n}-bulan-{months}")
     marker = folder / ".complete"
-    if marker.exists():
+    made_by = ",".join(KINDS) + "\n"
+    if marker.exists() and marker.read_text() == made_by:
         return folder
-    if folder.exists():
-        shutil.rmtree(folder)
-    generate_pemda(folder, n)
-    marker.write_text("ok\n")
+    shutil.rmtree(folder, ignore_errors=True)
+    generate_pemda(folder, n, months or MONTH)
+    marker.write_text(made_by)
     return folder
 
 

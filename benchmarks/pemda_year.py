@@ -6,8 +6,8 @@ Dagster's run queue, with PostgreSQL storage: the deployment of ``deploy/`` on o
 
 Steps (a script that prints figures, not a test):
 
-1. the Pemda from ``python -m pipeline.samples.pemda --opd N --bulan 12`` (the Bali kind's bidang
-   send every month; the Jawa Timur kind sends June), cached under ``benchmarks/data``;
+1. the Pemda from ``python -m pipeline.samples.pemda --opd N --bulan 12`` (the Bali and health kinds'
+   bidang send every month; the Jawa Timur kind sends June), cached under ``benchmarks/data``;
 2. a throw-away PostgreSQL server (Debian's ``postgresql``, as ``.ci/run`` starts it) with PgBouncer
    in front (Debian's ``pgbouncer``, session pooling; ``--tanpa-pgbouncer``: without) and a
    DAGSTER_HOME with ``deploy/dagster.yaml``: the queued run coordinator, at most as many runs at
@@ -39,23 +39,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from run import DATA, PYTHON, ROOT  # noqa: E402
+from pemda import pemda_folder  # noqa: E402
+from run import PYTHON, ROOT  # noqa: E402
 
 YEAR = 2025
 DAGSTER = str(PYTHON.with_name("dagster"))
 DAEMON = str(PYTHON.with_name("dagster-daemon"))
-
-
-def pemda_year(n: int, months: int) -> Path:
-    from pipeline.samples.pemda import generate_pemda
-
-    folder = DATA / f"pemda-{n}-bulan-{months}"
-    marker = folder / ".complete"
-    if not marker.exists():
-        shutil.rmtree(folder, ignore_errors=True)
-        generate_pemda(folder, n, months)
-        marker.write_text("ok\n")
-    return folder
 
 
 def as_postgres(cmd: list[str]) -> None:
@@ -195,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tanpa-pgbouncer", action="store_true", help="Dagster langsung ke PostgreSQL")
     args = parser.parse_args(argv)
     cores = os.cpu_count() or 1
-    inputs = pemda_year(args.opd, args.months)
+    inputs = pemda_folder(args.opd, args.months)
     opds = sorted(p.name for p in inputs.iterdir() if p.is_dir() and p.name != "pemda")
     months = [f"{YEAR}-{m:02d}" for m in range(1, args.months + 1)]
     root = Path(tempfile.mkdtemp(prefix="lkjip-bench-year-"))

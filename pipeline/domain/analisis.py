@@ -24,6 +24,7 @@ sentence (or the sentence is left out): no sentence contains "N/A".  A provision
 from __future__ import annotations
 
 from pipeline.domain import indicators
+from pipeline.domain.indicators import EPS
 from pipeline.domain.figures import (  # the result's types live in the one model of the figures
     MENUNJANG, TIDAK_MENUNJANG, Analisis, AnalisisIku, AnalisisSasaran, AngkaPeriode, BandingStandar,
     DukunganProgram, DukunganSasaran, Iku, KemajuanRenstra, LajuRenstra, Perbandingan, RataRataCapaian,
@@ -41,7 +42,6 @@ MEMBAIK, MENURUN, TETAP = "membaik", "menurun", "tetap"
 BELUM_MENUNJANG = "Belum Menunjang"  # before December: not yet on pace for the period's share of the year
 BATAS_ATAS, BATAS_BAWAH = 100.0, 0.0  # a capaian counts at most 100 % and at least 0 % in a mean
 SELISIH_TERTINGGAL = 10.0  # an output is behind its spending when its capaian is this many points below the absorption
-_EPS = 1e-9
 
 
 # --- judgements ----------------------------------------------------------------------------------------
@@ -55,7 +55,7 @@ def is_negatif(polaritas: str | None) -> bool:
 def arah(sebelum: float, sesudah: float, polaritas: str | None) -> str:
     """``membaik`` / ``menurun`` / ``tetap`` from ``sebelum`` to ``sesudah``: a Negatif indicator
     improves when it falls."""
-    if abs(sesudah - sebelum) <= _EPS * max(1.0, abs(sebelum)):
+    if abs(sesudah - sebelum) <= EPS * max(1.0, abs(sebelum)):
         return TETAP
     naik = sesudah > sebelum
     return MEMBAIK if naik != is_negatif(polaritas) else MENURUN
@@ -67,7 +67,7 @@ def laju_renstra(realisasi: float | None, target_akhir: float | None, tahun: int
     if realisasi is None or target_akhir is None or tahun_akhir is None:
         return None
     selisih = target_akhir - realisasi
-    tercapai = selisih >= -_EPS if is_negatif(polaritas) else selisih <= _EPS
+    tercapai = selisih >= -EPS if is_negatif(polaritas) else selisih <= EPS
     tersisa = max(tahun_akhir - tahun, 0)
     laju = selisih / tersisa if tersisa and not tercapai else None
     return LajuRenstra(tahun_akhir, target_akhir, realisasi, 0.0 if tercapai else abs(selisih), tersisa, laju,
@@ -77,7 +77,7 @@ def laju_renstra(realisasi: float | None, target_akhir: float | None, tahun: int
 def banding_standar(realisasi: float | None, standar: float | None, polaritas: str | None) -> BandingStandar | None:
     if realisasi is None or standar is None:
         return None
-    posisi = ("sama dengan" if abs(realisasi - standar) <= _EPS * max(1.0, abs(standar))
+    posisi = ("sama dengan" if abs(realisasi - standar) <= EPS * max(1.0, abs(standar))
               else "di atas" if realisasi > standar else "di bawah")
     lebih_baik = posisi == "sama dengan" or ((posisi == "di bawah") == is_negatif(polaritas))
     return BandingStandar(standar, realisasi, posisi, lebih_baik)
@@ -178,7 +178,7 @@ def _held_back(kode: str, angka: AngkaPeriode) -> tuple[SubKegiatanTertinggal | 
     terendah = None
     if subs:
         low = min(subs, key=lambda r: (r.capaian, r.kode))
-        if low.capaian < BATAS_ATAS - _EPS:
+        if low.capaian < BATAS_ATAS - EPS:
             terendah = SubKegiatanTertinggal(low.kode, _words(low.uraian or low.kode), low.capaian,
                                              absorption.get(low.kode), "terendah")
     behind = [(absorption[r.kode] - r.capaian, r) for r in subs if absorption.get(r.kode) is not None
@@ -323,11 +323,11 @@ def _analisa_sasaran(e, sementara: str | None, sd: str) -> AnalisisSasaran:
     bacaan = kalimat = None
     if cap is not None and ang is not None:
         mark = " (sementara)" if sementara else ""
-        if cap > ang + _EPS:
+        if cap > ang + EPS:
             bacaan = "hasil melampaui penyerapan"
             reading = ("capaian kinerja lebih tinggi daripada penyerapan anggaran: hasil yang dicapai melampaui "
                        "anggaran yang digunakan")
-        elif cap < ang - _EPS:
+        elif cap < ang - EPS:
             bacaan = "hasil tertinggal dari penyerapan"
             reading = ("capaian kinerja lebih rendah daripada penyerapan anggaran: anggaran terserap lebih cepat "
                        "daripada hasil yang dicapai")

@@ -18,6 +18,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from pipeline.domain.indicators import EPS
 from pipeline.domain.periods import Period
 from pipeline.domain.submissions import SubmissionRow
 
@@ -55,7 +56,7 @@ class IkuTahun:
     @property
     def tercapai(self) -> bool | None:
         """The target reached (capaian at least 100 %); None without a capaian."""
-        return None if self.capaian is None else self.capaian >= 100.0 - 1e-9
+        return None if self.capaian is None else self.capaian >= 100.0 - EPS
 
 
 @dataclass(frozen=True)

@@ -109,11 +109,15 @@ def renstra_capaian(
     return capaian(total, target_akhir, polaritas)
 
 
+# two figures closer than this are equal (floating-point sums and ratios of figures given to a few decimals)
+EPS = 1e-9
+
+
 def tingkat_kemajuan(capaian: float | None) -> str | None:
     """``Melebihi Target`` above 100, ``Mencapai Target`` at 100, else ``Mendekati Target``."""
     if capaian is None:
         return None
-    if abs(capaian - 100.0) <= 1e-9:
+    if abs(capaian - 100.0) <= EPS:
         return "Mencapai Target"
     return "Melebihi Target" if capaian > 100.0 else "Mendekati Target"
 

@@ -298,16 +298,19 @@ def parent(kode: str) -> Parent:
     raise KeyError(kode)
 
 
-def write_health_referensi(path: Path, *, extra_iku: tuple[dict, ...] = (), statistik=None) -> Path:
-    """The health office's referensi (``extra_iku``/``statistik``: for variants of the tests)."""
+def write_health_referensi(path: Path, *, extra_iku: tuple[dict, ...] = (), statistik=None,
+                           instansi: str = INSTANSI, kode_skpd: str | None = None) -> Path:
+    """The health office's referensi (``extra_iku``/``statistik``: for variants of the tests; ``instansi`` and
+    ``kode_skpd``: as one OPD of a Pemda)."""
+    renstra = (("Nama Instansi", instansi), ("Kepala", KEPALA), ("NIP", NIP), ("Jabatan", JABATAN),
+               ("Kota", KOTA), ("Tahun Awal", TAHUN_AWAL), ("Tahun Akhir", TAHUN_AKHIR),
+               ("Batas Pengumpulan", DEADLINE_DAY))
     return write_referensi(
         path,
-        instansi=INSTANSI,
+        instansi=instansi,
         iku=(*IKU, *extra_iku),
         iku_years=tuple(range(TAHUN_AWAL - 1, TAHUN_AKHIR + 1)),
-        renstra=(("Nama Instansi", INSTANSI), ("Kepala", KEPALA), ("NIP", NIP), ("Jabatan", JABATAN),
-                 ("Kota", KOTA), ("Tahun Awal", TAHUN_AWAL), ("Tahun Akhir", TAHUN_AKHIR),
-                 ("Batas Pengumpulan", DEADLINE_DAY)),
+        renstra=renstra + ((("Kode SKPD", kode_skpd),) if kode_skpd else ()),
         realisasi_iku=REALISASI_IKU,
         cascading=[(kode, iku, parent(kode).uraian) for kode, iku in CASCADING],
         bidang=BIDANG,
@@ -319,14 +322,15 @@ def write_health_referensi(path: Path, *, extra_iku: tuple[dict, ...] = (), stat
     )
 
 
-def generate_health(out: Path | str, months: range = range(1, 13)) -> dict[str, Path]:
+def generate_health(out: Path | str, months: range = range(1, 13), *, instansi: str = INSTANSI,
+                    kode_skpd: str | None = None) -> dict[str, Path]:
     """Write the health office's drop folder under ``out``: the referensi and every bidang's file of
     every month; returns ``referensi`` and ``<bidang> <YYYY-MM>`` -> path.  Each file's
     modification time and ``.lkjip-kedatangan.json`` say when it arrived."""
     from pipeline.intake.arrivals import Arrival, file_sha256, write_folder_record
 
     out = Path(out)
-    written = {"referensi": write_health_referensi(out / REFERENSI)}
+    written = {"referensi": write_health_referensi(out / REFERENSI, instansi=instansi, kode_skpd=kode_skpd)}
     records = []
     for month in months:
         for bidang in BIDANG_ORDER:

@@ -1,16 +1,20 @@
-"""A whole Pemda's drop folder: ``pemda/`` and N OPD of the bundled kinds, for tests and benchmarks.
+"""A whole Pemda's drop folder: ``pemda/`` and N OPD of three kinds, for tests and benchmarks.
 
 ``python -m pipeline.samples.pemda --opd N --out DIR`` writes, for the month June 2025:
 
-- OPD of the Jawa Timur kind (:mod:`pipeline.samples.office`: its own referensi, four bidang's
-  files of June 2025 in their own layouts, one bidang missing, a late correction, an ODK export);
+- OPD of the Jawa Timur kind (:mod:`pipeline.samples.office`: a cooperative office, its own
+  referensi, four bidang's files of June 2025 in their own layouts, one bidang missing, a late
+  correction, an ODK export; no ``Kode SKPD``);
 - OPD of the Bali kind (:mod:`pipeline.samples.calibrated`: the published report's referensi
   with its own ``Nama Instansi`` and ``Kode SKPD``, six bidang's monthly files January to June
   2025 (to December with ``--bulan 12``) from :mod:`pipeline.samples.monthly`, the bundled ODK export);
+- OPD of the health kind (:mod:`pipeline.samples.health`: a Dinas Kesehatan, urusan ``1.02`` and
+  ``2.14``, every IKU ``MANUAL``, no cooperative data, five bidang's monthly files January to June
+  (to December with ``--bulan 12``), its own ``Kode SKPD``);
 
-alternating, each under its own folder (``01-dinkop-jatim``, ``02-diskop-bali`` ...), every OPD
-with a name of its own; and ``pemda/referensi/`` with the Pemda's workbook (``RPJMD`` label
-rows, ``IKU Pemda``, ``Realisasi IKU``, ``Cascading Pemda``).  Deterministic.
+in turn, each under its own folder (``01-dinkop-jatim``, ``02-diskop-bali``, ``03-dinkes`` ...),
+every OPD with a name of its own; and ``pemda/referensi/`` with the Pemda's workbook (``RPJMD``
+label rows, ``IKU Pemda``, ``Realisasi IKU``, ``Cascading Pemda``).  Deterministic.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from pipeline.samples import calibrated as cal
+from pipeline.samples import health
 from pipeline.samples import office as jatim
 from pipeline.samples.monthly import generate_year
 from pipeline.samples.writer import write_referensi
@@ -32,28 +37,40 @@ PERIOD = f"{YEAR}-{MONTH:02d}"
 PROJECT = Path(__file__).resolve().parents[2]
 BUNDLED_ODK = PROJECT / "inputs" / "odk" / "ODK Bali 2023-2024.xlsx"
 NAMA_PEMDA = "Pemerintah Provinsi Nusantara"
-KINDS = ("jatim", "bali")
+KINDS = ("jatim", "bali", "health")
+_FOLDER = {"jatim": "dinkop-jatim", "bali": "diskop-bali", "health": "dinkes"}
+_INSTANSI = {"jatim": jatim.OFFICE.instansi, "bali": cal.INSTANSI, "health": health.INSTANSI}
+_URUSAN = {"jatim": "2.17", "bali": "2.17", "health": "1.02"}
+
+
+def kind_of(i: int) -> str:
+    """The kind of the ``i``-th OPD (0-based)."""
+    return KINDS[i % len(KINDS)]
 
 
 def folder_of(i: int) -> str:
     """The folder of the ``i``-th OPD (0-based)."""
-    kind = KINDS[i % len(KINDS)]
-    return f"{i + 1:02d}-{'dinkop-jatim' if kind == 'jatim' else 'diskop-bali'}"
+    return f"{i + 1:02d}-{_FOLDER[kind_of(i)]}"
 
 
 def instansi_of(i: int) -> str:
-    kind = KINDS[i % len(KINDS)]
-    base = jatim.OFFICE.instansi if kind == "jatim" else cal.INSTANSI
+    base = _INSTANSI[kind_of(i)]
     return base if i < len(KINDS) else f"{base} (Unit {i + 1})"
 
 
 def kode_skpd_of(i: int) -> str:
-    return f"2.17.0.00.0.00.{i + 1:02d}.0000"
+    return f"{_URUSAN[kind_of(i)]}.0.00.0.00.{i + 1:02d}.0000"
 
 
 def write_jatim(out: Path, i: int) -> Path:
     folder = out / folder_of(i)
     jatim.generate_office(folder, replace(jatim.OFFICE, instansi=instansi_of(i)))
+    return folder
+
+
+def write_health(out: Path, i: int, months: int = MONTH) -> Path:
+    folder = out / folder_of(i)
+    health.generate_health(folder, range(1, months + 1), instansi=instansi_of(i), kode_skpd=kode_skpd_of(i))
     return folder
 
 
@@ -88,6 +105,8 @@ PEMDA_IKU = (
      "Positif", "OPD", 100.0),
     ("P3", "Tujuan", "Meningkatnya Kesejahteraan Masyarakat", "Indeks Pembangunan Manusia", "Indeks", "Positif",
      "MANUAL", 75.0),
+    ("P4", "Sasaran", "Meningkatnya Derajat Kesehatan Ibu", "Angka Kematian Ibu", "per 100.000 KH", "Negatif", "OPD",
+     95.0),
 )
 PEMDA_STATED = (("P3", YEAR, 76.1, "BPS"),)
 
@@ -97,6 +116,8 @@ def cascading_rows(n_opd: int) -> list[tuple]:
     rows = [("P1", folder_of(0), "S2", None)]  # one OPD indicator: its realisasi against the Pemda's target
     if n_opd > 1:  # two OPD indicators, weighted 2:1, the second OPD named by its Nama Instansi
         rows += [("P2", folder_of(0), "S3", 2), ("P2", instansi_of(1), "S2", 1)]
+    if n_opd > 2:  # a Negatif indicator of the health office against the Pemda's own target
+        rows += [("P4", folder_of(2), "S1", None)]
     return rows
 
 
@@ -129,15 +150,17 @@ def write_pemda_referensi(out: Path, n_opd: int, cascading: list[tuple] | None =
 
 def generate_pemda(out: Path | str, n_opd: int = 3, months: int = MONTH) -> dict[str, Path]:
     """Write a Pemda of ``n_opd`` OPD under ``out``; returns folder name -> its path (and ``pemda``).
-    ``months``: the Bali kind's bidang send files January to that month (12: the whole year, for a
-    year's backfill); the Jawa Timur kind's month is June."""
+    ``months``: the Bali and health kinds' bidang send files January to that month (12: the whole year,
+    for a year's backfill); the Jawa Timur kind's month is June."""
     out = Path(out)
     written = {}
     for i in range(n_opd):
-        if KINDS[i % len(KINDS)] == "jatim":
+        if kind_of(i) == "jatim":
             written[folder_of(i)] = write_jatim(out, i)
-        else:
+        elif kind_of(i) == "bali":
             written[folder_of(i)] = write_bali(out, i, months)
+        else:
+            written[folder_of(i)] = write_health(out, i, months)
     written["pemda"] = write_pemda_referensi(out, n_opd)
     return written
 
@@ -146,7 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m pipeline.samples.pemda", description=__doc__.splitlines()[0])
     parser.add_argument("--opd", type=int, default=3, help="jumlah OPD (bawaan 3)")
     parser.add_argument("--bulan", type=int, default=MONTH,
-                        help=f"berkas OPD jenis Bali dari Januari sampai bulan ini (bawaan {MONTH}; 12 untuk setahun)")
+                        help=f"berkas OPD jenis Bali dan kesehatan dari Januari sampai bulan ini (bawaan {MONTH}; 12 untuk setahun)")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     for name, path in generate_pemda(args.out, args.opd, args.bulan).items():

@@ -36,7 +36,7 @@ def test_opd_folders_are_those_with_referensi_and_others_are_listed(tmp_path):
 @pytest.fixture(scope="module")
 def pemda_folder(tmp_path_factory):
     out = tmp_path_factory.mktemp("pemda")
-    sample.write_pemda_referensi(out, 3)
+    sample.write_pemda_referensi(out, 2)
     return out
 
 
@@ -112,12 +112,17 @@ def test_the_referensi_reads_kode_skpd(tmp_path):
 
 
 def test_the_generator_writes_a_whole_year_for_a_backfill(tmp_path):
-    """``--bulan 12``: the Bali kind's six bidang send every month of the year; the Jawa Timur kind its June."""
+    """``--bulan 12``: the Bali kind's six bidang and the health kind's five send every month of the year; the
+    Jawa Timur kind its June.  The health kind is an OPD of another urusan, with a Kode SKPD of its own."""
     from pipeline.intake.realisasi import latest_period
+    from pipeline.intake.referensi import read_referensi
     from pipeline.samples import pemda as sample
 
-    written = sample.generate_pemda(tmp_path, 2, months=12)
-    bali, jatim = written[sample.folder_of(1)], written[sample.folder_of(0)]
-    assert latest_period(bali) == f"{sample.YEAR}-12"
+    written = sample.generate_pemda(tmp_path, 3, months=12)
+    jatim, bali, dinkes = (written[sample.folder_of(i)] for i in range(3))
+    assert latest_period(bali) == latest_period(dinkes) == f"{sample.YEAR}-12"
     assert len(list((bali / "realisasi").rglob("*.xlsx"))) == 6 * 12
+    assert len(list((dinkes / "realisasi").rglob("*.xlsx"))) == 5 * 12
     assert latest_period(jatim) == sample.PERIOD
+    ref, _ = read_referensi(dinkes)
+    assert (ref.instansi, ref.kode_skpd) == (sample.instansi_of(2), "1.02.0.00.0.00.03.0000")

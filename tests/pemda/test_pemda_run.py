@@ -13,7 +13,7 @@ from pipeline.samples import pemda as sample
 
 pytestmark = pytest.mark.slow
 PERIOD = sample.PERIOD
-JATIM, BALI, JATIM3 = sample.folder_of(0), sample.folder_of(1), sample.folder_of(2)
+JATIM, BALI, DINKES = sample.folder_of(0), sample.folder_of(1), sample.folder_of(2)  # three kinds
 BROKEN, BARE = "04-dinas-rusak", "05-dinas-baru"
 
 
@@ -36,12 +36,12 @@ def pemda(tmp_path_factory, dagster_home):
 
 @pytest.fixture(scope="module")
 def single(tmp_path_factory, pemda, dagster_home):
-    """Two OPD folders run as single offices, as before a Pemda existed."""
+    """The three OPD folders run as single offices, as before a Pemda existed."""
     from pipeline.cli import main
 
     inputs, _, _ = pemda
     out = {}
-    for opd in (JATIM, BALI):
+    for opd in (JATIM, BALI, DINKES):
         out[opd] = tmp_path_factory.mktemp(f"single-{opd}")
         assert main(["run", "--inputs", str(inputs / opd), "--outputs", str(out[opd]), "--period", PERIOD]) == 0
     return out
@@ -64,7 +64,7 @@ def _summary(outputs: Path, opd: str) -> dict:
 def test_every_opd_with_good_input_is_complete_and_the_broken_one_stops_nobody(pemda):
     _, outputs, code = pemda
     assert code == 1  # an OPD failed: said in the exit code, everything else written
-    for opd in (JATIM, BALI, JATIM3):
+    for opd in (JATIM, BALI, DINKES):
         for name in (f"laporan-kinerja-{PERIOD}.xlsx", f"laporan-kinerja-{PERIOD}.docx", f"evaluasi-renja-{PERIOD}.xlsx"):
             assert (outputs / opd / PERIOD / name).is_file(), (opd, name)
     assert not (outputs / BROKEN / PERIOD / f"laporan-kinerja-{PERIOD}.xlsx").exists()
@@ -83,9 +83,9 @@ def test_each_opd_outputs_equal_its_single_office_run(pemda, single):
 def test_rekap_per_opd_is_each_opds_own_figures_and_rates_are_ratios_of_sums(pemda):
     _, outputs, _ = pemda
     rows = {r[0]: r for r in _sheet(outputs / "pemda" / PERIOD / f"rekap-pemda-{PERIOD}.xlsx", "Rekap OPD")[5:]}
-    assert set(rows) == {JATIM, BALI, JATIM3, BROKEN, BARE, "JUMLAH"}
+    assert set(rows) == {JATIM, BALI, DINKES, BROKEN, BARE, "JUMLAH"}
     pagu = spent = 0
-    for opd in (JATIM, BALI, JATIM3):
+    for opd in (JATIM, BALI, DINKES):
         s = _summary(outputs, opd)
         row = rows[opd]
         assert row[1] == s["instansi"] and row[3] == "Lengkap"
@@ -101,7 +101,7 @@ def test_rekap_per_opd_is_each_opds_own_figures_and_rates_are_ratios_of_sums(pem
     total = rows["JUMLAH"]
     assert total[10] == pytest.approx(pagu) and total[11] == pytest.approx(spent)
     assert total[12] == pytest.approx(spent / pagu)  # the ratio of the sums
-    mean = sum(rows[o][12] for o in (JATIM, BALI, JATIM3)) / 3
+    mean = sum(rows[o][12] for o in (JATIM, BALI, DINKES)) / 3
     assert abs(total[12] - mean) > 1e-6  # ... which is not the mean of the OPD's percentages
     assert rows[BROKEN][3] == "Gagal / belum ada" and "referensi" in rows[BROKEN][4].lower()
     assert rows[BARE][3] == "Gagal / belum ada" and "tanpa referensi" in rows[BARE][4]
@@ -121,6 +121,18 @@ def test_iku_pemda_from_cascading_pemda(pemda):
     assert "Rata-rata tertimbang" in iku["P2"][9]
     # P3: MANUAL, stated by the Pemda
     assert iku["P3"][6] == 76.1 and iku["P3"][7] == pytest.approx(76.1 / 75)
+    # P4: the health office's Angka Kematian Ibu (Negatif) against the Pemda's target 95: (2 x 95 - realisasi) / 95
+    dinkes = {i["kode"]: i for i in _summary(outputs, DINKES)["utama"]["iku"]}
+    assert dinkes["S1"]["realisasi"] == 84.5  # as the health office's referensi states it
+    assert iku["P4"][6] == pytest.approx(84.5) and iku["P4"][7] == pytest.approx((2 * 95 - 84.5) / 95)
+
+
+def test_budget_per_urusan_sums_every_opd_of_each_urusan(pemda):
+    """Two cooperative offices (2.17) and a health office that also serves family planning (1.02, 2.14)."""
+    _, outputs, _ = pemda
+    rows = [r for r in _sheet(outputs / "pemda" / PERIOD / f"rekap-pemda-{PERIOD}.xlsx", "Anggaran per Urusan")
+            if r and isinstance(r[0], str) and r[0][:1].isdigit()]
+    assert {r[0].split()[0] for r in rows} == {"1.02", "2.14", "2.17"}
 
 
 def _e81_programs(outputs: Path, opd: str) -> dict[str, tuple]:
