@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import glob
 import os
 import shutil
 import signal
@@ -38,45 +37,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the throw-away PostgreSQL of the tests
 
+from _postgres import as_postgres, start_postgres  # noqa: E402
 from pemda import pemda_folder  # noqa: E402
 from run import PYTHON, ROOT  # noqa: E402
 
 YEAR = 2025
 DAGSTER = str(PYTHON.with_name("dagster"))
 DAEMON = str(PYTHON.with_name("dagster-daemon"))
-
-
-def as_postgres(cmd: list[str]) -> None:
-    if os.geteuid() == 0:  # initdb and postgres refuse to run as root
-        cmd = ["runuser", "-u", "postgres", "--", *cmd]
-    subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=300)
-
-
-def start_postgres(root: Path) -> tuple[int, callable]:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not found:
-        sys.exit("PostgreSQL tidak terpasang: apt-get install postgresql")
-    bindir = Path(found[-1]).parent
-    os.chmod(root, 0o755)
-    data, sockets = root / "data", root / "sockets"
-    sockets.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-        shutil.chown(sockets, "postgres")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"])
-    as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w", "-t", "120",
-                 "-o", f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1", "start"])
-    as_postgres([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "lkjip"])
-
-    def stop() -> None:
-        subprocess.run(["runuser", "-u", "postgres", "--"] * (os.geteuid() == 0)
-                       + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                       capture_output=True, timeout=120)
-    return port, stop
 
 
 def start_pgbouncer(root: Path, pg_port: int) -> tuple[int, callable]:
@@ -188,7 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     opds = sorted(p.name for p in inputs.iterdir() if p.is_dir() and p.name != "pemda")
     months = [f"{YEAR}-{m:02d}" for m in range(1, args.months + 1)]
     root = Path(tempfile.mkdtemp(prefix="lkjip-bench-year-"))
-    port, stop_postgres = start_postgres(root)
+    try:
+        port, stop_postgres = start_postgres(root, "lkjip")
+    except FileNotFoundError as exc:  # no PostgreSQL installed
+        sys.exit(str(exc))
     stop_bouncer = None
     daemon = None
     try:

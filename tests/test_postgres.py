@@ -11,12 +11,10 @@ test is skipped with the reason, never passed.
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +27,7 @@ import pytest
 
 from pipeline.settings import PROJECT_ROOT
 from _ports import free_ports as _free_ports
+from _postgres import postgres_bindir, start_postgres
 
 SAMPLE_INPUTS = PROJECT_ROOT / "inputs"
 LKJIP = Path(sys.executable).with_name("lkjip")
@@ -37,49 +36,25 @@ URL_ENV = "LKJIP_TEST_POSTGRES_URL"
 pytestmark = [pytest.mark.postgres, pytest.mark.server]  # a PostgreSQL server, and lkjip serve with Dagster
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _as_postgres(cmd: list[str], **kwargs):
-    if os.geteuid() == 0:  # initdb and postgres refuse to run as root
-        cmd = ["runuser", "-u", "postgres", "--", *cmd]
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=300, **kwargs)
-
-
 @pytest.fixture(scope="module")
 def postgres_url(tmp_path_factory):
     pytest.importorskip("dagster_postgres", reason="dagster-postgres tidak terpasang: pip install -e '.[postgres]'")
     if os.environ.get(URL_ENV):
         yield os.environ[URL_ENV]
         return
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not found:
+    if postgres_bindir() is None:
         pytest.skip(f"PostgreSQL tidak terpasang (apt-get install postgresql) dan {URL_ENV} tidak diisi")
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         pytest.skip("server PostgreSQL tidak dapat dijalankan sebagai root tanpa runuser")
-    bindir = Path(found[-1]).parent
     # outside pytest's own temporary folder (0700, root's): the postgres user must reach it
     root = Path(tempfile.mkdtemp(prefix="lkjip-test-postgres-"))
-    os.chmod(root, 0o755)
-    data, sockets = root / "data", root / "sockets"
-    sockets.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-        shutil.chown(sockets, "postgres")
-    port = _free_port()
-    _as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"])
-    _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w", "-t", "120",
-                  "-o", f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1", "start"])
     try:
-        _as_postgres([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "lkjip_test"])
-        yield f"postgresql://postgres@127.0.0.1:{port}/lkjip_test"
+        port, stop = start_postgres(root, "lkjip_test")
+        try:
+            yield f"postgresql://postgres@127.0.0.1:{port}/lkjip_test"
+        finally:
+            stop()
     finally:
-        subprocess.run(["runuser", "-u", "postgres", "--"] * (os.geteuid() == 0)
-                       + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                       capture_output=True, timeout=120)
         shutil.rmtree(root, ignore_errors=True)
 
 

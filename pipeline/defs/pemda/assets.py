@@ -137,12 +137,14 @@ def consolidate(period, ref: ip.PemdaReferensi, layout: ip.PemdaLayout | None, f
         metadata={"allow_missing_partitions": True})},
 )
 def rekap_pemda(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referensi_pemda: ip.PemdaReferensi,
-                angka_opd: dict):
+                angka_opd):
     """Rekap Pemda untuk Bappeda (rekap-pemda-<YYYY-MM>.xlsx): status, capaian IKU, anggaran, efisiensi dan
     masalah setiap OPD, IKU Pemda dari Cascading Pemda, Evaluasi RKPD, anggaran per OPD dan urusan; dan draf
     LKjIP Pemda (laporan-kinerja-pemda-<YYYY-MM>.docx)."""
     period = period_of(context)
     layout = ip.pemda_layout(lkjip.inputs)
+    if isinstance(angka_opd, dp.OpdFigures):  # a Pemda of one OPD: the IO manager gives the figures, not a dict
+        angka_opd = {partition_key(angka_opd.period, angka_opd.opd): angka_opd}
     figures: dict[str, dp.OpdFigures] = {}
     for key, value in (angka_opd or {}).items():
         slot = slot_of_key(key)
