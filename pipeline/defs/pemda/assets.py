@@ -117,7 +117,8 @@ def consolidate(period, ref: ip.PemdaReferensi, layout: ip.PemdaLayout | None, f
     identities = [ip.OpdIdentity(f.opd, f.instansi, f.kode_skpd, tuple(i.kode_iku for i in f.iku))
                   for f in figures.values() if f.opd in statuses and statuses[f.opd].complete]
     problems += ip.duplicate_opds(identities)
-    unfinished = "" if all(s.complete for s in statuses.values()) else " (OPD yang laporannya belum selesai tidak ikut dicocokkan)"
+    unfinished = ("" if all(s.complete for s in statuses.values())
+                  else " (OPD yang laporannya belum selesai tidak ikut dicocokkan)")
     problems += [problem("sipd_skpd_unclaimed", file=file, column="Kode SKPD", value=code, count=rows, where=unfinished)
                  for file, code, rows in dp.unclaimed_skpd(s.figures for s in statuses.values() if s.figures)]
     links, link_problems = ip.resolve_cascading(ref, identities, opds_known)
