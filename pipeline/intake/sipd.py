@@ -52,6 +52,13 @@ class SipdIntake:
     # the Pemda's own export the period uses (sipd/ beside pemda/): its file under the Pemda's folder ->
     # Kode SKPD -> rows, so that Bappeda's rekap can list the rows of an SKPD that no OPD uses
     pemda_skpd: dict[str, dict[str, int]] = field(default_factory=dict)
+    pemda_sources: list[SourceFile] = field(default_factory=list)  # those of ``sources`` from the Pemda's sipd/
+
+    @property
+    def own_sources(self) -> list[SourceFile]:
+        """The exports of the OPD's own drop folder (the Pemda's export is no arrival of the OPD's)."""
+        theirs = {id(s) for s in self.pemda_sources}
+        return [s for s in self.sources if id(s) not in theirs]
 
     @property
     def present(self) -> bool:
@@ -98,7 +105,7 @@ def read_sipd(inputs: Path, ref: Referensi, period: str | None = None, paths: li
     paths = discover(inputs, KIND) if paths is None else paths
     own = open_sources(inputs, KIND, paths, settings=settings)
     theirs = open_sources(pemda, KIND, discover(pemda, KIND), settings=settings, shown_from="../") if pemda else []
-    intake = SipdIntake(rows=_empty(), sources=own + theirs, period=period or "")
+    intake = SipdIntake(rows=_empty(), sources=own + theirs, period=period or "", pemda_sources=theirs)
     frames, pemda_skpd = [], {}
     for source, of_pemda in [(s, False) for s in own] + [(s, True) for s in theirs]:
         if source.readable:

@@ -6,8 +6,6 @@ makes sure nothing was lost: for every file, rows read = accepted + rejected,
 and every rejected row or file has an ``Error`` saying why.
 """
 
-from pathlib import Path
-
 import dagster as dg
 
 from pipeline.defs.partitions import office_config, period_of, report_partitions, slot_of
@@ -77,8 +75,7 @@ def anggaran_sipd(context: dg.AssetExecutionContext, lkjip: LkjipConfig, referen
     period, office = str(period_of(context)), office_config(context, lkjip)
     pemda = None if slot_of(context).single_office else lkjip.inputs  # the Pemda's own sipd/, split by Kode SKPD
     intake = read_sipd(office.inputs, referensi.referensi, period, settings=office.settings, pemda=pemda)
-    own = [s for s in intake.sources if Path(s.path).is_relative_to(office.inputs)]  # the Pemda's is no OPD's arrival
-    record_sources(own, office.inputs, keep=not context.instance.is_ephemeral)
+    record_sources(intake.own_sources, office.inputs, keep=not context.instance.is_ephemeral)
     _release(intake.sources)
     yield dg.Output(intake, metadata={"rekening": intake.rows.height, "berkas": len(intake.sources),
                                       "tanggal_posisi": str(intake.cutoff or "-")})
