@@ -1,7 +1,8 @@
 """The production path: run history, event logs and schedule/sensor state in PostgreSQL.
 
 With the shipped ``deploy/dagster.yaml``: ``lkjip run`` and a sensor-launched run
-succeed, and the run history survives a restart of ``lkjip serve``.
+succeed, and the run history survives a restart of ``lkjip serve``; a Pemda's ``lkjip run``
+holds its connections.
 
 The database: ``LKJIP_TEST_POSTGRES_URL`` (``postgresql://user:pass@host:port/db``,
 set by ``.ci/run``), else a throw-away server started here from Debian's
@@ -165,3 +166,48 @@ def test_run_and_sensor_runs_in_postgres_survive_a_restart_of_serve(postgres_url
     finally:
         server.stop()
     assert not (home / "history").exists() and not (home / "schedules").exists()
+
+
+def _sessions(url: str) -> int:
+    """Connections opened to the database so far (PostgreSQL 14 and later count them)."""
+    import psycopg2
+
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        return int(cur.fetchone()[0])
+
+
+def test_pemda_run_on_postgres_keeps_its_connections(postgres_url, tmp_path, monkeypatch):
+    """``lkjip run`` of a Pemda with the shipped PostgreSQL storage: every OPD-month and the rekap succeed,
+    and each process (the main one and a worker per core) holds its connections (Dagster's own
+    ``optimize_for_webserver``) instead of opening one per query or transaction: without, three
+    OPD-months and the rekap opened 1,356 connections; with, 142 (mostly the start of each process's
+    instance)."""
+    from pipeline.samples import pemda as sample
+
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")
+    env = _pg_env(postgres_url, home)
+    for key in ("DAGSTER_HOME", "DAGSTER_PG_USERNAME", "DAGSTER_PG_PASSWORD", "DAGSTER_PG_HOST", "DAGSTER_PG_PORT",
+                "DAGSTER_PG_DB"):
+        monkeypatch.setenv(key, env[key])
+    import dagster as dg
+
+    inputs, outputs = tmp_path / "pemda", tmp_path / "outputs"
+    sample.generate_pemda(inputs, 3)
+    before = _sessions(postgres_url)
+    result = subprocess.run([str(LKJIP), "run", "--inputs", str(inputs), "--outputs", str(outputs),
+                             "--period", sample.PERIOD], env=env, capture_output=True, text=True, timeout=900)
+    opened = _sessions(postgres_url) - before
+    assert result.returncode == 0, result.stderr
+    instance = dg.DagsterInstance.get()
+    made = [r for r in instance.get_runs(filters=dg.RunsFilter(tags={"lkjip/sumber": "cli"}))
+            if "lkjip/opd" in r.tags]  # not the single office's run of the test before (same database)
+    opd = sorted(r.tags["lkjip/opd"] for r in made if r.tags["lkjip/opd"] != "pemda")
+    assert opd == sorted(sample.folder_of(i) for i in range(3))
+    assert [r.tags["lkjip/opd"] for r in made].count("pemda") == 1
+    assert {r.status for r in made} == {dg.DagsterRunStatus.SUCCESS}
+    assert (outputs / "pemda" / sample.PERIOD / f"rekap-pemda-{sample.PERIOD}.xlsx").exists()
+    assert opened < 400, f"{opened} koneksi PostgreSQL dibuka"
+    assert not (home / "history").exists()  # nothing went to SQLite

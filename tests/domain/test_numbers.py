@@ -5,7 +5,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.domain.numbers import NumberError, parse_number, parse_number_series, parse_percent
+from pipeline.domain.numbers import (
+    SMALL_COLUMN,
+    NumberError,
+    parse_number,
+    parse_number_series,
+    parse_number_vectorised,
+    parse_percent,
+)
 
 FAST = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 
@@ -205,14 +212,17 @@ def same(a, b):
 
 
 def check_series(values, flags=None):
+    """Both paths of a column, the one taken for short columns and the vectorised one for long, give
+    what :func:`parse_number` gives for each value."""
     series = pl.Series("v", values, dtype=pl.String)
     tc = None if flags is None else pl.Series("tc", flags, dtype=pl.Boolean)
-    got, reasons = parse_number_series(series, tc)
     expected, errs = scalar(values, flags or [None] * len(values))
-    assert got.dtype == pl.Float64 and reasons.dtype == pl.String
-    assert len(got) == len(values)
-    assert same(got.to_list(), expected), list(zip(values, got.to_list(), expected))
-    assert reasons.to_list() == errs
+    for parse in (parse_number_series, parse_number_vectorised):
+        got, reasons = parse(series, tc)
+        assert got.dtype == pl.Float64 and reasons.dtype == pl.String
+        assert len(got) == len(values) and got.name == "v"
+        assert same(got.to_list(), expected), (parse.__name__, list(zip(values, got.to_list(), expected)))
+        assert reasons.to_list() == errs
 
 
 NUMBERISH = st.text(alphabet="0123456789.,-()RrpP%eE+ \u00a0\u202f\u2013x\t", max_size=16)
@@ -245,12 +255,14 @@ def test_series_matches_scalar_on_formatted_numbers(values, data):
     check_series(values, flags)
 
 
-def test_series_examples_and_dtypes():
-    values = ["238410700", "Rp. 1.234.567,00", "1.234", "abc", None, "-", "(1.000)", "1,234.56"]
-    got, reasons = parse_number_series(pl.Series("pagu", values), pl.Series([False, True, False, True, None, True, True, True]))
+@pytest.mark.parametrize("repeat", [1, SMALL_COLUMN])  # a short column (value by value) and a long one
+def test_series_examples_and_dtypes(repeat):
+    values = ["238410700", "Rp. 1.234.567,00", "1.234", "abc", None, "-", "(1.000)", "1,234.56"] * repeat
+    flags = [False, True, False, True, None, True, True, True] * repeat
+    got, reasons = parse_number_series(pl.Series("pagu", values), pl.Series(flags))
     assert got.name == "pagu"
-    assert got.to_list() == [238410700.0, 1234567.0, 1.234, None, None, None, -1000.0, None]
-    assert [r is None for r in reasons.to_list()] == [True, True, True, False, True, True, True, False]
+    assert got.to_list() == [238410700.0, 1234567.0, 1.234, None, None, None, -1000.0, None] * repeat
+    assert [r is None for r in reasons.to_list()] == [True, True, True, False, True, True, True, False] * repeat
 
     got, reasons = parse_number_series(pl.Series([1, None, 3]))
     assert got.to_list() == [1.0, None, 3.0] and reasons.null_count() == 3

@@ -285,3 +285,22 @@ def test_numbers_of_15_or_more_digits_are_told_apart_from_text(tmp_path):
     wb.save(path)
     sheet = read_workbooks([path])[path].sheets[0]
     assert sheet.long_number_cells == {(3, "A"), (2, "B")}
+
+
+def test_after_a_crash_the_rest_of_the_batch_is_read_together(tmp_path, monkeypatch):
+    """The child reads in order, so the file it died on (here killed on, a FIFO nobody writes to) is the
+    first it did not finish: that one alone in a child of its own, the files after it in one more child
+    (not one child each)."""
+    monkeypatch.setattr(workbook, "inspect_file", permissive)
+    children = []
+    real = workbook.run_child
+    monkeypatch.setattr(workbook, "run_child", lambda batch, *a: children.append(len(batch)) or real(batch, *a))
+    first = table_at_c4(tmp_path)
+    fifo = tmp_path / "macet.xlsx"
+    os.mkfifo(fifo)
+    after = [simple_xlsx(tmp_path / f"sesudah-{i}.xlsx") for i in range(3)]
+    books = read_workbooks([first, fifo, *after], timeout=1.5)
+    assert children == [5, 1, 3]
+    assert [p.rule for p in books[fifo].problems] == ["file_unsafe"]
+    assert books[first].sheets[0].cells.columns == ["C", "D", "E"] and not books[first].problems
+    assert all(value(books[p].sheets[0], "A1") == "Kode" and not books[p].problems for p in after)

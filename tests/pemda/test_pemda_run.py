@@ -184,3 +184,13 @@ def test_the_pemda_document_holds_the_rpjmd_iku_and_every_opd(pemda):
     assert "Rata-rata tertimbang" in text  # P2 says how its capaian was made
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
     assert {"P1", "P2", "P3", sample.instansi_of(0), sample.instansi_of(1), BROKEN, "Gagal / belum ada"} <= cells
+
+
+def test_without_a_period_the_pemda_month_is_the_latest_of_any_opd(tmp_path):
+    """``lkjip run`` of a Pemda without ``--period``: each OPD's latest month is found side by side (one
+    process per core) and the Pemda's month is the latest of them."""
+    from pipeline.runs import _latest_periods
+
+    sample.generate_pemda(tmp_path, 2, months=12)  # the Jawa Timur kind sends June, the Bali kind every month
+    found = _latest_periods(tmp_path, [sample.folder_of(0), sample.folder_of(1)])
+    assert found == [PERIOD, f"{sample.YEAR}-12"]
