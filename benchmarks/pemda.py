@@ -88,12 +88,10 @@ class Postgres:
         stack.callback(stop)
 
     def database(self, name: str) -> dict:
-        from _postgres import as_postgres, postgres_bindir
+        from _postgres import create_database, dagster_pg_env
 
-        as_postgres([str(postgres_bindir() / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-                     name])
-        return {"DAGSTER_PG_USERNAME": "postgres", "DAGSTER_PG_PASSWORD": "", "DAGSTER_PG_HOST": "127.0.0.1",
-                "DAGSTER_PG_PORT": str(self.port), "DAGSTER_PG_DB": name}
+        create_database(self.port, name)
+        return dagster_pg_env(self.port, name)
 
 
 def machine_busy() -> float:

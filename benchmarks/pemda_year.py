@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the throw-away PostgreSQL of the tests
 
-from _postgres import as_postgres, start_postgres  # noqa: E402
+from _postgres import as_postgres, dagster_pg_env, start_postgres  # noqa: E402
 from pemda import pemda_folder  # noqa: E402
 from run import PYTHON, ROOT  # noqa: E402
 
@@ -170,8 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         dagster_home(home, cores)
         outputs = root / "outputs"
         outputs.mkdir()
-        env = dict(os.environ, DAGSTER_HOME=str(home), DAGSTER_PG_USERNAME="postgres", DAGSTER_PG_PASSWORD="",
-                   DAGSTER_PG_HOST="127.0.0.1", DAGSTER_PG_PORT=str(port), DAGSTER_PG_DB="lkjip",
+        env = dict(os.environ, DAGSTER_HOME=str(home), **dagster_pg_env(port, "lkjip"),
                    LKJIP_INPUTS=str(inputs), LKJIP_OUTPUTS=str(outputs))
         os.environ.update(env)
         import dagster as dg

@@ -399,15 +399,12 @@ def _run_pemda(layout, outputs: Path, period: str | None, warn: Callable[[str], 
     opds = sorted(layout.opds, key=lambda opd: -_folder_bytes(inputs / opd))
     jobs = [(inputs, outputs, period, opd) for opd in opds]
     if workers > 1 and not instance.is_ephemeral:  # each OPD-month its own run, as many at once as cores
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         # fresh workers after OPD_PER_WORKER runs each: a new pool per batch (ProcessPoolExecutor's own
         # max_tasks_per_child hangs on Python 3.11 once the first workers retire, CPython gh-115634)
         batch = workers * OPD_PER_WORKER
         reasons = []
         for start in range(0, len(jobs), batch):
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            with _spawned_pool(workers) as pool:
                 reasons += pool.map(_opd_month, jobs[start:start + batch])
     else:
         reasons = [_opd_month(job, instance) for job in jobs]
@@ -437,11 +434,16 @@ def _latest_periods(inputs: Path, opds: list[str]) -> list[str | None]:
     workers = min(os.cpu_count() or 1, len(folders))
     if workers < 2:
         return [latest_period(folder) for folder in folders]
+    with _spawned_pool(workers) as pool:
+        return list(pool.map(latest_period, folders))
+
+
+def _spawned_pool(workers: int):
+    """Worker processes started afresh (spawn: nothing of this process's threads or connections)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(latest_period, folders))
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def _folder_bytes(folder: Path) -> int:

@@ -51,8 +51,19 @@ def start_postgres(root: Path, database: str) -> tuple[int, Callable[[], None]]:
                        capture_output=True, timeout=120)
 
     try:
-        as_postgres([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", database])
+        create_database(port, database)
     except BaseException:
         stop()
         raise
     return port, stop
+
+
+def create_database(port: int, database: str) -> None:
+    """One more database on the server of :func:`start_postgres`."""
+    as_postgres([str(postgres_bindir() / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", database])
+
+
+def dagster_pg_env(port: int, database: str) -> dict[str, str]:
+    """The environment ``deploy/dagster.yaml`` reads, naming ``database`` on that server."""
+    return {"DAGSTER_PG_USERNAME": "postgres", "DAGSTER_PG_PASSWORD": "", "DAGSTER_PG_HOST": "127.0.0.1",
+            "DAGSTER_PG_PORT": str(port), "DAGSTER_PG_DB": database}

@@ -66,6 +66,19 @@ def _pg_env(url: str, home: Path) -> dict[str, str]:
                 DAGSTER_PG_PORT=str(parts.port or 5432), DAGSTER_PG_DB=parts.path.lstrip("/"))
 
 
+def _pg_home(url: str, tmp_path: Path, monkeypatch) -> tuple[Path, dict[str, str]]:
+    """A DAGSTER_HOME with the shipped ``deploy/dagster.yaml`` on ``url``, set for this process too; the
+    folder and the environment for the commands."""
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")  # the shipped file
+    env = _pg_env(url, home)
+    for key in ("DAGSTER_HOME", "DAGSTER_PG_USERNAME", "DAGSTER_PG_PASSWORD", "DAGSTER_PG_HOST", "DAGSTER_PG_PORT",
+                "DAGSTER_PG_DB"):
+        monkeypatch.setenv(key, env[key])
+    return home, env
+
+
 def _wait(predicate, what, timeout=900, step=2.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -112,13 +125,7 @@ class Server:
 
 
 def test_run_and_sensor_runs_in_postgres_survive_a_restart_of_serve(postgres_url, tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    home.mkdir()
-    shutil.copy(PROJECT_ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")  # the shipped file
-    env = _pg_env(postgres_url, home)
-    for key in ("DAGSTER_HOME", "DAGSTER_PG_USERNAME", "DAGSTER_PG_PASSWORD", "DAGSTER_PG_HOST", "DAGSTER_PG_PORT",
-                "DAGSTER_PG_DB"):
-        monkeypatch.setenv(key, env[key])
+    home, env = _pg_home(postgres_url, tmp_path, monkeypatch)
     import dagster as dg
 
     instance = dg.DagsterInstance.get()
@@ -185,13 +192,7 @@ def test_pemda_run_on_postgres_keeps_its_connections(postgres_url, tmp_path, mon
     instance)."""
     from pipeline.samples import pemda as sample
 
-    home = tmp_path / "home"
-    home.mkdir()
-    shutil.copy(PROJECT_ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")
-    env = _pg_env(postgres_url, home)
-    for key in ("DAGSTER_HOME", "DAGSTER_PG_USERNAME", "DAGSTER_PG_PASSWORD", "DAGSTER_PG_HOST", "DAGSTER_PG_PORT",
-                "DAGSTER_PG_DB"):
-        monkeypatch.setenv(key, env[key])
+    home, env = _pg_home(postgres_url, tmp_path, monkeypatch)
     import dagster as dg
 
     inputs, outputs = tmp_path / "pemda", tmp_path / "outputs"

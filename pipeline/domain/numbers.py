@@ -190,7 +190,7 @@ SMALL_COLUMN = 500
 def parse_number_series(values: pl.Series, text_cell: pl.Series | None = None) -> tuple[pl.Series, pl.Series]:
     """:func:`parse_number` over a column: (Float64 values, String reasons, null where OK)."""
     if values.dtype == pl.String and len(values) < SMALL_COLUMN:
-        return _fallback_all(values, text_cell)
+        return _parse_each(values, text_cell)
     return parse_number_vectorised(values, text_cell)
 
 
@@ -213,7 +213,7 @@ def parse_number_vectorised(values: pl.Series, text_cell: pl.Series | None = Non
             reasons = reasons.scatter(idx, "angka tak hingga tidak diterima")
         return floats, reasons
     if dtype != pl.String:
-        return _fallback_all(values, text_cell)
+        return _parse_each(values, text_cell)
 
     t = values.str.replace_all(_FAST_WS, "")
     nullish = t.is_in(list(_NULLS)).fill_null(True)
@@ -264,7 +264,7 @@ def _scalar_many(raw: list, flags: list) -> tuple[list[float | None], list[str |
     return vals, errs
 
 
-def _fallback_all(values: pl.Series, text_cell: pl.Series | None) -> tuple[pl.Series, pl.Series]:
+def _parse_each(values: pl.Series, text_cell: pl.Series | None) -> tuple[pl.Series, pl.Series]:
     raw = values.to_list()
     flags = text_cell.to_list() if text_cell is not None else [None] * len(raw)
     vals, errs = _scalar_many(raw, flags)
